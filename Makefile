@@ -1,0 +1,49 @@
+# One-word targets. `make run` and `make test` are the README's two set-up commands.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser run index test test-fast lint bench eval clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first and alone: pip then takes the local CPU wheel instead of a CUDA build.
+	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Debian's Chromium and ChromeDriver, for the browser test.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver)
+
+run: install
+	$(BIN)/assistant serve
+
+index: install
+	$(BIN)/assistant index
+
+test: install browser
+	$(BIN)/pytest -q
+
+test-fast: install
+	$(BIN)/pytest -q -m "not slow"
+
+lint: install
+	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff format --check assistant tests benchmarks
+	$(BIN)/mypy assistant
+
+eval: install
+	$(BIN)/assistant eval eval/questions.jsonl
+	$(BIN)/assistant eval eval/heldout.jsonl
+
+bench: install
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) index/generations index/CURRENT index/embeddings.sqlite*

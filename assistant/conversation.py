@@ -1,0 +1,100 @@
+"""Follow-up questions: rewrite a question that leans on the conversation into one that stands alone.
+
+No LLM: pronouns are replaced by the entity the previous turn was about, an ellipsis ("And Kerry?")
+borrows the previous question's frame, and anything else gets the previous question's key words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexical import STOPWORDS
+
+Message = dict[str, str]
+
+PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "her": ""}
+THING_PRONOUNS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "there"}
+ELLIPSIS = re.compile(
+    r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
+)
+# Capitalised runs ("Li Shangfu", "Secretary of State Antony Blinken"), allowing inner "of"/"the".
+CAPITALISED_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
+NOT_A_NAME = set(
+    """secretary state president minister foreign defense defence house speaker general chinese american u.s us
+    u.s. prc ccp white the a an in on of for and but who what when where why how which did does do is was were
+    mr mrs ms dr chairman director premier ambassador envoy special presidential treasury commerce senator
+    congresswoman congressman vice assistant deputy official officials spokesperson national ministry department
+    january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday""".split()
+)
+QUOTE_MARKER = re.compile(r"\[\d+\]")
+
+
+def _names(text: str) -> list[str]:
+    """Person-like names in order: runs of capitalised words that are not titles, sentence openers or months."""
+    names = []
+    for run in CAPITALISED_RUN.findall(text):
+        words = [w for w in re.split(r"\s+", run) if w.lower().strip(".’'") not in NOT_A_NAME and w.lower() != "of"]
+        words = [w.rstrip(".,’'s") if w.endswith(("’s", "'s")) else w.rstrip(".,") for w in words]
+        words = [w for w in words if w and not w.isupper()]
+        if words:
+            names.append(" ".join(words))
+    return names
+
+
+def _last(history: list[Message], role: str) -> str:
+    for message in reversed(history):
+        if message.get("role") == role and isinstance(message.get("content"), str):
+            return message["content"]
+    return ""
+
+
+def _person_referent(previous_question: str, previous_answer: str) -> str | None:
+    asked = _names(previous_question)
+    answered = [name for name in _names(QUOTE_MARKER.sub("", previous_answer)) if name not in previous_question]
+    multi_word = [name for name in answered if " " in name] + [name for name in asked if " " in name]
+    candidates = multi_word or answered + asked
+    if re.match(r"\s*who\b", previous_question, re.I):  # "Who refused...?" -> the answer holds the person
+        return candidates[0] if candidates else None
+    return (asked + candidates)[0] if asked or candidates else None
+
+
+def _keywords(text: str) -> str:
+    words = re.findall(r"[\w’'-]+", text)
+    return " ".join(w for w in words if w.lower() not in STOPWORDS and w.lower() not in THING_PRONOUNS)
+
+
+def _replace_person(question: str, name: str) -> str:
+    def swap(match: re.Match[str]) -> str:
+        return name + PERSON_PRONOUNS[match.group(0).lower()]
+
+    return re.sub(r"\b(?:he|him|his|she|hers|her)\b", swap, question, flags=re.I)
+
+
+def standalone_question(question: str, history: list[Message] | None) -> str:
+    """The question rewritten to stand alone; unchanged when it does not lean on the history."""
+    if not history:
+        return question
+    previous_question = _last(history, "user")
+    if not previous_question:
+        return question
+    previous_answer = _last(history, "assistant")
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+
+    ellipsis = ELLIPSIS.match(question)
+    pronouns = set(PERSON_PRONOUNS) | THING_PRONOUNS
+    if ellipsis and not {w.lower() for w in re.findall(r"[A-Za-z]+", ellipsis.group("rest"))} & pronouns:
+        rest = ellipsis.group("rest")
+        names = _names(previous_question)
+        if names and names[0] in previous_question:
+            return previous_question.replace(names[0], rest, 1)
+        return f"{previous_question.rstrip('?')} {rest}?"
+
+    if words & set(PERSON_PRONOUNS):
+        name = _person_referent(previous_question, previous_answer)
+        if name:
+            return _replace_person(question, name)
+
+    if words & THING_PRONOUNS or len(words) <= 3:
+        return f"{question.rstrip()} ({_keywords(previous_question)})"
+    return question

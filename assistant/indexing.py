@@ -1,0 +1,306 @@
+"""Keeping the index in step with the documents: incremental, crash-safe, one writer at a time."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from .cache import EmbeddingCache
+from .embeddings import Embedder
+from .errors import DocumentsError, IndexBusyError
+from .loading import Document, load_documents
+from .settings import Settings
+from .splitting import Chunk, split_into_chunks
+from .store import (
+    CHROMA_BATCH,
+    IndexPaths,
+    IndexSnapshot,
+    chroma_collection,
+    open_chroma,
+    prune,
+    publish,
+    write_json,
+)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+    texts_embedded: int = 0
+    seconds: float = 0.0
+    generation: str = ""
+    rebuilt: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"changed": self.changed}
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.removed)} removed",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.renamed:
+            parts.append(f"{len(self.renamed)} renamed")
+        line = (
+            f"{self.documents} documents, {self.chunks} chunks: {', '.join(parts)}; "
+            f"{self.texts_embedded} texts embedded in {self.seconds:.1f}s"
+        )
+        if self.skipped:
+            line += f"; skipped {len(self.skipped)}: " + ", ".join(
+                f"{s['source']} ({s['reason']})" for s in self.skipped
+            )
+        return line
+
+
+def embedding_text(chunk: Chunk, title: str) -> str:
+    """What the chunk vector encodes: the headline gives a passage the topic its sentences assume."""
+    return f"{title}\n{chunk.text}"
+
+
+def _diff(documents: list[Document], old_files: dict[str, Any], report: SyncReport) -> None:
+    new_sources = {doc.source for doc in documents}
+    for doc in documents:
+        old = old_files.get(doc.source)
+        if old is None:
+            report.added.append(doc.source)
+        elif old["sha256"] != doc.sha256:
+            report.updated.append(doc.source)
+        else:
+            report.unchanged += 1
+    report.removed = sorted(set(old_files) - new_sources)
+    removed_by_hash = {old_files[source]["sha256"]: source for source in report.removed}
+    sha_of = {doc.source: doc.sha256 for doc in documents}
+    report.renamed = [
+        (removed_by_hash[sha_of[source]], source) for source in report.added if sha_of[source] in removed_by_hash
+    ]
+
+
+class Indexer:
+    """Builds and refreshes the generations under settings.index_dir."""
+
+    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder]) -> None:
+        self.settings = settings
+        self.paths = IndexPaths(settings.index_dir)
+        self._embedder_factory = embedder_factory
+        self._embedder: Embedder | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def lock(self) -> FileLock:
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        return FileLock(self.paths.lock, timeout=self.settings.lock_timeout_s)
+
+    def sync(self, full: bool = False, progress: Progress | None = None) -> SyncReport:
+        """Bring the index in line with the documents folder; returns what was done."""
+        started = time.perf_counter()
+        documents, skipped = load_documents(self.settings.docs_dir)
+        if not documents:
+            reason = f"; skipped: {', '.join(s.source for s in skipped)}" if skipped else ""
+            raise DocumentsError(
+                f"no readable .txt or .md files in '{self.settings.docs_dir}'{reason}: add documents, then run again"
+            )
+        try:
+            with self.lock():
+                report = self._sync_locked(documents, [asdict(s) for s in skipped], full, progress)
+        except Timeout:
+            raise IndexBusyError(
+                f"another `assistant index` is updating '{self.paths.root}' and did not finish within "
+                f"{self.settings.lock_timeout_s:.0f}s: try again when it is done"
+            ) from None
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _sync_locked(
+        self, documents: list[Document], skipped: list[dict[str, str]], full: bool, progress: Progress | None
+    ) -> SyncReport:
+        key = self.settings.index_key()
+        base = self.paths.current_generation()
+        old_manifest = _read_manifest(base) if base else None
+        reusable = old_manifest is not None and old_manifest["index_key"] == key and not full
+        old_files: dict[str, Any] = old_manifest["files"] if reusable and old_manifest else {}
+        report = SyncReport(skipped=skipped, documents=len(documents), rebuilt=not reusable)
+        _diff(documents, old_files, report)
+        if base and not report.changed and old_manifest and old_manifest["skipped"] == skipped:
+            report.generation, report.chunks = base.name, old_manifest["chunks"]
+            return report
+
+        keep = {base.name} if base else set()
+        prune(self.paths, keep)  # leftovers of interrupted runs
+        name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        staging = self.paths.generations / f".staging-{name}"
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        if reusable and base:
+            shutil.copytree(base / "chroma", staging / "chroma")
+        else:
+            (staging / "chroma").mkdir(parents=True)
+
+        chunks_of = {
+            doc.source: split_into_chunks(doc, self.settings.chunk_max_chars, self.settings.chunk_overlap_sentences)
+            for doc in documents
+        }
+        title_of = {doc.source: doc.title for doc in documents}
+        all_chunks = [chunk for doc in documents for chunk in chunks_of[doc.source]]
+        cache = EmbeddingCache(self.paths.cache, self.settings.model_name)
+        try:
+            changed = set(report.added) | set(report.updated)
+            to_add = [chunk for chunk in all_chunks if chunk.source in changed]
+            chunk_vectors, embedded = self._embed(
+                cache, [embedding_text(c, title_of[c.source]) for c in to_add], "chunks", progress
+            )
+            sentence_texts = [doc.text[s:e] for doc in documents for c in chunks_of[doc.source] for s, e in c.sentences]
+            sentence_vectors, embedded_sentences = self._embed(cache, sentence_texts, "sentences", progress)
+        finally:
+            cache.close()
+        report.texts_embedded = embedded + embedded_sentences
+        report.chunks = len(all_chunks)
+
+        stale_ids = [cid for source in report.removed + report.updated for cid in old_files[source]["chunks"]]
+        self._write_chroma(staging / "chroma", key, stale_ids, to_add, chunk_vectors, progress)
+        write_json(staging / "chunks.json", [_chunk_row(chunk) for chunk in all_chunks])
+        np.save(staging / "sentence_vectors.npy", sentence_vectors)
+        write_json(
+            staging / "manifest.json",
+            {
+                "index_key": key,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "docs_dir": str(self.settings.docs_dir),
+                "chunks": len(all_chunks),
+                "files": {
+                    doc.source: {
+                        "sha256": doc.sha256,
+                        "title": title_of[doc.source],
+                        "chunks": [chunk.id for chunk in chunks_of[doc.source]],
+                    }
+                    for doc in documents
+                },
+                "skipped": skipped,
+            },
+        )
+        publish(self.paths, staging, name)
+        prune(self.paths, {name} | keep)  # keep the previous generation for readers still on it
+        report.generation = name
+        return report
+
+    def _embed(
+        self, cache: EmbeddingCache, texts: list[str], stage: str, progress: Progress | None
+    ) -> tuple[np.ndarray, int]:
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(f"embedding {stage}", done, len(texts))
+
+        return cache.embed(texts, self.embedder, self.settings.embed_batch_size, advance)
+
+    @staticmethod
+    def _write_chroma(
+        path: Path,
+        key: str,
+        stale_ids: list[str],
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        progress: Progress | None,
+    ) -> None:
+        client = open_chroma(path)
+        try:
+            collection = chroma_collection(client, key)
+            for i in range(0, len(stale_ids), CHROMA_BATCH):
+                collection.delete(ids=stale_ids[i : i + CHROMA_BATCH])
+            for i in range(0, len(chunks), CHROMA_BATCH):
+                batch = chunks[i : i + CHROMA_BATCH]
+                collection.add(
+                    ids=[chunk.id for chunk in batch],
+                    embeddings=vectors[i : i + CHROMA_BATCH],
+                    documents=[chunk.text for chunk in batch],
+                    metadatas=[{"source": c.source, "start": c.start, "end": c.end} for c in batch],
+                )
+                if progress:
+                    progress("storing vectors", min(i + CHROMA_BATCH, len(chunks)), len(chunks))
+        finally:
+            client.close()
+
+
+def _chunk_row(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "id": chunk.id,
+        "source": chunk.source,
+        "start": chunk.start,
+        "end": chunk.end,
+        "text": chunk.text,
+        "sentences": [list(span) for span in chunk.sentences],
+    }
+
+
+def _read_manifest(generation: Path) -> dict[str, Any]:
+    return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class CheckReport:
+    generation: str
+    problems: list[str]
+    pending: list[str]  # documents that changed since the last sync (not drift: `assistant index` syncs them)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def check_index(settings: Settings) -> CheckReport:
+    """Compare the manifest with what Chroma, the chunk table and the vectors hold, and with the folder."""
+    snapshot = IndexSnapshot.open_current(settings.index_dir)
+    try:
+        manifest = snapshot.manifest
+        recorded = {cid for entry in manifest["files"].values() for cid in entry["chunks"]}
+        stored = set(snapshot.collection.get(include=[])["ids"])
+        table = {chunk.id for chunk in snapshot.chunks}
+        problems = []
+        for name, ids in (("Chroma", stored), ("the chunk table", table)):
+            if missing := recorded - ids:
+                problems.append(f"{len(missing)} chunks recorded in the manifest are missing from {name}")
+            if extra := ids - recorded:
+                problems.append(f"{len(extra)} chunks in {name} are not in the manifest")
+        if len(snapshot.sentence_vectors) != len(snapshot.sentences):
+            problems.append(
+                f"{len(snapshot.sentence_vectors)} sentence vectors for {len(snapshot.sentences)} sentences"
+            )
+        if manifest["index_key"] != settings.index_key():
+            problems.append("the index was built with other model or splitting settings")
+        documents, _ = load_documents(settings.docs_dir)
+        now = {doc.source: doc.sha256 for doc in documents}
+        files = manifest["files"]
+        pending = sorted({s for s in now if s not in files or files[s]["sha256"] != now[s]} | (set(files) - set(now)))
+        return CheckReport(snapshot.name, problems, pending)
+    finally:
+        snapshot.close()

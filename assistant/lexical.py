@@ -1,0 +1,80 @@
+"""The lexical side of hybrid retrieval: BM25 over chunk texts, built from the persisted chunk table."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+    off on once only or other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your yours yourself yourselves also did does said say
+    says according many much may might must shall us""".split()
+)
+TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'sanctions'/'sanctioned', not a linguist's stemmer."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased content-word stems; apostrophes of every kind are dropped so China’s == China's."""
+    text = text.lower().replace("’", "").replace("'", "")
+    return [_stem(word) for word in TOKEN.findall(text) if word not in STOPWORDS]
+
+
+class BM25Index:
+    """Okapi BM25 with an inverted index: scoring a query touches only the postings of its terms."""
+
+    def __init__(self, texts: list[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.size = len(texts)
+        lengths = np.zeros(self.size, dtype=np.float32)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for row, text in enumerate(texts):
+            counts = Counter(tokenize(text))
+            lengths[row] = sum(counts.values())
+            for term, count in counts.items():
+                postings[term].append((row, count))
+        self.average_length = float(lengths.mean()) if self.size else 0.0
+        self._norm = k1 * (1 - b + b * lengths / max(self.average_length, 1e-9))
+        self._postings = {
+            term: (np.array([r for r, _ in rows]), np.array([c for _, c in rows], dtype=np.float32))
+            for term, rows in postings.items()
+        }
+
+    def document_frequency(self, term: str) -> int:
+        rows = self._postings.get(term)
+        return 0 if rows is None else len(rows[0])
+
+    def idf(self, term: str) -> float:
+        frequency = self.document_frequency(term)
+        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+
+    def scores(self, query: str) -> np.ndarray:
+        result = np.zeros(self.size, dtype=np.float32)
+        for term in set(tokenize(query)):
+            rows = self._postings.get(term)
+            if rows is None:
+                continue
+            indices, counts = rows
+            result[indices] += self.idf(term) * counts * (self.k1 + 1) / (counts + self._norm[indices])
+        return result
+
+    def top(self, query: str, k: int) -> list[tuple[int, float]]:
+        scores = self.scores(query)
+        if not scores.any():
+            return []
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(row), float(scores[row])) for row in order if scores[row] > 0]

@@ -1,0 +1,82 @@
+"""Loading: read every .txt and .md file under the documents folder, skipping bad ones by name."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DocumentsError
+
+SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # path relative to the documents folder, with forward slashes
+    text: str
+    sha256: str
+
+    @property
+    def title(self) -> str:
+        """The first non-empty line, as most articles start with their headline."""
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()[:200]
+        return self.source
+
+
+@dataclass(frozen=True)
+class Skipped:
+    source: str
+    reason: str
+
+
+def decode_document(raw: bytes) -> str:
+    """Decode UTF-8 (with or without BOM); raise ValueError with the reason otherwise."""
+    if not raw.strip():
+        raise ValueError("empty file")
+    if b"\x00" in raw[:4096]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not valid UTF-8 (byte {err.start})") from None
+    if not text.strip():
+        raise ValueError("empty file")
+    return text
+
+
+def read_text(path: Path) -> str:
+    """The text exactly as the splitter sees it, the reference for every citation's offsets."""
+    return decode_document(path.read_bytes())
+
+
+def list_document_paths(docs_dir: Path) -> list[Path]:
+    if not docs_dir.exists():
+        raise DocumentsError(f"documents folder '{docs_dir}' does not exist: create it or set ASSISTANT_DOCS_DIR")
+    if not docs_dir.is_dir():
+        raise DocumentsError(f"'{docs_dir}' is not a folder: set ASSISTANT_DOCS_DIR to a folder of .txt/.md files")
+    return sorted(
+        path
+        for path in docs_dir.rglob("*")
+        if path.suffix.lower() in SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+    )
+
+
+def load_documents(docs_dir: Path) -> tuple[list[Document], list[Skipped]]:
+    """All readable documents, and the files skipped with the reason, in a stable order."""
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for path in list_document_paths(docs_dir):
+        source = path.relative_to(docs_dir).as_posix()
+        try:
+            raw = path.read_bytes()
+            text = decode_document(raw)
+        except (OSError, ValueError) as err:
+            skipped.append(Skipped(source, str(err)))
+            continue
+        documents.append(Document(source, text, hashlib.sha256(raw).hexdigest()))
+    return documents, skipped

