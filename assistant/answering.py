@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from .answer import Citation
-from .lexical import tokenize
 from .retrieval import Retrieval
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
+
+# Questions that ask for a quantity or a date are only answered by a sentence that holds one.
+ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
+ASKS_DATE = re.compile(r"\b(what|which) (exact )?(date|day|year|month)\b|\bon what date\b", re.I)
+HAS_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|"
+    r"million|billion|dozen|half|several|few)\b",
+    re.I,
+)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 
 
 @dataclass(frozen=True)
@@ -25,69 +38,59 @@ class Answerer(Protocol):
     def answer(self, question: str, retrieval: Retrieval) -> Draft: ...
 
 
-@dataclass(frozen=True)
-class ScoredSentence:
-    index: int  # row in the snapshot's sentence table
-    source: str
-    start: int
-    end: int
-    similarity: float
-    score: float
+def fits_question_type(question: str, sentence: str) -> bool:
+    if ASKS_DATE.search(question):
+        return bool(HAS_DATE.search(sentence))
+    if ASKS_QUANTITY.search(question):
+        return bool(HAS_NUMBER.search(sentence))
+    return True
 
 
 class QuoteAnswerer:
-    """Scores every sentence of the best passages by meaning and by shared rare words, quotes the best."""
+    """Quotes the best-scoring sentences of the best passages; abstains when none is close enough."""
 
     def __init__(
         self,
         abstain_below: float,
         max_quotes: int = 3,
         passages_considered: int = 5,
-        extra_quote_margin: float = 0.06,
+        extra_quote_margin: float = 0.08,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
         self.passages_considered = passages_considered
         self.extra_quote_margin = extra_quote_margin
 
-    def rank_sentences(self, question: str, retrieval: Retrieval) -> list[ScoredSentence]:
+    def candidate_sentences(self, retrieval: Retrieval) -> list[int]:
+        """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
         snapshot = retrieval.snapshot
-        bm25 = snapshot.bm25
-        terms = set(tokenize(question))
-        weight = {term: bm25.idf(term) for term in terms if bm25.document_frequency(term)}
-        total_weight = sum(weight.values()) or 1.0
+        rows = {scored.row for scored in retrieval.chunks[: self.passages_considered]}
+        members = np.flatnonzero(np.isin(snapshot.sentence_chunk_rows, list(rows)))
         seen: set[tuple[str, int]] = set()
-        ranked: list[ScoredSentence] = []
-        top = retrieval.chunks[: self.passages_considered]
-        for rank, scored in enumerate(top):
-            prior = 1.0 - rank / max(len(top), 1)
-            for index in snapshot.sentence_rows_of_chunk[scored.row]:
-                sentence = snapshot.sentences[index]
-                key = (scored.chunk.source, sentence.start)
-                if key in seen:  # neighbouring chunks share sentences
-                    continue
+        ranked = []
+        for index in members[np.argsort(-retrieval.sentence_scores[members], kind="stable")]:
+            sentence = snapshot.sentences[index]
+            key = (snapshot.chunks[sentence.chunk_row].source, sentence.start)
+            if key not in seen:
                 seen.add(key)
-                text = scored.chunk.text[sentence.start - scored.chunk.start : sentence.end - scored.chunk.start]
-                overlap = sum(weight.get(term, 0.0) for term in set(tokenize(text))) / total_weight
-                similarity = float(retrieval.sentence_similarity[index])
-                short_penalty = 0.1 if len(text) < 40 else 0.0
-                score = similarity + 0.3 * overlap + 0.05 * prior - short_penalty
-                ranked.append(
-                    ScoredSentence(index, scored.chunk.source, sentence.start, sentence.end, similarity, score)
-                )
-        ranked.sort(key=lambda s: -s.score)
+                ranked.append(int(index))
         return ranked
 
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
-        ranked = self.rank_sentences(question, retrieval)
-        if not ranked or ranked[0].similarity < self.abstain_below:
+        snapshot = retrieval.snapshot
+        ranked = self.candidate_sentences(retrieval)
+        if (
+            not ranked
+            or retrieval.sentence_similarity[ranked[0]] < self.abstain_below
+            or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
+        ):
             return Draft(NOT_FOUND, False, [])
-        best = ranked[0].score
-        chosen = [s for s in ranked if s.score >= best - self.extra_quote_margin][: self.max_quotes]
+        best = retrieval.sentence_scores[ranked[0]]
+        chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
         citations = []
-        for number, sentence in enumerate(chosen, start=1):
-            chunk = retrieval.snapshot.chunks[retrieval.snapshot.sentences[sentence.index].chunk_row]
-            quote = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
-            citations.append(Citation(number, sentence.source, sentence.start, sentence.end, quote))
+        for number, index in enumerate(chosen[: self.max_quotes], start=1):
+            sentence = snapshot.sentences[index]
+            source = snapshot.chunks[sentence.chunk_row].source
+            citations.append(Citation(number, source, sentence.start, sentence.end, snapshot.sentence_text(index)))
         text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
         return Draft(text, True, citations)

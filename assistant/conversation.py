@@ -59,6 +59,16 @@ def _person_referent(previous_question: str, previous_answer: str) -> str | None
     return (asked + candidates)[0] if asked or candidates else None
 
 
+def _people(previous_question: str, previous_answer: str) -> list[str]:
+    """Multi-word names of the previous turn, in order, each once: the referents of 'they'."""
+    found = _names(previous_question) + _names(QUOTE_MARKER.sub("", previous_answer))
+    return [name for name in dict.fromkeys(found) if " " in name]
+
+
+def _join(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _keywords(text: str) -> str:
     words = re.findall(r"[\w’'-]+", text)
     return " ".join(w for w in words if w.lower() not in STOPWORDS and w.lower() not in THING_PRONOUNS)
@@ -94,6 +104,16 @@ def standalone_question(question: str, history: list[Message] | None) -> str:
         name = _person_referent(previous_question, previous_answer)
         if name:
             return _replace_person(question, name)
+
+    if words & {"they", "them", "their"}:
+        people = _people(previous_question, previous_answer)
+        if len(people) >= 2:
+            return re.sub(
+                r"\b(they|them|their)\b",
+                lambda m: _join(people) + ("'s" if m.group(0).lower() == "their" else ""),
+                question,
+                flags=re.I,
+            )
 
     if words & THING_PRONOUNS or len(words) <= 3:
         return f"{question.rstrip()} ({_keywords(previous_question)})"

@@ -72,7 +72,6 @@ class Assistant:
             embedder=self.embedder,
             k=k or self.settings.top_k,
             candidates=self.settings.candidates_per_retriever,
-            rrf_k=self.settings.rrf_k,
         )
 
     # --- the chain: question + history -> standalone question -> retrieval -> answer ---
@@ -89,9 +88,7 @@ class Assistant:
         began = time.perf_counter()
         snapshot = self.snapshot()
         vector = self.embedder.embed([state["standalone"]])[0]
-        state["retrieval"] = retrieve(
-            snapshot, state["standalone"], vector, self.settings.candidates_per_retriever, self.settings.rrf_k
-        )
+        state["retrieval"] = retrieve(snapshot, state["standalone"], vector, self.settings.candidates_per_retriever)
         state["retrieve_ms"] = _ms(began)
         return state
 
@@ -118,9 +115,7 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         question = clean_question(question, self.settings.max_question_chars)
         vector = self.embedder.embed([question])[0]
-        retrieval = retrieve(
-            self.snapshot(), question, vector, max(self.settings.candidates_per_retriever, k or 0), self.settings.rrf_k
-        )
+        retrieval = retrieve(self.snapshot(), question, vector, max(self.settings.candidates_per_retriever, k or 0))
         return passages_of(retrieval, k or self.settings.top_k)
 
     def index(self, full: bool = False, progress: Progress | None = None) -> SyncReport:

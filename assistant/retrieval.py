@@ -1,4 +1,7 @@
-"""Retrieval: dense (chunks and sentences) and BM25 rankings fused by reciprocal rank, as a LangChain retriever."""
+"""Retrieval: dense (Chroma passages, sentences) and BM25 (passages, sentences) scores fused per sentence.
+
+Exposed to LangChain users as `HybridRetriever`, a `BaseRetriever`.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,17 @@ from .store import IndexSnapshot
 class ScoredChunk:
     row: int
     chunk: Chunk
-    score: float  # fused reciprocal-rank score
+    score: float  # the score of its best sentence
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals add up for a sentence; calibrated on eval/questions.jsonl (see README)."""
+
+    sentence_lexical: float = 0.3  # BM25 of the sentence, scaled so the best sentence has 1
+    chunk_dense: float = 0.6  # cosine of the sentence's passage (Chroma)
+    chunk_lexical: float = 0.3  # BM25 of the sentence's passage, scaled so the best passage has 1
+    not_a_statement: float = 0.3  # headlines, captions and rhetorical questions rarely answer anything
 
 
 @dataclass(frozen=True)
@@ -29,40 +42,40 @@ class Retrieval:
     """Everything the answerer needs from one retrieval, computed once."""
 
     query: str
-    query_vector: np.ndarray
     sentence_similarity: np.ndarray  # cosine of the query with every sentence of the snapshot
-    chunks: list[ScoredChunk]
+    sentence_scores: np.ndarray  # the fused score of every sentence
+    chunks: list[ScoredChunk]  # best first
     snapshot: IndexSnapshot
 
 
-def fuse_rankings(rankings: list[list[int]], rrf_k: int, weights: list[float] | None = None) -> dict[int, float]:
-    """Reciprocal rank fusion: items near the top of several rankings win."""
-    fused: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
-        for rank, item in enumerate(ranking):
-            fused[item] = fused.get(item, 0.0) + weight / (rrf_k + rank + 1)
-    return fused
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
 
 
-def best_sentence_per_chunk(snapshot: IndexSnapshot, similarity: np.ndarray, k: int) -> list[int]:
-    """Chunks ranked by their best-matching sentence: finds a one-sentence answer in a long passage."""
-    if similarity.size == 0:
-        return []
-    chunk_rows = np.fromiter((s.chunk_row for s in snapshot.sentences), dtype=np.int64, count=len(snapshot.sentences))
-    best = np.full(len(snapshot.chunks), -1.0, dtype=np.float32)
-    np.maximum.at(best, chunk_rows, similarity)
-    return [int(row) for row in np.argsort(-best, kind="stable")[:k]]
-
-
-def retrieve(snapshot: IndexSnapshot, query: str, query_vector: np.ndarray, candidates: int, rrf_k: int) -> Retrieval:
-    similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0)
-    dense = [row for row, _ in snapshot.dense_chunks(query_vector, candidates)]
-    by_sentence = best_sentence_per_chunk(snapshot, similarity, candidates)
-    lexical = [row for row, _ in snapshot.bm25.top(query, candidates)]
-    fused = fuse_rankings([dense, by_sentence, lexical], rrf_k)
-    ranked = sorted(fused.items(), key=lambda item: -item[1])
-    chunks = [ScoredChunk(row, snapshot.chunks[row], score) for row, score in ranked]
-    return Retrieval(query, query_vector, similarity, chunks, snapshot)
+def retrieve(
+    snapshot: IndexSnapshot, query: str, query_vector: np.ndarray, candidates: int, weights: Weights = Weights()
+) -> Retrieval:
+    """Score every sentence by meaning and words, its own and its passage's; rank passages by their best."""
+    similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
+    dense = snapshot.dense_chunks(query_vector, candidates)
+    # Passages beyond Chroma's top candidates get the lowest similarity seen: a bound, not a guess.
+    chunk_dense = np.full(len(snapshot.chunks), min((sim for _, sim in dense), default=0.0), dtype=np.float32)
+    for row, sim in dense:
+        chunk_dense[row] = sim
+    rows = snapshot.sentence_chunk_rows
+    scores = (
+        similarity
+        + weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
+        + weights.chunk_dense * chunk_dense[rows]
+        + weights.chunk_lexical * _scaled(snapshot.bm25.scores(query))[rows]
+        - weights.not_a_statement * ~snapshot.sentence_is_statement
+    )
+    best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
+    np.maximum.at(best, rows, scores)
+    order = np.argsort(-best, kind="stable")[:candidates]
+    chunks = [ScoredChunk(int(row), snapshot.chunks[row], float(best[row])) for row in order]
+    return Retrieval(query, similarity, scores, chunks, snapshot)
 
 
 class HybridRetriever(BaseRetriever):
@@ -74,13 +87,12 @@ class HybridRetriever(BaseRetriever):
     embedder: Any  # an Embedder; Any because pydantic cannot validate a Protocol
     k: int = 5
     candidates: int = 30
-    rrf_k: int = 60
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[LangChainDocument]:
         embedder: Embedder = self.embedder
-        retrieval = retrieve(self.snapshot_provider(), query, embedder.embed([query])[0], self.candidates, self.rrf_k)
+        retrieval = retrieve(self.snapshot_provider(), query, embedder.embed([query])[0], self.candidates)
         return [as_langchain_document(scored) for scored in retrieval.chunks[: self.k]]
 
 

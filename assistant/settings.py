@@ -31,13 +31,12 @@ class Settings(BaseSettings):
 
     # --- Retrieval ---
     top_k: int = Field(5, ge=1, le=50, description="Passages returned with each answer.")
-    candidates_per_retriever: int = Field(30, ge=1, description="Candidates each retriever gives to the fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    candidates_per_retriever: int = Field(30, ge=1, description="Passages Chroma returns to the fusion.")
 
     # --- Answering ---
     max_quotes: int = Field(3, ge=1, le=3, description="Most quotes in one answer.")
     abstain_below: float = Field(
-        0.42, description="Best question-sentence similarity under which the assistant says it cannot answer."
+        0.35, description="Best question-sentence similarity under which the assistant says it cannot answer."
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
 

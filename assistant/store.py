@@ -96,6 +96,11 @@ def prune(paths: IndexPaths, keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def is_statement(sentence: str) -> bool:
+    """A sentence that can answer: not a headline, caption or a question the article asks itself."""
+    return len(sentence) >= 30 and sentence.rstrip("”\"’')]").endswith((".", "!", ":", ";", "…"))
+
+
 @dataclass(frozen=True)
 class SentenceRow:
     chunk_row: int
@@ -120,12 +125,18 @@ class IndexSnapshot:
             SentenceRow(row, start, end) for row, chunk in enumerate(self.chunks) for start, end in chunk.sentences
         ]
         self.sentence_vectors = np.load(generation / "sentence_vectors.npy")
-        self.sentence_rows_of_chunk: list[list[int]] = [[] for _ in self.chunks]
-        for index, sentence in enumerate(self.sentences):
-            self.sentence_rows_of_chunk[sentence.chunk_row].append(index)
+        self.sentence_chunk_rows = np.fromiter((s.chunk_row for s in self.sentences), np.int64, len(self.sentences))
+        sentence_texts = [self.sentence_text(index) for index in range(len(self.sentences))]
+        self.sentence_is_statement = np.array([is_statement(text) for text in sentence_texts], dtype=bool)
         self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
+        self.sentence_bm25 = BM25Index(sentence_texts)
         self._client = open_chroma(generation / "chroma")
         self.collection = chroma_collection(self._client, self.manifest["index_key"])
+
+    def sentence_text(self, index: int) -> str:
+        sentence = self.sentences[index]
+        chunk = self.chunks[sentence.chunk_row]
+        return chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
 
     @classmethod
     def open_current(cls, index_dir: Path) -> IndexSnapshot:
