@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     auth: str | None = Field(None, description="'user:password' or a path to a file of such lines.")
     concurrency_limit: int = Field(4, ge=1, description="Questions answered at the same time.")
     max_queue_size: int = Field(64, ge=1, description="Questions waiting beyond which new ones are refused.")
+    example_questions: list[str] = Field(
+        [
+            "Who refused to meet Lloyd Austin in Singapore?",
+            "What did Wang Yi ask the United States to stop doing?",
+            "How did Beijing react when Biden called Xi a dictator?",
+            "Why did China refuse to restart military talks?",
+        ],
+        description="Example questions shown on the chat page (JSON list in ASSISTANT_EXAMPLE_QUESTIONS).",
+    )
 
     def index_key(self) -> str:
         """Name of the collection: changes whenever a setting that shapes the vectors changes."""

@@ -10,11 +10,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
+from bench_common import QUESTION_SETS, SEEDS, folder_mb, load_embedder, peak_rss_mb, timed
+
 from assistant import Assistant, Settings
 from assistant.embeddings import Embedder, LangChainEmbeddings
 from assistant.evaluation import gold_spans, load_question_set, percentile
 from assistant.loading import read_text
-from bench_common import QUESTION_SETS, SEEDS, folder_mb, load_embedder, peak_rss_mb, timed
 
 RANKS = 10  # passages scored per question, for MRR@10
 Span = tuple[str, int, int]  # (source, start, end), end exclusive
@@ -71,7 +72,7 @@ class Naive:
 
     def search(self, question: str, history: History) -> list[Span]:
         found = self.store.similarity_search(question, k=RANKS)
-        return [(d.metadata["source"], d.metadata["start_index"], d.metadata["start_index"] + len(d.page_content)) for d in found]
+        return [(d.metadata["source"], start := d.metadata["start_index"], start + len(d.page_content)) for d in found]
 
 
 PIPELINES: dict[str, type[Ours] | type[Naive]] = {"ours": Ours, "naive": Naive}

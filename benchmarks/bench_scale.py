@@ -7,16 +7,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench_common import SEEDS, load_embedder, peak_rss_mb, timed
+
 from assistant import Assistant, Settings
 from assistant.loading import read_text
-from bench_common import SEEDS, load_embedder, peak_rss_mb, timed
 
 SIZE_RANGE = (1000, 1800)  # target characters of body per document, before the last paragraph
 
 
 def seed_paragraphs() -> list[str]:
     """Every non-empty line of the seeds (the seeds put one paragraph per line)."""
-    return [line.strip() for path in sorted(SEEDS.glob("*.txt")) for line in read_text(path).splitlines() if line.strip()]
+    lines = [line.strip() for path in sorted(SEEDS.glob("*.txt")) for line in read_text(path).splitlines()]
+    return [line for line in lines if line]
 
 
 def synthetic_document(number: int, paragraphs: list[str], rng: random.Random) -> str:

@@ -1,0 +1,210 @@
+"""The web chat (Gradio): thin over `Assistant`; it renders answers, sources and the index state."""
+
+from __future__ import annotations
+
+import html
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from .answer import Answer
+from .errors import AssistantError
+from .pipeline import Assistant
+from .settings import Settings
+from .watching import IndexWatcher
+
+CSS = """
+.source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}
+.source-card h4 {margin: 0 0 4px 0; font-size: 0.95em;}
+.source-meta {color: #57606a; font-size: 0.85em; margin-bottom: 6px;}
+.source-context {font-size: 0.92em; line-height: 1.45; white-space: pre-wrap;}
+.source-context mark {background: #fff3a3; padding: 1px 0;}
+.not-found {background: #fff8e1; border-left: 4px solid #f0b400; padding: 8px 10px; margin-bottom: 10px;}
+"""
+STREAM_WORDS = 6  # words per streamed update
+
+
+def render_answer_markdown(answer: Answer) -> str:
+    """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
+    if not answer.answerable:
+        return f"**Not found in the documents.** {answer.answer.split('. ', 1)[-1]}"
+    lines = [f"> “{c.quote}” **[{c.id}]**" for c in answer.citations]
+    sources = [f"[{c.id}] `{c.source}` characters {c.start}–{c.end}" for c in answer.citations]
+    return "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
+
+
+def _context_html(text: str, passage_start: int, start: int, end: int) -> str:
+    before = html.escape(text[: start - passage_start])
+    quote = html.escape(text[start - passage_start : end - passage_start])
+    after = html.escape(text[end - passage_start :])
+    return f"{before}<mark>{quote}</mark>{after}"
+
+
+def render_sources_html(answer: Answer, titles: dict[str, str]) -> str:
+    """Every citation with title, file and offsets, the quote highlighted inside its passage."""
+    cards = []
+    if not answer.answerable:
+        cards.append(
+            '<div class="not-found">The documents do not answer this question. '
+            "These are the closest passages; none of them answers it.</div>"
+        )
+        for p in answer.passages[:3]:
+            cards.append(_card(f"Passage {p.rank}", p.source, p.start, p.end, html.escape(p.text), titles))
+    for c in answer.citations:
+        passage = next(
+            (p for p in answer.passages if p.source == c.source and p.start <= c.start and c.end <= p.end), None
+        )
+        context = (
+            _context_html(passage.text, passage.start, c.start, c.end)
+            if passage
+            else f"<mark>{html.escape(c.quote)}</mark>"
+        )
+        cards.append(_card(f"[{c.id}]", c.source, c.start, c.end, context, titles))
+    return "\n".join(cards)
+
+
+def _card(label: str, source: str, start: int, end: int, body: str, titles: dict[str, str]) -> str:
+    title = html.escape(titles.get(source, source))
+    return (
+        f'<div class="source-card"><h4>{html.escape(label)} {title}</h4>'
+        f'<div class="source-meta">{html.escape(source)} · characters {start}–{end}</div>'
+        f'<div class="source-context">{body}</div></div>'
+    )
+
+
+def render_status_markdown(status: dict[str, Any], last_event: str = "") -> str:
+    lines = [
+        f"**{status['documents']} documents, {status['chunks']} chunks**, built {status['built_at']} "
+        f"(generation `{status['generation']}`)"
+    ]
+    if status["skipped"]:
+        lines.append("Skipped files: " + "; ".join(f"`{s['source']}`: {s['reason']}" for s in status["skipped"]))
+    if last_event:
+        lines.append(f"Last change: {last_event}")
+    return "  \n".join(lines)
+
+
+def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.Blocks:
+    settings = assistant.settings
+
+    def titles() -> dict[str, str]:
+        return assistant.status()["files"]
+
+    def ask_api(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """Answer a question (with the chat history as a messages list); returns the answer object."""
+        try:
+            return assistant.ask(question, _plain_history(history)).to_dict()
+        except AssistantError as err:
+            raise gr.Error(str(err)) from None
+
+    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+        history = list(history or [])
+        history.append({"role": "user", "content": message})
+        try:
+            answer = assistant.ask(message, _plain_history(history[:-1]))
+        except AssistantError as err:
+            history.append({"role": "assistant", "content": f"⚠️ {err}"})
+            yield history, "", ""
+            return
+        sources = render_sources_html(answer, titles())
+        words = render_answer_markdown(answer).split(" ")
+        history.append({"role": "assistant", "content": ""})
+        for count in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):
+            history[-1] = {"role": "assistant", "content": " ".join(words[:count])}
+            yield history, "", sources if count >= len(words) else ""
+            time.sleep(0.01)
+
+    def rebuild(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's own idiom
+        try:
+            report = assistant.index(progress=lambda stage, done, total: progress(done / max(total, 1), desc=stage))
+        except AssistantError as err:
+            return f"⚠️ {err}"
+        what = report.summary() if report.changed else "Nothing changed: the index already matches the documents."
+        return render_status_markdown(assistant.status(), f"rebuilt: {what}")
+
+    def refresh_status() -> str:
+        return render_status_markdown(assistant.status(), watcher.last_event if watcher else "")
+
+    with gr.Blocks(title="Document assistant") as app:
+        gr.Markdown(
+            "## Ask the documents\nEvery answer is made of verbatim quotes; each source shows the file, "
+            "the character offsets and the quote highlighted in its passage."
+        )
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat")
+                with gr.Row():
+                    box = gr.Textbox(
+                        placeholder="Ask a question about the documents…",
+                        show_label=False,
+                        scale=5,
+                        max_length=settings.max_question_chars,
+                        elem_id="question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
+                gr.Examples(settings.example_questions, inputs=box, label="Examples")
+                clear = gr.Button("New conversation", size="sm")
+            with gr.Column(scale=2):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(elem_id="sources")
+        with gr.Accordion("Index", open=False):
+            status = gr.Markdown(refresh_status(), elem_id="index-status")
+            rebuild_button = gr.Button("Rebuild index", size="sm", elem_id="rebuild")
+        for trigger in (box.submit, send.click):
+            trigger(respond, [box, chatbot], [chatbot, box, sources], api_visibility="private")
+        clear.click(lambda: ([], "", ""), None, [chatbot, box, sources], api_visibility="private")
+        rebuild_button.click(rebuild, None, status, api_visibility="private", concurrency_limit=1)
+        if watcher:
+            gr.Timer(2.0).tick(refresh_status, None, status, api_visibility="private", queue=False)
+        gr.api(ask_api, api_name="ask", concurrency_limit=settings.concurrency_limit)
+    app.queue(max_size=settings.max_queue_size, default_concurrency_limit=settings.concurrency_limit)
+    return app
+
+
+def _plain_history(history: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    """Gradio messages may carry extra keys or non-text content; the pipeline needs role and text."""
+    plain = []
+    for message in history or []:
+        content = message.get("content")
+        if isinstance(content, list):  # Gradio 6 may send content as a list of typed parts
+            content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+        if message.get("role") in ("user", "assistant") and isinstance(content, str):
+            plain.append({"role": message["role"], "content": content})
+    return plain
+
+
+def read_auth(spec: str | None) -> list[tuple[str, str]] | None:
+    """'user:password', or the path of a file with one such line per user."""
+    if not spec:
+        return None
+    lines = Path(spec).read_text(encoding="utf-8").splitlines() if Path(spec).is_file() else [spec]
+    pairs = [tuple(line.strip().split(":", 1)) for line in lines if ":" in line and not line.startswith("#")]
+    if not pairs:
+        raise AssistantError("ASSISTANT_AUTH must be 'user:password' or a file of such lines")
+    return [(user, password) for user, password in pairs]
+
+
+def serve(settings: Settings) -> None:
+    """Sync the index (with progress), then serve the chat until interrupted."""
+    from .cli import progress_bars
+
+    assistant = Assistant(settings)
+    print(f"Indexing '{settings.docs_dir}' into '{settings.index_dir}'…", file=sys.stderr)
+    with progress_bars() as progress:
+        report = assistant.index(progress=progress)
+    print(report.summary(), file=sys.stderr)
+    watcher = IndexWatcher(assistant).start() if settings.watch else None
+    app = build_app(assistant, watcher)
+    app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=read_auth(settings.auth),
+        css=CSS,
+        ssr_mode=False,
+        show_error=False,
+        footer_links=["api"],
+    )

@@ -1,0 +1,57 @@
+"""Watching the documents folder: re-sync the index a moment after files change, without a restart."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from .errors import AssistantError
+from .indexing import SyncReport
+from .loading import SUFFIXES
+from .pipeline import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class IndexWatcher:
+    """A daemon thread that syncs after each burst of changes and remembers what the last sync did."""
+
+    def __init__(self, assistant: Assistant, on_sync: Callable[[SyncReport], None] | None = None) -> None:
+        self.assistant = assistant
+        self.on_sync = on_sync
+        self.last_event = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="index-watcher", daemon=True)
+
+    def start(self) -> IndexWatcher:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        from watchfiles import watch
+
+        docs_dir = self.assistant.settings.docs_dir
+        for changes in watch(docs_dir, stop_event=self._stop, debounce=800, step=100, recursive=True):
+            if not any(path.lower().endswith(SUFFIXES) for _, path in changes):
+                continue
+            self.sync_now()
+
+    def sync_now(self) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        try:
+            report = self.assistant.index()
+        except AssistantError as err:
+            self.last_event = f"{stamp}: documents changed, but the index could not be updated: {err}"
+            log.warning(self.last_event)
+            return
+        if report.changed:
+            self.last_event = f"{stamp}: index updated after a change in the documents: {report.summary()}"
+            log.info(self.last_event)
+            if self.on_sync:
+                self.on_sync(report)

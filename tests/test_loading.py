@@ -1,0 +1,93 @@
+"""Loading: which files become documents, which are skipped, and why."""
+
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder, assert_citations_hold, fake_settings
+
+from assistant import Assistant, DocumentsError
+from assistant.loading import load_documents
+
+
+@pytest.fixture
+def mixed_docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / ".git").mkdir()
+    (docs / "plain.txt").write_text("Plain text about the okapi.\n", encoding="utf-8")
+    (docs / "bom.txt").write_bytes("\ufeffThe walrus lives in the Arctic.\r\nIt eats clams.\r\n".encode())
+    (docs / "notes.md").write_text("# Notes\n\nThe narwhal has a tusk.\n", encoding="utf-8")
+    (docs / "sub" / "nested.TXT").write_text("A nested file about the axolotl.\n", encoding="utf-8")
+    (docs / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary payload")
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "blank.md").write_text(" \n\t\n", encoding="utf-8")
+    (docs / "latin1.txt").write_bytes("Café au lait.".encode("latin-1"))
+    (docs / ".hidden.txt").write_text("Hidden text about the quokka.\n", encoding="utf-8")
+    (docs / ".git" / "inside.txt").write_text("A file inside a hidden folder.\n", encoding="utf-8")
+    (docs / "picture.png").write_bytes(b"\x89PNG\r\n")
+    (docs / "script.py").write_text("print('not a document')\n", encoding="utf-8")
+    return docs
+
+
+def test_readable_text_and_markdown_files_are_loaded(mixed_docs: Path) -> None:
+    documents, _ = load_documents(mixed_docs)
+
+    assert [doc.source for doc in documents] == ["bom.txt", "notes.md", "plain.txt", "sub/nested.TXT"]
+
+
+def test_bom_is_dropped_and_line_endings_kept(mixed_docs: Path) -> None:
+    documents, _ = load_documents(mixed_docs)
+    bom = next(doc for doc in documents if doc.source == "bom.txt")
+
+    assert bom.text == "The walrus lives in the Arctic.\r\nIt eats clams.\r\n"
+    assert bom.title == "The walrus lives in the Arctic."
+
+
+def test_unreadable_files_are_skipped_with_a_reason(mixed_docs: Path) -> None:
+    _, skipped = load_documents(mixed_docs)
+    reasons = {s.source: s.reason for s in skipped}
+
+    assert set(reasons) == {"binary.txt", "empty.txt", "blank.md", "latin1.txt"}
+    assert "binary" in reasons["binary.txt"]
+    assert reasons["empty.txt"] == reasons["blank.md"] == "empty file"
+    assert "not valid UTF-8" in reasons["latin1.txt"]
+
+
+def test_hidden_files_and_folders_are_ignored(mixed_docs: Path) -> None:
+    documents, skipped = load_documents(mixed_docs)
+    seen = {doc.source for doc in documents} | {s.source for s in skipped}
+
+    assert not any(source.startswith(".") for source in seen)
+    assert "picture.png" not in seen and "script.py" not in seen
+
+
+def test_index_reports_skipped_files_by_name_and_indexes_the_rest(mixed_docs: Path, tmp_path: Path) -> None:
+    assistant = Assistant(fake_settings(mixed_docs, tmp_path / "index"), embedder=FakeEmbedder())
+    report = assistant.index()
+
+    assert report.documents == 4
+    assert {s["source"] for s in report.skipped} == {"binary.txt", "empty.txt", "blank.md", "latin1.txt"}
+    assert "latin1.txt (not valid UTF-8" in report.summary()
+    assert sorted(assistant.status()["files"]) == ["bom.txt", "notes.md", "plain.txt", "sub/nested.TXT"]
+    answer = assistant.ask("What does the walrus eat? It eats clams.").to_dict()
+    assert answer["citations"][0]["source"] == "bom.txt"
+    assert_citations_hold(answer, mixed_docs)  # offsets count from after the BOM, with the \r kept
+    assistant.close()
+
+
+def test_folder_without_readable_documents_names_the_skipped_files(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "broken.txt").write_bytes(b"\xff\xfe\x00\x00")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+
+    with pytest.raises(DocumentsError, match=r"no readable .txt or .md files in .*skipped: broken.txt"):
+        assistant.index()
+    assert not (tmp_path / "index").exists()
+
+
+def test_missing_documents_folder_says_how_to_fix_it(tmp_path: Path) -> None:
+    assistant = Assistant(fake_settings(tmp_path / "nowhere", tmp_path / "index"), embedder=FakeEmbedder())
+
+    with pytest.raises(DocumentsError, match="'.*nowhere' does not exist: create it or set ASSISTANT_DOCS_DIR"):
+        assistant.index()

@@ -1,0 +1,113 @@
+"""Splitting: sentences and chunks are exact character spans of the original text."""
+
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, read_document
+
+from assistant.loading import Document, load_documents
+from assistant.splitting import split_into_chunks, split_into_sentences
+
+
+def sentences(text: str, max_chars: int = 1000) -> list[str]:
+    return [text[start:end] for start, end in split_into_sentences(text, max_chars)]
+
+
+def document(text: str, source: str = "doc.txt") -> Document:
+    return Document(source, text, "sha")
+
+
+def test_sentences_are_exact_spans() -> None:
+    text = "  First sentence here.   Second one!\tThird?  "
+
+    assert split_into_sentences(text) == [(2, 22), (25, 36), (37, 43)]
+    assert sentences(text) == ["First sentence here.", "Second one!", "Third?"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. secretary of defense Lloyd Austin flew to Singapore.",
+        "Secretary of State Antony J. Blinken met Xi Jinping in Beijing.",
+        "Talks resumed on Nov. 14 in San Francisco with Dr. Smith present.",
+        "Several envoys, e.g. Kerry and Yellen, visited in the summer.",
+    ],
+)
+def test_abbreviations_and_initials_do_not_end_a_sentence(text: str) -> None:
+    assert sentences(text + " Then they left.") == [text, "Then they left."]
+
+
+def test_closing_quotes_stay_with_their_sentence() -> None:
+    text = "Qin Gang called Taiwan “the first red line.” Washington disagreed. He asked ‘why?’ Nobody knew."
+
+    assert sentences(text) == [
+        "Qin Gang called Taiwan “the first red line.”",
+        "Washington disagreed.",
+        "He asked ‘why?’",
+        "Nobody knew.",
+    ]
+
+
+def test_a_line_break_ends_a_sentence() -> None:
+    text = "A Headline Without A Period\r\n\r\nThe body starts here. It goes on\nand a list item\n"
+
+    assert sentences(text) == ["A Headline Without A Period", "The body starts here.", "It goes on", "and a list item"]
+
+
+def test_decimals_and_lowercase_continuations_do_not_split() -> None:
+    text = "Growth was 5.2 percent in 2023. analysts said so... and more."
+
+    assert sentences(text) == ["Growth was 5.2 percent in 2023. analysts said so... and more."]
+
+
+def test_run_on_line_is_cut_at_spaces_within_the_limit() -> None:
+    text = " ".join(f"word{i}" for i in range(400))  # about 2,700 characters, no punctuation
+
+    spans = split_into_sentences(text, max_chars=300)
+
+    assert len(spans) > 5
+    assert all(end - start <= 300 for start, end in spans)
+    assert " ".join(text[start:end] for start, end in spans) == text
+
+
+def test_chunks_of_every_seed_are_exact_and_bounded() -> None:
+    documents, skipped = load_documents(SEEDS)
+    assert len(documents) == 5 and not skipped
+
+    for doc in documents:
+        chunks = split_into_chunks(doc, max_chars=700, overlap_sentences=1)
+        file_text = read_document(SEEDS / doc.source)
+        assert chunks, doc.source
+        for chunk in chunks:
+            assert chunk.text == file_text[chunk.start : chunk.end]
+            assert chunk.end - chunk.start <= 700
+            assert chunk.sentences[0][0] == chunk.start and chunk.sentences[-1][1] == chunk.end
+        assert len({chunk.id for chunk in chunks}) == len(chunks)
+
+
+def test_neighbouring_chunks_share_the_overlap_sentences() -> None:
+    text = " ".join(f"Sentence number {i} says something short." for i in range(40))
+
+    for overlap in (0, 1, 2):
+        chunks = split_into_chunks(document(text), max_chars=200, overlap_sentences=overlap)
+        assert len(chunks) > 3
+        for previous, following in zip(chunks, chunks[1:], strict=False):
+            shared = set(previous.sentences) & set(following.sentences)
+            assert len(shared) == overlap
+            assert previous.sentences[len(previous.sentences) - overlap :] == following.sentences[:overlap]
+        every_sentence = {span for chunk in chunks for span in chunk.sentences}
+        assert every_sentence == set(split_into_sentences(text, 200))
+
+
+def test_chunk_ids_depend_on_source_and_position() -> None:
+    text = "One sentence. " * 100
+    first = split_into_chunks(document(text, "a.txt"), 150, 1)
+    again = split_into_chunks(document(text, "a.txt"), 150, 1)
+    other = split_into_chunks(document(text, "b.txt"), 150, 1)
+
+    assert [c.id for c in first] == [c.id for c in again]
+    assert not {c.id for c in first} & {c.id for c in other}
+
+
+def test_a_text_with_only_whitespace_has_no_chunks() -> None:
+    assert split_into_chunks(document(" \n\t \n"), 700, 1) == []
