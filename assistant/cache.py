@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,8 +50,12 @@ class EmbeddingCache:
         """Vectors for all texts, embedding only those not cached; returns (vectors, texts embedded)."""
         keys = [text_key(self.model_name, text) for text in texts]
         found = self._lookup(list(set(keys)))
-        missing = list(dict.fromkeys(key for key in keys if key not in found))
+        uses = Counter(keys)  # the same sentence can sit in two overlapping chunks: embed it once
+        missing = [key for key in uses if key not in found]
         text_of = dict(zip(keys, texts, strict=True))
+        # Progress counts texts ready, cached ones included, so a stage always ends at len(texts).
+        if on_progress and len(missing) < len(uses):
+            on_progress(len(keys) - sum(uses[key] for key in missing))
         for i in range(0, len(missing), batch_size):
             batch = missing[i : i + batch_size]
             vectors = embedder.embed([text_of[key] for key in batch])
@@ -61,7 +66,7 @@ class EmbeddingCache:
                 )
             found.update(zip(batch, vectors, strict=True))
             if on_progress:
-                on_progress(len(batch))
+                on_progress(sum(uses[key] for key in batch))
         if not texts:
             return np.zeros((0, 384), dtype=np.float32), 0
         return np.stack([found[key] for key in keys]).astype(np.float32), len(missing)

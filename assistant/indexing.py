@@ -134,7 +134,7 @@ class Indexer:
         except Timeout:
             raise IndexBusyError(
                 f"another `assistant index` is updating '{self.paths.root}' and did not finish within "
-                f"{self.settings.lock_timeout_s:.0f}s: try again when it is done"
+                f"{self.settings.lock_timeout_s:g}s: try again when it is done"
             ) from None
         report.seconds = time.perf_counter() - started
         return report
@@ -149,12 +149,12 @@ class Indexer:
         old_files: dict[str, Any] = old_manifest["files"] if reusable and old_manifest else {}
         report = SyncReport(skipped=skipped, documents=len(documents), rebuilt=not reusable)
         _diff(documents, old_files, report)
+        keep = {base.name} if base else set()
+        prune(self.paths, keep)  # leftovers of interrupted runs, even when nothing changed since
         if base and not report.changed and old_manifest and old_manifest["skipped"] == skipped:
             report.generation, report.chunks = base.name, old_manifest["chunks"]
             return report
 
-        keep = {base.name} if base else set()
-        prune(self.paths, keep)  # leftovers of interrupted runs
         name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         staging = self.paths.generations / f".staging-{name}"
         staging.parent.mkdir(parents=True, exist_ok=True)

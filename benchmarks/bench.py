@@ -4,9 +4,9 @@
    recall@1/@5, MRR@10, peak RSS; each pipeline in its own worker process.
 2. Cold start of `assistant ask` in a new process against an already built index.
 3. Incremental re-sync of a synthetic corpus of 1,000+ documents after one file is edited.
-4. (--load only) a load test of the web app; a stub until the web app exists.
+4. (--load only) load test: 20 concurrent gradio_client users on the web app's `/ask` endpoint.
 
-The heavy parts run in worker processes (`bench.py --worker ours|naive|scale`) that print one JSON
+The heavy parts run in worker processes (`bench.py --worker ours|naive|scale|load`) that print one JSON
 line; this process only imports the standard library, so it never holds the model.
 """
 
@@ -30,6 +30,7 @@ RESULT_MARKER = "BENCH-RESULT "
 ASSISTANT = Path(sys.executable).parent / "assistant"
 COLD_QUESTION = "Who met Xi Jinping?"
 RESYNC_GOAL = 1 / 20
+LOAD_USERS = 20
 WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "ANONYMIZED_TELEMETRY": "False"}
 
 
@@ -50,6 +51,10 @@ def run_worker(name: str, docs: int) -> dict[str, Any]:
         import bench_scale
 
         return bench_scale.run(docs)
+    if name == "load":
+        import bench_load
+
+        return bench_load.load_test(LOAD_USERS)
     import bench_quality
 
     return bench_quality.run(name)
@@ -78,28 +83,6 @@ def cold_start(runs: int) -> dict[str, Any]:
         "median_s": round(statistics.median(seconds for _, seconds in asks), 2),
         "answer_first_line": asks[0][0].stdout.strip().splitlines()[0],
     }
-
-
-# --- part 4: load test of the web app (NOT RUN unless --load) ---
-def load_test(users: int = 20, port: int = 7871) -> dict[str, Any]:
-    """STUB, to be filled in by the web-app owner. Runs only with `--load`.
-
-    20 concurrent gradio_client users against the web app's `/ask` endpoint: start
-    `assistant serve --port N` in a subprocess (wait until it answers), then `users` threads each
-    run gradio_client.Client(f"http://127.0.0.1:{port}/").predict(question, history, api_name="/ask")
-    over the answerable questions of eval/*.jsonl (history = list of {role, content}). Report the
-    p50/p95 latency (ms), throughput, and check that every question got an answer dict (no errors,
-    nothing dropped by the queue). Stop the server by its pid at the end.
-    """
-    raise NotImplementedError("load_test is a stub: it needs assistant/ui.py (build_app with an 'ask' endpoint)")
-
-
-def run_load_test() -> dict[str, Any]:
-    try:
-        return load_test()
-    except NotImplementedError as err:
-        log(str(err))
-        return {"status": "not implemented", "reason": str(err)}
 
 
 # --- tables ---
@@ -183,7 +166,20 @@ def resync_section(scale: dict[str, Any]) -> str:
 
 
 def load_section(load: dict[str, Any]) -> str:
-    return f"4. Load test (--load): {json.dumps(load)}"
+    rows = [
+        ["server start incl. index build (s)", f"{load['server_ready_s']:.1f}"],
+        ["questions answered / asked", f"{load['answered']} / {load['questions']}"],
+        ["errors", str(load["errors"])],
+        ["latency p50 (ms)", f"{load['latency_p50_ms']:.0f}"],
+        ["latency p95 (ms)", f"{load['latency_p95_ms']:.0f}"],
+        ["throughput (questions/s)", f"{load['throughput_qps']:.2f}"],
+    ]
+    lines = [
+        f"4. Load test: {load['users']} concurrent gradio_client users on `/ask` of `assistant serve`, "
+        "all questions of eval/*.jsonl",
+        table(["", "value"], rows),
+    ]
+    return "\n".join(lines + [f"   error: {error}" for error in load["first_errors"]])
 
 
 def report(results: dict[str, Any]) -> str:
@@ -209,7 +205,7 @@ def benchmark(quick: bool, with_load: bool) -> dict[str, Any]:
         "resync": lambda: spawn_worker("scale", docs=200 if quick else 1000),
     }
     if with_load:
-        parts["load_test"] = run_load_test
+        parts["load_test"] = lambda: spawn_worker("load")
     results: dict[str, Any] = {"mode": "quick" if quick else "full"}
     results |= {name: part() for name, part in parts.items()}
     results["machine"] = {"cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()[0]}
@@ -222,7 +218,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smaller corpus (200 docs) and one cold-start run")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of tables")
     parser.add_argument("--load", action="store_true", help="also run the web-app load test")
-    parser.add_argument("--worker", choices=["ours", "naive", "scale"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["ours", "naive", "scale", "load"], help=argparse.SUPPRESS)
     parser.add_argument("--docs", type=int, default=1000, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

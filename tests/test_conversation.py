@@ -1,0 +1,55 @@
+"""Follow-up questions are rewritten to stand alone, without an LLM."""
+
+import pytest
+
+from assistant.conversation import standalone_question
+
+AUSTIN_HISTORY = [
+    {"role": "user", "content": "Who refused to meet Lloyd Austin in Singapore?"},
+    {
+        "role": "assistant",
+        "content": "“In May, PRC defense minister Li Shangfu refused to meet with U.S. secretary of defense "
+        "Lloyd Austin on the sidelines of a conference in Singapore.” [1]",
+    },
+]
+
+
+def test_a_pronoun_is_replaced_by_the_person_the_answer_named() -> None:
+    rewritten = standalone_question("Why was he sanctioned?", AUSTIN_HISTORY)
+
+    assert "Li Shangfu" in rewritten
+    assert rewritten == "Why was Li Shangfu sanctioned?"
+
+
+def test_a_possessive_pronoun_keeps_its_possessive() -> None:
+    assert standalone_question("What was his role?", AUSTIN_HISTORY) == "What was Li Shangfu's role?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the Taiwan Relations Act require Washington to provide?",
+        "Which cabinet secretaries visited Beijing during the summer?",
+    ],
+)
+def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
+    assert standalone_question(question, AUSTIN_HISTORY) == question
+
+
+def test_without_history_nothing_changes() -> None:
+    assert standalone_question("Why was he sanctioned?", []) == "Why was he sanctioned?"
+    assert standalone_question("Why was he sanctioned?", None) == "Why was he sanctioned?"
+
+
+def test_an_ellipsis_borrows_the_previous_question() -> None:
+    history = [{"role": "user", "content": "When did Blinken visit Beijing?"}, {"role": "assistant", "content": "…"}]
+
+    assert standalone_question("And Kerry?", history) == "When did Kerry visit Beijing?"
+
+
+def test_a_thing_pronoun_gets_the_previous_key_words() -> None:
+    history = [{"role": "user", "content": "Which balloon incident postponed the visit?"}]
+
+    rewritten = standalone_question("When did it happen?", history)
+    assert rewritten.startswith("When did it happen?")
+    assert "balloon" in rewritten and "postponed" in rewritten

@@ -1,0 +1,248 @@
+"""Incremental indexing with the fake embedder: what each sync embeds, stores, reports and cleans up."""
+
+import json
+from pathlib import Path
+
+import chromadb
+import pytest
+from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, read_document
+from filelock import FileLock
+
+from assistant import Assistant, IndexBusyError, IndexMissingError
+from assistant.indexing import check_index
+from assistant.store import IndexPaths
+
+EDITED = "003_d94c39d90b50c062.txt"
+DELETED = "001_88b05ed209d663f4.txt"
+OKAPI = "The okapi sanctuary in Epulu keeps forty okapis and trains rangers from the Ituri forest."
+
+
+def generations(index_dir: Path) -> set[str]:
+    return {path.name for path in (index_dir / "generations").iterdir()}
+
+
+def current(index_dir: Path) -> str:
+    return (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+
+
+def every_passage(assistant: Assistant, question: str) -> list:
+    return assistant.retrieve(question, k=500)
+
+
+def test_first_build_embeds_every_text_once_and_a_second_sync_nothing(seed_docs: Path, tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    assistant = Assistant(fake_settings(seed_docs, tmp_path / "index"), embedder=embedder)
+
+    first = assistant.index()
+    assert first.added == sorted(path.name for path in seed_docs.iterdir())
+    assert first.rebuilt and first.changed
+    assert first.texts_embedded == embedder.texts_embedded == len(set(embedder.texts))
+    assert first.chunks == assistant.status()["chunks"] > 0
+
+    embedder.reset()
+    second = assistant.index()
+    assert second.texts_embedded == embedder.texts_embedded == 0
+    assert (second.unchanged, second.changed, second.rebuilt) == (5, False, False)
+    assert second.generation == first.generation
+    assistant.close()
+
+
+def test_editing_one_file_re_embeds_only_that_file(indexed_copy: IndexedCopy) -> None:
+    edited = indexed_copy.docs_dir / EDITED
+    new_sentence = "A closing sentence added by the test mentions pandas in Chengdu."
+    edited.write_text(read_document(edited) + "\n" + new_sentence + "\n", encoding="utf-8")
+
+    report = indexed_copy.assistant.index()
+
+    assert report.updated == [EDITED]
+    assert not report.added and not report.removed and report.unchanged == 4
+    assert 0 < report.texts_embedded == indexed_copy.embedder.texts_embedded < indexed_copy.full_build_texts
+    text = read_document(edited)
+    title = text.splitlines()[0]
+    for embedded in indexed_copy.embedder.texts:  # chunk texts are "title\nchunk", sentences are plain
+        assert embedded.removeprefix(title + "\n") in text, "a text of another file was embedded again"
+    assert new_sentence in indexed_copy.embedder.texts
+    answer = indexed_copy.assistant.ask("Which pandas in Chengdu did the closing sentence mention?").to_dict()
+    assert answer["citations"][0]["quote"] == new_sentence
+    assert_citations_hold(answer, indexed_copy.docs_dir)
+    assert check_index(indexed_copy.settings).healthy
+
+
+def test_a_deleted_file_is_never_retrieved_or_cited_again(indexed_copy: IndexedCopy) -> None:
+    assistant = indexed_copy.assistant
+    question = "Why was Li Shangfu under sanctions imposed by Washington in 2018?"
+    assert DELETED in {c["source"] for c in assistant.ask(question).to_dict()["citations"]}
+
+    (indexed_copy.docs_dir / DELETED).unlink()
+    report = assistant.index()
+
+    assert report.removed == [DELETED] and report.texts_embedded == 0
+    assert DELETED not in assistant.status()["files"]
+    for q in (question, "Kissinger met Xi Jinping", "sanctions practical impediment political decision"):
+        answer = assistant.ask(q).to_dict()
+        assert DELETED not in {c["source"] for c in answer["citations"]}
+        assert_citations_hold(answer, indexed_copy.docs_dir)
+        assert DELETED not in {p.source for p in every_passage(assistant, q)}
+    assert check_index(indexed_copy.settings).healthy
+
+
+def test_an_added_file_becomes_retrievable_and_answerable(indexed_copy: IndexedCopy) -> None:
+    assistant = indexed_copy.assistant
+    (indexed_copy.docs_dir / "okapi.md").write_text(f"# Okapis\n\n{OKAPI}\n", encoding="utf-8")
+
+    report = assistant.index()
+
+    assert report.added == ["okapi.md"] and report.unchanged == 5
+    assert report.texts_embedded == indexed_copy.embedder.texts_embedded <= 4  # its chunk and its sentences
+    answer = assistant.ask("How many okapis does the sanctuary in Epulu keep?").to_dict()
+    assert answer["answerable"]
+    assert answer["citations"][0] == {"id": 1, "source": "okapi.md", "start": 11, "end": 11 + len(OKAPI), "quote": OKAPI}
+    assert answer["passages"][0]["source"] == "okapi.md"
+    assert_citations_hold(answer, indexed_copy.docs_dir)
+
+
+def test_renaming_a_file_embeds_nothing(indexed_copy: IndexedCopy) -> None:
+    assistant = indexed_copy.assistant
+    (indexed_copy.docs_dir / DELETED).rename(indexed_copy.docs_dir / "renamed.txt")
+
+    report = assistant.index()
+
+    assert report.renamed == [(DELETED, "renamed.txt")]
+    assert report.texts_embedded == indexed_copy.embedder.texts_embedded == 0
+    answer = assistant.ask("Why was Li Shangfu under sanctions imposed by Washington in 2018?").to_dict()
+    sources = {c["source"] for c in answer["citations"]} | {p["source"] for p in answer["passages"]}
+    assert "renamed.txt" in sources and DELETED not in sources
+    assert_citations_hold(answer, indexed_copy.docs_dir)
+    assert "1 renamed" in report.summary()
+
+
+def test_changing_the_chunk_size_builds_a_fresh_collection(indexed_copy: IndexedCopy) -> None:
+    old_generation = current(indexed_copy.index_dir)
+    smaller = fake_settings(indexed_copy.docs_dir, indexed_copy.index_dir, chunk_max_chars=400)
+    assistant = Assistant(smaller, embedder=indexed_copy.embedder)
+
+    report = assistant.index()
+
+    assert report.rebuilt and len(report.added) == 5
+    assert report.generation != old_generation
+    manifest = json.loads((indexed_copy.index_dir / "generations" / report.generation / "manifest.json").read_text())
+    assert manifest["index_key"] == smaller.index_key() != indexed_copy.settings.index_key()
+    assert report.chunks > indexed_copy.assistant.status()["chunks"]  # smaller chunks, more of them
+    answer = assistant.ask("Who refused to meet Lloyd Austin in Singapore?").to_dict()
+    assert all(p["end"] - p["start"] <= 400 for p in answer["passages"])
+    assert_citations_hold(answer, indexed_copy.docs_dir)
+    assert check_index(smaller).healthy
+    assert not check_index(indexed_copy.settings).healthy  # the old settings no longer match the index
+
+    assert old_generation in generations(indexed_copy.index_dir)  # kept for readers still on it
+    assistant.index()
+    assert old_generation not in generations(indexed_copy.index_dir)
+    assistant.close()
+
+
+def test_full_rebuild_starts_over_but_takes_vectors_from_the_cache(indexed_copy: IndexedCopy) -> None:
+    old_generation = current(indexed_copy.index_dir)
+
+    report = indexed_copy.assistant.index(full=True)
+
+    assert report.rebuilt and len(report.added) == 5
+    assert report.generation != old_generation
+    assert report.texts_embedded == 0
+    assert check_index(indexed_copy.settings).healthy
+
+
+def test_sync_of_unchanged_documents_clears_leftovers_of_an_interrupted_run(indexed_copy: IndexedCopy) -> None:
+    leftover = indexed_copy.index_dir / "generations" / ".staging-20240101T000000-abcdef"
+    (leftover / "chroma").mkdir(parents=True)
+    (leftover / "chunks.json").write_text("[", encoding="utf-8")
+
+    report = indexed_copy.assistant.index()
+
+    assert not report.changed
+    assert not leftover.exists()
+    assert generations(indexed_copy.index_dir) == {current(indexed_copy.index_dir)}
+
+
+def test_progress_is_reported_per_stage(seed_docs: Path, tmp_path: Path) -> None:
+    events: list[tuple[str, int, int]] = []
+    assistant = Assistant(fake_settings(seed_docs, tmp_path / "index"), embedder=FakeEmbedder())
+
+    assistant.index(progress=lambda stage, done, total: events.append((stage, done, total)))
+
+    stages = {stage for stage, _, _ in events}
+    assert stages == {"embedding chunks", "embedding sentences", "storing vectors"}
+    for stage in stages:
+        last = [event for event in events if event[0] == stage][-1]
+        assert last[1] == last[2] > 0  # each stage ends complete
+    assistant.close()
+
+
+def test_a_second_writer_waits_then_gives_up_with_a_clear_message(indexed_copy: IndexedCopy) -> None:
+    (indexed_copy.docs_dir / "okapi.md").write_text(OKAPI, encoding="utf-8")
+    impatient = fake_settings(indexed_copy.docs_dir, indexed_copy.index_dir, lock_timeout_s=0.5)
+    before = current(indexed_copy.index_dir)
+
+    with FileLock(IndexPaths(indexed_copy.index_dir).lock):  # another `assistant index` holds the lock
+        with pytest.raises(IndexBusyError) as raised:
+            Assistant(impatient, embedder=FakeEmbedder()).index()
+
+    message = str(raised.value)
+    assert str(indexed_copy.index_dir) in message
+    assert "0.5s" in message and "try again" in message
+    assert current(indexed_copy.index_dir) == before
+    assert Assistant(impatient, embedder=FakeEmbedder()).index().added == ["okapi.md"]  # free again
+
+
+def test_asking_before_indexing_says_which_command_to_run(seed_docs: Path, tmp_path: Path) -> None:
+    assistant = Assistant(fake_settings(seed_docs, tmp_path / "index"), embedder=FakeEmbedder())
+
+    with pytest.raises(IndexMissingError, match=r"no index in '.*index': run `assistant index`"):
+        assistant.ask("Who met Xi Jinping?")
+    with pytest.raises(IndexMissingError):
+        check_index(assistant.settings)
+    assert not (tmp_path / "index").exists()
+
+
+def test_check_reports_a_fresh_index_healthy_and_lists_pending_changes(indexed_copy: IndexedCopy) -> None:
+    report = check_index(indexed_copy.settings)
+    assert report.healthy and report.problems == [] and report.pending == []
+    assert report.generation == current(indexed_copy.index_dir)
+
+    (indexed_copy.docs_dir / "okapi.md").write_text(OKAPI, encoding="utf-8")
+    (indexed_copy.docs_dir / DELETED).unlink()
+
+    report = check_index(indexed_copy.settings)
+    assert report.healthy  # changed documents are pending work, not drift
+    assert report.pending == [DELETED, "okapi.md"]
+
+
+def test_check_finds_drift_in_chroma_and_a_full_sync_repairs_it(indexed_copy: IndexedCopy) -> None:
+    indexed_copy.assistant.close()  # nobody else holds the generation's Chroma open
+    generation = indexed_copy.index_dir / "generations" / current(indexed_copy.index_dir)
+    client = chromadb.PersistentClient(
+        path=str(generation / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False)
+    )
+    collection = client.get_collection(indexed_copy.settings.index_key())
+    victim = collection.get(limit=1, include=[])["ids"][0]
+    collection.delete(ids=[victim])
+    client.close()
+
+    report = check_index(indexed_copy.settings)
+    assert report.problems == ["1 chunks recorded in the manifest are missing from Chroma"]
+    assert not report.healthy
+
+    repaired = indexed_copy.assistant.index(full=True)
+    assert repaired.texts_embedded == 0
+    assert check_index(indexed_copy.settings).healthy
+
+
+def test_check_finds_a_truncated_sentence_table(indexed_copy: IndexedCopy) -> None:
+    import numpy as np
+
+    generation = indexed_copy.index_dir / "generations" / current(indexed_copy.index_dir)
+    vectors = np.load(generation / "sentence_vectors.npy")
+    np.save(generation / "sentence_vectors.npy", vectors[:-3])
+
+    problems = check_index(indexed_copy.settings).problems
+
+    assert problems == [f"{len(vectors) - 3} sentence vectors for {len(vectors)} sentences"]

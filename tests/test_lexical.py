@@ -1,0 +1,49 @@
+"""The lexical side of retrieval: tokens and BM25."""
+
+import pytest
+
+from assistant.lexical import BM25Index, tokenize
+
+
+def test_tokens_are_lowercased_stems_without_stopwords() -> None:
+    assert tokenize("The Sanctions were imposed; he was sanctioned!") == ["sanction", "impos", "sanction"]
+
+
+def test_apostrophes_of_every_kind_are_the_same() -> None:
+    assert tokenize("China’s") == tokenize("China's") == tokenize("Chinas")
+
+
+def test_bm25_ranks_the_text_with_the_rare_term_first() -> None:
+    index = BM25Index(
+        [
+            "Beijing and Washington held talks in Beijing.",
+            "Kissinger met Li Shangfu in Beijing.",
+            "The balloon crossed the United States.",
+        ]
+    )
+
+    assert [row for row, _ in index.top("Kissinger Beijing", 3)] == [1, 0]
+    [kissinger], [beijing] = tokenize("Kissinger"), tokenize("Beijing")  # idf takes tokens, not words
+    assert index.document_frequency(beijing) == 2
+    assert index.idf(kissinger) > index.idf(beijing)
+
+
+def test_bm25_prefers_the_shorter_of_two_equal_matches() -> None:
+    index = BM25Index(["Taiwan policy.", "Taiwan policy and many other unrelated words about trade and climate."])
+
+    scores = index.scores("Taiwan")
+    assert scores[0] > scores[1] > 0
+
+
+@pytest.mark.parametrize("query", ["", "the and of", "zeppelin"])
+def test_bm25_returns_nothing_when_no_term_matches(query: str) -> None:
+    index = BM25Index(["Beijing and Washington held talks.", "Kissinger met Li Shangfu."])
+
+    assert index.top(query, 5) == []
+
+
+def test_bm25_of_an_empty_corpus() -> None:
+    index = BM25Index([])
+
+    assert index.top("anything", 5) == []
+    assert index.scores("anything").shape == (0,)

@@ -1,0 +1,59 @@
+"""Settings: environment variables, typos refused, and the index key."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from assistant import Settings
+
+
+def test_index_dir_comes_from_the_environment(tmp_path: Path) -> None:
+    assert Settings().index_dir == tmp_path / "env-index"  # set by the autouse env_setup fixture
+
+
+def test_environment_variables_set_fields(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ASSISTANT_DOCS_DIR", str(tmp_path / "docs"))
+    monkeypatch.setenv("ASSISTANT_CHUNK_MAX_CHARS", "450")
+    monkeypatch.setenv("ASSISTANT_TOP_K", "7")
+
+    settings = Settings()
+
+    assert (settings.docs_dir, settings.chunk_max_chars, settings.top_k) == (tmp_path / "docs", 450, 7)
+
+
+def test_arguments_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TOP_K", "7")
+
+    assert Settings(top_k=3).top_k == 3
+
+
+def test_a_misspelt_setting_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="chunk_size"):
+        Settings(chunk_size=500)
+
+
+def test_an_invalid_environment_value_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TOP_K", "many")
+
+    with pytest.raises(ValidationError, match="top_k"):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    "change", [{"chunk_max_chars": 500}, {"chunk_overlap_sentences": 2}, {"model_name": "other-model"}]
+)
+def test_index_key_changes_with_what_shapes_the_vectors(change: dict) -> None:
+    assert Settings(**change).index_key() != Settings().index_key()
+
+
+@pytest.mark.parametrize("change", [{"top_k": 9}, {"docs_dir": Path("elsewhere")}, {"abstain_below": 0.9}])
+def test_index_key_ignores_what_does_not(change: dict) -> None:
+    assert Settings(**change).index_key() == Settings().index_key()
+
+
+def test_index_key_is_a_safe_folder_name() -> None:
+    key = Settings(model_name="Org/Model v2").index_key()
+
+    assert key.startswith("org-model-v2-c700-o1-")
+    assert all(ch.isalnum() or ch == "-" for ch in key)
