@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1, description="Texts embedded per model call.")
 
     # --- Splitting ---
-    chunk_max_chars: int = Field(700, ge=100, description="Target maximum size of a chunk, in characters.")
+    chunk_max_chars: int = Field(1000, ge=100, description="Target maximum size of a chunk, in characters.")
     chunk_overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between neighbouring chunks.")
 
     # --- Retrieval ---

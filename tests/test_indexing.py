@@ -94,9 +94,10 @@ def test_an_added_file_becomes_retrievable_and_answerable(indexed_copy: IndexedC
 
     assert report.added == ["okapi.md"] and report.unchanged == 5
     assert report.texts_embedded == indexed_copy.embedder.texts_embedded <= 4  # its chunk and its sentences
-    answer = assistant.ask("How many okapis does the sanctuary in Epulu keep?").to_dict()
+    answer = assistant.ask("Which rangers does the okapi sanctuary in Epulu train?").to_dict()
     assert answer["answerable"]
-    assert answer["citations"][0] == {"id": 1, "source": "okapi.md", "start": 11, "end": 11 + len(OKAPI), "quote": OKAPI}
+    start = len("# Okapis\n\n")
+    assert answer["citations"][0] == {"id": 1, "source": "okapi.md", "start": start, "end": start + len(OKAPI), "quote": OKAPI}
     assert answer["passages"][0]["source"] == "okapi.md"
     assert_citations_hold(answer, indexed_copy.docs_dir)
 
@@ -118,6 +119,7 @@ def test_renaming_a_file_embeds_nothing(indexed_copy: IndexedCopy) -> None:
 
 def test_changing_the_chunk_size_builds_a_fresh_collection(indexed_copy: IndexedCopy) -> None:
     old_generation = current(indexed_copy.index_dir)
+    old_chunks = indexed_copy.assistant.status()["chunks"]
     smaller = fake_settings(indexed_copy.docs_dir, indexed_copy.index_dir, chunk_max_chars=400)
     assistant = Assistant(smaller, embedder=indexed_copy.embedder)
 
@@ -127,7 +129,7 @@ def test_changing_the_chunk_size_builds_a_fresh_collection(indexed_copy: Indexed
     assert report.generation != old_generation
     manifest = json.loads((indexed_copy.index_dir / "generations" / report.generation / "manifest.json").read_text())
     assert manifest["index_key"] == smaller.index_key() != indexed_copy.settings.index_key()
-    assert report.chunks > indexed_copy.assistant.status()["chunks"]  # smaller chunks, more of them
+    assert report.chunks > old_chunks  # smaller chunks, more of them
     answer = assistant.ask("Who refused to meet Lloyd Austin in Singapore?").to_dict()
     assert all(p["end"] - p["start"] <= 400 for p in answer["passages"])
     assert_citations_hold(answer, indexed_copy.docs_dir)
