@@ -68,7 +68,9 @@ class QuoteAnswerer:
         members = np.flatnonzero(np.isin(snapshot.sentence_chunk_rows, list(rows)))
         seen: set[tuple[str, int]] = set()
         ranked = []
-        for index in members[np.argsort(-retrieval.sentence_scores[members], kind="stable")]:
+        # Statements first: a headline or a rhetorical question is quoted only when nothing else is there.
+        order = np.lexsort((-retrieval.sentence_scores[members], ~snapshot.sentence_is_statement[members]))
+        for index in members[order]:
             sentence = snapshot.sentences[index]
             key = (snapshot.chunks[sentence.chunk_row].source, sentence.start)
             if key not in seen:

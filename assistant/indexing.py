@@ -115,6 +115,10 @@ class Indexer:
             self._embedder = self._embedder_factory()
         return self._embedder
 
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """The cache calls this only for texts it lacks, so a sync with nothing new never loads the model."""
+        return self.embedder.embed(texts)
+
     def lock(self) -> FileLock:
         self.paths.root.mkdir(parents=True, exist_ok=True)
         return FileLock(self.paths.lock, timeout=self.settings.lock_timeout_s)
@@ -221,7 +225,7 @@ class Indexer:
             if progress:
                 progress(f"embedding {stage}", done, len(texts))
 
-        return cache.embed(texts, self.embedder, self.settings.embed_batch_size, advance)
+        return cache.embed(texts, self, self.settings.embed_batch_size, advance)
 
     @staticmethod
     def _write_chroma(

@@ -101,6 +101,10 @@ def is_statement(sentence: str) -> bool:
     return len(sentence) >= 30 and sentence.rstrip("”\"’')]").endswith((".", "!", ":", ";", "…"))
 
 
+def _read_index_key(generation: Path) -> str:
+    return str(json.loads((generation / "manifest.json").read_text(encoding="utf-8"))["index_key"])
+
+
 @dataclass(frozen=True)
 class SentenceRow:
     chunk_row: int
@@ -139,10 +143,16 @@ class IndexSnapshot:
         return chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
 
     @classmethod
-    def open_current(cls, index_dir: Path) -> IndexSnapshot:
+    def open_current(cls, index_dir: Path, index_key: str | None = None) -> IndexSnapshot:
+        """The live generation; with index_key, only if it was built with those settings."""
         generation = IndexPaths(index_dir).current_generation()
         if generation is None:
             raise IndexMissingError(f"no index in '{index_dir}': run `assistant index` to build it")
+        if index_key is not None and _read_index_key(generation) != index_key:
+            raise IndexMissingError(
+                f"the index in '{index_dir}' was built with other model or splitting settings: "
+                "run `assistant index` to rebuild it"
+            )
         return cls(generation)
 
     def title_of(self, source: str) -> str:
