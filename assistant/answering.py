@@ -16,11 +16,12 @@ NOT_FOUND = "The documents do not answer this question. The closest passages are
 # Questions that ask for a quantity or a date are only answered by a sentence that holds one.
 ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
 ASKS_DATE = re.compile(r"\b(what|which) (exact )?(date|day|year|month)\b|\bon what date\b", re.I)
-HAS_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|"
-    r"million|billion|dozen|half|several|few)\b",
-    re.I,
+NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
+    "trillion dozen dozens half several few"
 )
+HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 

@@ -26,6 +26,7 @@ from .store import (
     IndexPaths,
     IndexSnapshot,
     chroma_collection,
+    close_chroma,
     open_chroma,
     prune,
     publish,
@@ -252,7 +253,7 @@ class Indexer:
                 if progress:
                     progress("storing vectors", min(i + CHROMA_BATCH, len(chunks)), len(chunks))
         finally:
-            client.close()
+            close_chroma(client)
 
 
 def _chunk_row(chunk: Chunk) -> dict[str, Any]:

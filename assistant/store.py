@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,22 @@ class IndexPaths:
         return path if (path / "manifest.json").is_file() else None
 
 
+# Chroma shares one "system" between the clients of a path and creates and stops it without a lock, so
+# clients opened or closed by two threads at once (a sync publishing while a question opens the new
+# generation) can get a stopped or missing system. Every open and close goes through this lock.
+_CHROMA_CLIENTS = threading.Lock()
+
+
 def open_chroma(path: Path) -> Any:
     import chromadb
 
-    return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
+    with _CHROMA_CLIENTS:
+        return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
+
+
+def close_chroma(client: Any) -> None:
+    with _CHROMA_CLIENTS:
+        client.close()
 
 
 def chroma_collection(client: Any, name: str) -> Any:
@@ -171,4 +184,4 @@ class IndexSnapshot:
         ]
 
     def close(self) -> None:
-        self._client.close()
+        close_chroma(self._client)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -25,14 +26,20 @@ CSS = """
 .source-context mark {background: #fff3a3; padding: 1px 0;}
 .not-found {background: #fff8e1; border-left: 4px solid #f0b400; padding: 8px 10px; margin-bottom: 10px;}
 """
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~]")
 STREAM_WORDS = 6  # words per streamed update
+
+
+def escape_markdown(text: str) -> str:
+    """Show a quote exactly as written: characters Markdown would act on are escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def render_answer_markdown(answer: Answer) -> str:
     """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
     if not answer.answerable:
         return f"**Not found in the documents.** {answer.answer.split('. ', 1)[-1]}"
-    lines = [f"> “{c.quote}” **[{c.id}]**" for c in answer.citations]
+    lines = [f"> “{escape_markdown(c.quote)}” **[{c.id}]**" for c in answer.citations]
     sources = [f"[{c.id}] `{c.source}` characters {c.start}–{c.end}" for c in answer.citations]
     return "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
 
@@ -152,7 +159,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
                 gr.Markdown("### Sources")
                 sources = gr.HTML(elem_id="sources")
         with gr.Accordion("Index", open=False):
-            status = gr.Markdown(refresh_status(), elem_id="index-status")
+            status = gr.Markdown(refresh_status, elem_id="index-status")
             rebuild_button = gr.Button("Rebuild index", size="sm", elem_id="rebuild")
         for trigger in (box.submit, send.click):
             trigger(respond, [box, chatbot], [chatbot, box, sources], api_visibility="private")

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from .errors import AssistantError
 from .indexing import SyncReport
-from .loading import SUFFIXES
 from .pipeline import Assistant
 
 log = logging.getLogger(__name__)
@@ -37,10 +36,14 @@ class IndexWatcher:
         from watchfiles import watch
 
         docs_dir = self.assistant.settings.docs_dir
-        for changes in watch(docs_dir, stop_event=self._stop, debounce=800, step=100, recursive=True):
-            if not any(path.lower().endswith(SUFFIXES) for _, path in changes):
-                continue
-            self.sync_now()
+        # Any change triggers a sync: a folder moved in or out arrives as one event for the folder, and a sync
+        # that finds nothing new writes nothing.
+        for _changes in watch(docs_dir, stop_event=self._stop, debounce=800, step=100, recursive=True):
+            try:
+                self.sync_now()
+            except Exception as err:  # the watcher must outlive a failed sync (disk full, locked cache...)
+                log.exception("index sync after a change failed")
+                self.last_event = f"{datetime.now():%H:%M:%S}: the index could not be updated: {err}"
 
     def sync_now(self) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")

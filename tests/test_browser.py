@@ -1,0 +1,161 @@
+"""The web chat in a real browser: headless Debian Chromium asks, reads the chat and the sources panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_helpers import (
+    ROOT,
+    Server,
+    chromium,
+    documents_in_status,
+    open_index_panel,
+    read_document,
+    seed_embedding_cache,
+    start_server,
+    wait_for_status,
+)
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "Who refused to meet Lloyd Austin in Singapore?"
+FOLLOW_UP = "Why was he sanctioned?"
+FIRST_SOURCE = "000_cdc7ccf3eb7c2414.txt"
+FOLLOW_UP_SOURCE = "001_88b05ed209d663f4.txt"
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+WAIT_S = 60
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("browser"), embedding_cache=seed_embedding_cache(tmp_path_factory))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def browser(server: Server) -> Iterator[Any]:
+    with chromium() as driver:
+        driver.get(server.url)
+        yield driver
+
+
+def text_of(driver: Any, selector: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(driver.find_element(By.CSS_SELECTOR, selector).get_attribute("textContent") or "")
+
+
+def ask_in_page(driver: Any, question: str, until_in_sources: str) -> None:
+    """Type the question, press Ask, wait until the sources panel shows `until_in_sources`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea")))
+    box.clear()
+    box.send_keys(question)
+    driver.find_element(By.CSS_SELECTOR, "#ask-button").click()
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: until_in_sources in text_of(d, "#sources"),
+        message=f"the sources panel never showed {until_in_sources!r}",
+    )
+
+
+def test_ask_shows_quotes_and_highlighted_sources(browser: Any, server: Server) -> None:
+    from selenium.webdriver.common.by import By
+
+    ask_in_page(browser, QUESTION, until_in_sources="characters")
+    chat = text_of(browser, "#chat")
+    sources = text_of(browser, "#sources")
+    assert QUESTION in chat
+    assert "Li Shangfu" in chat
+    assert FIRST_SOURCE in chat  # the answer lists its sources under the quotes
+    assert FIRST_SOURCE in sources
+    assert "characters" in sources
+
+    document = read_document(server.docs_dir / FIRST_SOURCE)
+    marks = [m.get_attribute("textContent") or "" for m in browser.find_elements(By.CSS_SELECTOR, "#sources mark")]
+    assert marks, "no highlighted quote in the sources panel"
+    assert any("Li Shangfu" in mark and mark in document for mark in marks), marks
+    assert browser.find_element(By.CSS_SELECTOR, "#sources mark").is_displayed()
+    assert "Error" not in browser.title
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 10_000
+
+    ask_in_page(browser, FOLLOW_UP, until_in_sources=FOLLOW_UP_SOURCE)
+    chat = text_of(browser, "#chat")
+    assert FOLLOW_UP in chat
+    assert "sanction" in chat.split(FOLLOW_UP, 1)[1].lower()
+    assert FOLLOW_UP_SOURCE in text_of(browser, "#sources")
+    follow_up_document = read_document(server.docs_dir / FOLLOW_UP_SOURCE)
+    marks = [m.get_attribute("textContent") or "" for m in browser.find_elements(By.CSS_SELECTOR, "#sources mark")]
+    assert any(mark and mark in follow_up_document for mark in marks), marks
+
+
+def test_unanswerable_question_says_so(browser: Any) -> None:
+    ask_in_page(browser, "What is the recipe for banana bread?", until_in_sources="characters")
+    assert "Not found in the documents" in text_of(browser, "#chat")
+    assert "do not answer this question" in text_of(browser, "#sources")
+
+
+def test_empty_question_shows_a_message_not_a_crash(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ask_in_page(browser, QUESTION, until_in_sources="characters")
+    browser.find_element(By.CSS_SELECTOR, "#question textarea").clear()
+    browser.find_element(By.CSS_SELECTOR, "#ask-button").click()
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: "the question is empty" in text_of(d, "#chat"), message="no message for an empty question"
+    )
+    ask_in_page(browser, QUESTION, until_in_sources="characters")  # the page still works
+
+
+EXTRA_FILE = "extra_topic.txt"
+EXTRA_TEXT = (
+    "The Zanzibar Accord on Lighthouse Maintenance\n\n"
+    "The Zanzibar Accord on lighthouse maintenance was signed by Admiral Quillfeather in 2031.\n"
+)
+
+
+def rebuild_in_page(driver: Any, expect: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, "#rebuild").click()
+    return wait_for_status(driver, lambda text: "rebuilt:" in text and expect in text, repr(expect))
+
+
+@pytest.fixture
+def extra_file(server: Server, browser: Any) -> Iterator[Path]:
+    """A document added to the folder (the server does not watch it); removed and re-synced afterwards."""
+    path = server.docs_dir / EXTRA_FILE
+    path.write_text(EXTRA_TEXT, encoding="utf-8")
+    yield path
+    path.unlink()
+    browser.get(server.url)
+    open_index_panel(browser)
+    rebuild_in_page(browser, "1 removed")
+
+
+def test_rebuild_button_syncs_the_index(browser: Any, extra_file: Path) -> None:
+    open_index_panel(browser)
+    wait_for_status(browser, lambda text: "5 documents" in text, "the 5 seed documents")
+    rebuild_in_page(browser, "1 added")
+    assert documents_in_status(browser) == 6
+    ask_in_page(browser, "Who signed the Zanzibar Accord on lighthouse maintenance?", until_in_sources=EXTRA_FILE)
+    assert "Admiral Quillfeather" in text_of(browser, "#chat")
+    rebuild_in_page(browser, "Nothing changed")  # a second click finds nothing to do
+
+
+def test_reloaded_page_shows_the_current_index(browser: Any, server: Server, extra_file: Path) -> None:
+    open_index_panel(browser)
+    rebuild_in_page(browser, "1 added")
+    browser.get(server.url)  # a visitor arriving after the change
+    open_index_panel(browser)
+    wait_for_status(browser, lambda text: "6 documents" in text, "the 6 documents now indexed", timeout=10)
