@@ -51,7 +51,7 @@ def run_worker(name: str, docs: int) -> dict[str, Any]:
         import bench_scale
 
         return bench_scale.run(docs)
-    if name == "load":
+    if name == "load":  # part 4, only with --load: bench_load.load_test, 20 gradio_client users on /ask
         import bench_load
 
         return bench_load.load_test(LOAD_USERS)
@@ -127,14 +127,15 @@ def quality_section(quality: dict[str, dict[str, Any]]) -> str:
 
 
 def cold_section(cold: dict[str, Any]) -> str:
-    runs = ", ".join(f"{s:.2f}" for s in cold["runs_s"])
+    count = len(cold["runs_s"])
+    runs = f"{count} run{'s' if count > 1 else ''}: " + ", ".join(f"{s:.2f}" for s in cold["runs_s"])
     return "\n".join(
         [
             f'2. Cold start: new process running `assistant ask "{cold["question"]}"` on a built index',
             table(
                 ["", "seconds"],
                 [
-                    [f"median of {len(cold['runs_s'])} runs ({runs})", f"{cold['median_s']:.2f}"],
+                    [f"median of {runs}", f"{cold['median_s']:.2f}"],
                     ["(for reference) `assistant index` from nothing", f"{cold['cli_index_s']:.2f}"],
                 ],
             ),

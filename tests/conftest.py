@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,7 @@ def _fake_seed_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
 
 
 @pytest.fixture
-def indexed_copy(_fake_seed_index: tuple[Path, Path, int], tmp_path: Path) -> IndexedCopy:
+def indexed_copy(_fake_seed_index: tuple[Path, Path, int], tmp_path: Path) -> Iterator[IndexedCopy]:
     docs, index, full_build_texts = _fake_seed_index
     docs_dir = Path(shutil.copytree(docs, tmp_path / "docs"))
     index_dir = Path(shutil.copytree(index, tmp_path / "index"))
@@ -154,7 +155,7 @@ class RealIndex:
 
 
 @pytest.fixture(scope="session")
-def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> RealIndex:
+def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Iterator[RealIndex]:
     """The seeds indexed with the real model and a real Chroma store on disk. Shared: never modify it."""
     root = tmp_path_factory.mktemp("real-index")
     docs_dir = Path(shutil.copytree(SEEDS, root / "docs"))

@@ -15,7 +15,9 @@ def mixed_docs(tmp_path: Path) -> Path:
     (docs / "sub").mkdir(parents=True)
     (docs / ".git").mkdir()
     (docs / "plain.txt").write_text("Plain text about the okapi.\n", encoding="utf-8")
-    (docs / "bom.txt").write_bytes("\ufeffThe walrus lives in the Arctic.\r\nIt eats clams.\r\n".encode())
+    (docs / "bom.txt").write_bytes(
+        "\ufeffThe walrus lives in the Arctic.\r\nIt eats clams and snails from the sea floor.\r\n".encode()
+    )
     (docs / "notes.md").write_text("# Notes\n\nThe narwhal has a tusk.\n", encoding="utf-8")
     (docs / "sub" / "nested.TXT").write_text("A nested file about the axolotl.\n", encoding="utf-8")
     (docs / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary payload")
@@ -39,7 +41,7 @@ def test_bom_is_dropped_and_line_endings_kept(mixed_docs: Path) -> None:
     documents, _ = load_documents(mixed_docs)
     bom = next(doc for doc in documents if doc.source == "bom.txt")
 
-    assert bom.text == "The walrus lives in the Arctic.\r\nIt eats clams.\r\n"
+    assert bom.text == "The walrus lives in the Arctic.\r\nIt eats clams and snails from the sea floor.\r\n"
     assert bom.title == "The walrus lives in the Arctic."
 
 
@@ -69,7 +71,7 @@ def test_index_reports_skipped_files_by_name_and_indexes_the_rest(mixed_docs: Pa
     assert {s["source"] for s in report.skipped} == {"binary.txt", "empty.txt", "blank.md", "latin1.txt"}
     assert "latin1.txt (not valid UTF-8" in report.summary()
     assert sorted(assistant.status()["files"]) == ["bom.txt", "notes.md", "plain.txt", "sub/nested.TXT"]
-    answer = assistant.ask("What does the walrus eat? It eats clams.").to_dict()
+    answer = assistant.ask("What does the walrus eat from the sea floor?").to_dict()
     assert answer["citations"][0]["source"] == "bom.txt"
     assert_citations_hold(answer, mixed_docs)  # offsets count from after the BOM, with the \r kept
     assistant.close()

@@ -53,7 +53,7 @@ def test_index_key_ignores_what_does_not(change: dict) -> None:
 
 
 def test_index_key_is_a_safe_folder_name() -> None:
-    key = Settings(model_name="Org/Model v2").index_key()
+    key = Settings(model_name="Org/Model v2", chunk_max_chars=700, chunk_overlap_sentences=1).index_key()
 
     assert key.startswith("org-model-v2-c700-o1-")
     assert all(ch.isalnum() or ch == "-" for ch in key)

@@ -1,7 +1,5 @@
 """Splitting: sentences and chunks are exact character spans of the original text."""
 
-from pathlib import Path
-
 import pytest
 from conftest import SEEDS, read_document
 

@@ -1,0 +1,138 @@
+"""Answering with the fake embedder: the answer object, verbatim quotes, abstention, the LangChain faces."""
+
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, read_document
+from langchain_core.documents import Document as LangChainDocument
+
+from assistant import Answer, Assistant, Citation
+from assistant.answering import Draft, fits_question_type
+from assistant.embeddings import LangChainEmbeddings
+from assistant.retrieval import Retrieval
+from assistant.splitting import split_into_sentences
+
+ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "passages", "timings_ms"}
+AUSTIN = "Who refused to meet Lloyd Austin in Singapore?"
+
+
+def test_the_answer_object_has_the_documented_shape(indexed_copy: IndexedCopy) -> None:
+    answer = indexed_copy.assistant.ask(AUSTIN).to_dict()
+
+    assert set(answer) == ANSWER_KEYS
+    assert answer["question"] == answer["standalone_question"] == AUSTIN
+    assert answer["answerable"] is True
+    assert {"id", "source", "start", "end", "quote"} == set(answer["citations"][0])
+    assert [p["rank"] for p in answer["passages"]] == list(range(1, len(answer["passages"]) + 1))
+    assert len(answer["passages"]) == indexed_copy.settings.top_k
+    assert set(answer["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert answer["timings_ms"]["total"] >= answer["timings_ms"]["retrieve"] >= 0
+    assert_citations_hold(answer, indexed_copy.docs_dir)
+
+
+def test_quotes_are_whole_sentences_and_appear_in_the_answer_text(indexed_copy: IndexedCopy) -> None:
+    answer = indexed_copy.assistant.ask(AUSTIN)
+
+    assert "Li Shangfu" in answer.citations[0].quote
+    for citation in answer.citations:
+        text = read_document(indexed_copy.docs_dir / citation.source)
+        assert (citation.start, citation.end) in split_into_sentences(text, indexed_copy.settings.chunk_max_chars)
+        assert f"“{citation.quote}” [{citation.id}]" in answer.answer
+    assert [c.id for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_an_off_topic_question_is_not_answered_but_shows_passages(indexed_copy: IndexedCopy) -> None:
+    answer = indexed_copy.assistant.ask("What is the recipe for banana bread with walnuts?").to_dict()
+
+    assert answer["answerable"] is False
+    assert answer["citations"] == []
+    assert answer["passages"]
+    assert "do not answer" in answer["answer"]
+
+
+def test_max_quotes_is_respected(indexed_copy: IndexedCopy) -> None:
+    one_quote = fake_settings(indexed_copy.docs_dir, indexed_copy.index_dir, max_quotes=1)
+    assistant = Assistant(one_quote, embedder=FakeEmbedder())
+
+    for question in (AUSTIN, "Kissinger met Xi Jinping and Li Shangfu", "sanctions Russian arms transfers"):
+        assert len(assistant.ask(question).citations) <= 1
+    assistant.close()
+
+
+def test_retrieve_returns_k_ranked_passages(indexed_copy: IndexedCopy) -> None:
+    passages = indexed_copy.assistant.retrieve(AUSTIN, k=3)
+
+    assert [p.rank for p in passages] == [1, 2, 3]
+    assert passages[0].score >= passages[1].score >= passages[2].score
+    for p in passages:
+        assert read_document(indexed_copy.docs_dir / p.source)[p.start : p.end] == p.text
+
+
+def test_the_chain_and_the_retriever_work_through_langchain(indexed_copy: IndexedCopy) -> None:
+    assistant = indexed_copy.assistant
+
+    answer = assistant.chain.invoke({"question": AUSTIN, "history": []})
+    documents = assistant.retriever(k=2).invoke(AUSTIN)
+
+    assert isinstance(answer, Answer) and answer.answerable
+    assert len(documents) == 2 and all(isinstance(doc, LangChainDocument) for doc in documents)
+    for doc in documents:
+        text = read_document(indexed_copy.docs_dir / doc.metadata["source"])
+        assert text[doc.metadata["start"] : doc.metadata["end"]] == doc.page_content
+
+
+def test_langchain_embeddings_wrap_any_embedder() -> None:
+    embeddings = LangChainEmbeddings(FakeEmbedder())
+
+    vectors = embeddings.embed_documents(["one text", "another text"])
+    assert len(vectors) == 2 and len(vectors[0]) == 384
+    assert embeddings.embed_query("one text") == pytest.approx(vectors[0])
+
+
+class ScriptedAnswerer:
+    """A stand-in for an LLM answerer: returns what it is told to and records what it was given."""
+
+    def __init__(self, drafts: list[Draft]) -> None:
+        self.drafts = drafts
+        self.questions: list[str] = []
+
+    def answer(self, question: str, retrieval: Retrieval) -> Draft:
+        self.questions.append(question)
+        return self.drafts.pop(0)
+
+
+def test_the_answerer_is_swappable_and_gets_the_standalone_question(indexed_copy: IndexedCopy) -> None:
+    quote = Citation(1, "x.txt", 0, 5, "Hello")
+    scripted = ScriptedAnswerer([Draft("first", True, [quote]), Draft("second", False, [])])
+    assistant = Assistant(indexed_copy.settings, embedder=FakeEmbedder(), answerer=scripted)
+    history = [{"role": "user", "content": AUSTIN}, {"role": "assistant", "content": "“Li Shangfu refused.” [1]"}]
+
+    first = assistant.ask(AUSTIN)
+    second = assistant.ask("Why was he sanctioned?", history)
+
+    assert (first.answer, first.citations, second.answer, second.answerable) == ("first", [quote], "second", False)
+    assert scripted.questions == [AUSTIN, "Why was Li Shangfu sanctioned?"]
+    assert second.question == "Why was he sanctioned?"
+    assistant.close()
+
+
+@pytest.mark.parametrize("number", ["forty", "fifty", "fifteen", "ninety"])
+def test_a_quantity_question_accepts_a_number_written_in_words(number: str) -> None:
+    assert fits_question_type("How many okapis does the sanctuary keep?", f"The sanctuary keeps {number} okapis.")
+
+
+def test_a_quantity_question_is_answered_from_the_sentence_with_the_number(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "okapi.txt").write_text(
+        "The okapi sanctuary in Epulu is famous.\nThe sanctuary in Epulu keeps 40 okapis in large forest pens.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("How many okapis does the sanctuary in Epulu keep?").to_dict()
+
+    assert answer["answerable"] and "40 okapis" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, docs)
+    assistant.close()

@@ -1,0 +1,54 @@
+"""The embedding cache: unchanged text is never embedded twice, even across runs."""
+
+from pathlib import Path
+
+import numpy as np
+from conftest import FakeEmbedder
+
+from assistant.cache import EmbeddingCache
+
+
+def test_cached_texts_are_not_embedded_again_and_survive_reopening(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", "model-a")
+    first, embedded = cache.embed(["alpha beta", "gamma"], embedder)
+    cache.close()
+
+    reopened = EmbeddingCache(tmp_path / "cache.sqlite", "model-a")
+    again, embedded_again = reopened.embed(["gamma", "alpha beta", "delta"], embedder)
+    reopened.close()
+
+    assert (embedded, embedded_again) == (2, 1)
+    assert embedder.texts == ["alpha beta", "gamma", "delta"]
+    np.testing.assert_array_equal(again[:2], first[::-1])
+    assert again.dtype == np.float32 and again.shape == (3, 384)
+
+
+def test_vectors_are_keyed_by_model(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    EmbeddingCache(tmp_path / "cache.sqlite", "model-a").embed(["alpha"], embedder)
+
+    _, embedded = EmbeddingCache(tmp_path / "cache.sqlite", "model-b").embed(["alpha"], embedder)
+
+    assert embedded == 1
+
+
+def test_duplicates_are_embedded_once_and_progress_ends_at_the_total(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", "model-a")
+    cache.embed(["cached"], embedder)
+    steps: list[int] = []
+    texts = ["cached", "one", "two", "one", "three", "two", "one"]
+
+    vectors, embedded = cache.embed(texts, embedder, batch_size=2, on_progress=steps.append)
+
+    assert embedded == 3 and embedder.texts == ["cached", "one", "two", "three"]
+    assert sum(steps) == len(texts)
+    assert len(vectors) == len(texts)
+    np.testing.assert_array_equal(vectors[1], vectors[6])
+
+
+def test_no_texts_no_vectors(tmp_path: Path) -> None:
+    vectors, embedded = EmbeddingCache(tmp_path / "cache.sqlite", "m").embed([], FakeEmbedder())
+
+    assert vectors.shape == (0, 384) and embedded == 0

@@ -1,0 +1,94 @@
+"""The real model and a real Chroma store on disk, answering from the seed documents."""
+
+import pytest
+from conftest import RealIndex, assert_citations_hold, read_document
+from langchain_core.documents import Document as LangChainDocument
+
+from assistant import Answer
+from assistant.indexing import check_index
+
+pytestmark = pytest.mark.slow
+
+AUSTIN = "Who refused to meet Lloyd Austin in Singapore?"
+LI_SHANGFU_SANCTIONS_FILE = "001_88b05ed209d663f4.txt"
+
+
+def follow_up_history(real_index: RealIndex) -> list[dict[str, str]]:
+    first = real_index.assistant.ask(AUSTIN)
+    return [{"role": "user", "content": AUSTIN}, {"role": "assistant", "content": first.answer}]
+
+
+def test_the_built_index_is_consistent(real_index: RealIndex) -> None:
+    report = check_index(real_index.settings)
+
+    assert report.healthy and report.pending == []
+    status = real_index.assistant.status()
+    assert status["documents"] == 5 and status["chunks"] > 50 and status["skipped"] == []
+
+
+def test_who_refused_to_meet_austin(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask(AUSTIN).to_dict()
+
+    assert answer["answerable"]
+    assert "Li Shangfu" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
+def test_a_follow_up_is_understood_and_answered_from_the_right_file(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("Why was he sanctioned?", follow_up_history(real_index)).to_dict()
+
+    assert "Li Shangfu" in answer["standalone_question"]
+    assert answer["question"] == "Why was he sanctioned?"
+    assert answer["answerable"]
+    assert LI_SHANGFU_SANCTIONS_FILE in {c["source"] for c in answer["citations"]}
+    assert any("sanction" in c["quote"] for c in answer["citations"])
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
+def test_an_off_topic_question_is_declined_with_the_closest_passages(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What is the recipe for banana bread?").to_dict()
+
+    assert answer["answerable"] is False
+    assert answer["citations"] == []
+    assert len(answer["passages"]) == real_index.settings.top_k
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which U.S. law obliges Washington to give Taiwan the means to defend itself?",
+        "Who did Xi Jinping meet instead of Yellen and Kerry?",
+        "What did Qin Gang call Taiwan?",
+    ],
+)
+def test_seed_questions_are_answered_with_valid_citations(real_index: RealIndex, question: str) -> None:
+    answer = real_index.assistant.ask(question).to_dict()
+
+    assert answer["answerable"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
+def test_the_chain_is_a_langchain_runnable(real_index: RealIndex) -> None:
+    history = follow_up_history(real_index)
+
+    answers = real_index.assistant.chain.batch(
+        [{"question": AUSTIN, "history": []}, {"question": "Why was he sanctioned?", "history": history}]
+    )
+
+    assert all(isinstance(answer, Answer) for answer in answers)
+    assert "Li Shangfu" in answers[0].citations[0].quote
+    assert "Li Shangfu" in answers[1].standalone_question
+    for answer in answers:
+        assert_citations_hold(answer.to_dict(), real_index.docs_dir)
+
+
+def test_the_retriever_is_a_langchain_retriever(real_index: RealIndex) -> None:
+    documents = real_index.assistant.retriever(k=3).invoke("Li Shangfu sanctions Russian arms transfers")
+
+    assert len(documents) == 3 and all(isinstance(doc, LangChainDocument) for doc in documents)
+    assert documents[0].metadata["source"] == LI_SHANGFU_SANCTIONS_FILE
+    assert documents[0].metadata["score"] >= documents[1].metadata["score"] >= documents[2].metadata["score"]
+    for doc in documents:
+        text = read_document(real_index.docs_dir / doc.metadata["source"])
+        assert text[doc.metadata["start"] : doc.metadata["end"]] == doc.page_content

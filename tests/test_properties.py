@@ -1,0 +1,90 @@
+"""Invariants for any text: spans are exact, and every citation quotes its file verbatim."""
+
+import tempfile
+from pathlib import Path
+
+from conftest import FakeEmbedder, assert_citations_hold, fake_settings, read_document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant import Assistant
+from assistant.loading import Document
+from assistant.splitting import split_into_chunks, split_into_sentences
+
+WORDS = [
+    "Beijing", "Washington", "talks", "resumed", "U.S.", "Antony", "J.", "Blinken", "Dr.", "Nov.", "e.g.",
+    "No.", "5.2", "percent", "“red", "line.”", "‘why?’", "don’t", "naïve", "Zürich", "東京", "🎉", "—", "…",
+    "(see", "above)", "Li", "Shangfu", "sanctions", "St.", "Mr.", "3.", "a", "the", "okapi",
+]  # fmt: skip
+SEPARATORS = [" ", "  ", "\n", "\r\n", "\n\n", "\t", ". ", "! ", "? ", "… ", ".” ", "\u00a0", "\u2028", " .", ".\n"]
+
+run_on_line = st.lists(st.sampled_from(["word", "longerword", "x", "Ünïcødé"]), min_size=50, max_size=600).map(" ".join)
+pieces = st.one_of(st.sampled_from(WORDS), st.sampled_from(SEPARATORS), run_on_line, st.text(max_size=30))
+texts = st.lists(pieces, max_size=80).map("".join)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts, max_chars=st.sampled_from([100, 257, 700]), overlap=st.integers(0, 2))
+def test_chunks_and_sentences_are_exact_spans(text: str, max_chars: int, overlap: int) -> None:
+    chunks = split_into_chunks(Document("doc.txt", text, ""), max_chars, overlap)
+
+    for chunk in chunks:
+        assert chunk.text == text[chunk.start : chunk.end]
+        assert 0 < chunk.end - chunk.start <= max_chars
+        assert (chunk.sentences[0][0], chunk.sentences[-1][1]) == (chunk.start, chunk.end)
+        for (_, end), (next_start, _) in zip(chunk.sentences, chunk.sentences[1:], strict=False):
+            assert end <= next_start  # in order, never overlapping
+        for start, end in chunk.sentences:
+            assert chunk.start <= start < end <= chunk.end
+            assert not text[start].isspace() and not text[end - 1].isspace()
+    sentences = split_into_sentences(text, max_chars)
+    assert {span for chunk in chunks for span in chunk.sentences} == set(sentences)
+    covered = {i for start, end in sentences for i in range(start, end)}
+    assert all(ch.isspace() for i, ch in enumerate(text) if i not in covered), "text was lost between sentences"
+
+
+sentence = st.builds(
+    lambda words, end: " ".join(words).capitalize() + end,
+    st.lists(st.sampled_from(WORDS), min_size=3, max_size=25),
+    st.sampled_from([".", "!", "?", ".”", "…", ""]),
+)
+paragraph = st.lists(sentence, min_size=1, max_size=6).map(" ".join)
+document_text = st.builds(
+    lambda title, paragraphs: title + "\n\n" + "\n\n".join(paragraphs) + "\n",
+    sentence,
+    st.lists(paragraph, min_size=1, max_size=4),
+)
+corpus_file = st.fixed_dictionaries(
+    {"text": document_text, "bom": st.booleans(), "newline": st.sampled_from(["\n", "\r\n"])}
+)
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=st.lists(corpus_file, min_size=1, max_size=3),
+    picks=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 40)), min_size=1, max_size=3),
+    free_question=sentence,
+)
+def test_every_citation_quotes_its_file_verbatim(files: list[dict], picks: list[tuple], free_question: str) -> None:
+    with tempfile.TemporaryDirectory() as root:
+        docs = Path(root) / "docs"
+        docs.mkdir()
+        for number, spec in enumerate(files):
+            data = spec["text"].replace("\n", spec["newline"]).encode()
+            (docs / f"doc{number}.{'md' if number % 2 else 'txt'}").write_bytes(b"\xef\xbb\xbf" * spec["bom"] + data)
+        assistant = Assistant(fake_settings(docs, Path(root) / "index", abstain_below=0.0), embedder=FakeEmbedder())
+        assistant.index()
+        questions = [free_question]
+        for file_number, sentence_number in picks:  # questions made of a sentence of the corpus
+            path = sorted(docs.iterdir())[file_number % len(files)]
+            text = read_document(path)
+            spans = split_into_sentences(text)
+            start, end = spans[sentence_number % len(spans)]
+            questions.append(text[start:end])
+        try:
+            for question in questions:
+                answer = assistant.ask(question).to_dict()
+                assert answer["answerable"] and answer["citations"]  # fake similarities are >= 0 = abstain_below
+                assert_citations_hold(answer, docs)
+        finally:
+            assistant.close()

@@ -1,0 +1,56 @@
+"""The persisted index: the CURRENT pointer, pruning, and Chroma clients shared between threads."""
+
+import threading
+from pathlib import Path
+
+from conftest import IndexedCopy
+
+from assistant.store import IndexPaths, chroma_collection, close_chroma, open_chroma, prune
+
+
+def test_current_generation_needs_a_whole_generation(tmp_path: Path) -> None:
+    paths = IndexPaths(tmp_path)
+    assert paths.current_generation() is None  # nothing built yet
+
+    (paths.generations / "g1").mkdir(parents=True)
+    paths.current.write_text("g1\n", encoding="utf-8")
+    assert paths.current_generation() is None  # named, but its manifest was never written
+
+    (paths.generations / "g1" / "manifest.json").write_text("{}", encoding="utf-8")
+    assert paths.current_generation() == paths.generations / "g1"
+
+
+def test_prune_keeps_only_what_it_is_told(tmp_path: Path) -> None:
+    paths = IndexPaths(tmp_path)
+    for name in ("old", "current", ".staging-crashed"):
+        (paths.generations / name / "chroma").mkdir(parents=True)
+
+    prune(paths, {"current"})
+
+    assert [p.name for p in paths.generations.iterdir()] == ["current"]
+
+
+def test_chroma_clients_can_be_opened_and_closed_from_many_threads(indexed_copy: IndexedCopy) -> None:
+    """Chroma's per-path shared system is not thread-safe by itself (KeyError, 'no attribute bindings')."""
+    chroma = IndexPaths(indexed_copy.index_dir).current_generation() / "chroma"
+    key = indexed_copy.settings.index_key()
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def open_query_close() -> None:
+        for _ in range(25):
+            try:
+                client = open_chroma(chroma)
+                counts.append(chroma_collection(client, key).count())
+                close_chroma(client)
+            except BaseException as err:  # reported by the main thread
+                failures.append(err)
+
+    threads = [threading.Thread(target=open_query_close) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not failures, failures[:3]
+    assert len(counts) == 150 and len(set(counts)) == 1 and counts[0] > 0
