@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from .errors import AssistantError
 from .settings import Settings
@@ -20,8 +21,11 @@ def build_settings(ctx: click.Context, **overrides: Any) -> Settings:
     values = {**ctx.obj, **{k: v for k, v in overrides.items() if v is not None}}
     try:
         return Settings(**values)
-    except ValueError as err:  # pydantic's ValidationError: a bad ASSISTANT_* value
-        raise AssistantError(f"invalid settings: {err}".splitlines()[0]) from None
+    except ValidationError as err:  # a bad ASSISTANT_* value or flag
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise AssistantError(f"invalid setting {where}: {message}" if where else message) from None
 
 
 def make_assistant(settings: Settings) -> Any:

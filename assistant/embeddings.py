@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Protocol
@@ -54,7 +55,9 @@ class SentenceTransformerEmbedder:
         if model_path is None:
             verify_weights(path)
         from sentence_transformers import SentenceTransformer  # slow import, only when needed
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bars on the CLI's stderr
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.batch_size = batch_size
 
@@ -65,6 +68,66 @@ class SentenceTransformerEmbedder:
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+FAST_PATH_MODULES = [
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+]
+
+
+def has_mean_pooling_layout(model_path: Path) -> bool:
+    """True for a Transformer -> mean Pooling -> Normalize model such as all-MiniLM-L6-v2."""
+    try:
+        modules = json.loads((model_path / "modules.json").read_text(encoding="utf-8"))
+        pooling = json.loads((model_path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    modes = {key for key, value in pooling.items() if key.startswith("pooling_mode") and value}
+    return [m.get("type") for m in modules] == FAST_PATH_MODULES and modes == {"pooling_mode_mean_tokens"}
+
+
+class MeanPoolingEmbedder:
+    """The vectors SentenceTransformer gives for a mean-pooling model, computed with transformers alone.
+
+    Importing sentence-transformers costs ~5 s on 2 cores, most of a cold `assistant ask`; a question needs
+    only the forward pass. tests/test_embeddings.py checks both embedders agree to 1e-5 on the real model.
+    """
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        path = model_path or packaged_model_path()
+        if model_path is None:
+            verify_weights(path)
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        config = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        self._torch = torch
+        self._max_length = int(config.get("max_seq_length", 256))
+        self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        self._model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        batch = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="pt")
+        with torch.inference_mode():
+            tokens = self._model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            vectors = torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return vectors.numpy().astype(np.float32)
+
+
+def question_embedder(model_path: Path | None, batch_size: int) -> Embedder:
+    """The quickest embedder that gives the index's vectors: MeanPoolingEmbedder when the layout allows."""
+    if has_mean_pooling_layout(model_path or packaged_model_path()):
+        return MeanPoolingEmbedder(model_path)
+    return SentenceTransformerEmbedder(model_path, batch_size)
 
 
 class LangChainEmbeddings(Embeddings):

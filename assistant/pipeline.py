@@ -11,7 +11,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from .answer import Answer, Passage
 from .answering import Answerer, QuoteAnswerer
 from .conversation import Message, standalone_question
-from .embeddings import Embedder, SentenceTransformerEmbedder
+from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, retrieve
 from .settings import Settings
@@ -31,6 +31,7 @@ class Assistant:
     ) -> None:
         self.settings = settings or Settings()
         self._embedder = embedder
+        self._question_embedder = embedder
         self.answerer: Answerer = answerer or QuoteAnswerer(self.settings.abstain_below, self.settings.max_quotes)
         self.indexer = Indexer(self.settings, lambda: self.embedder)
         self._paths = IndexPaths(self.settings.index_dir)
@@ -46,9 +47,17 @@ class Assistant:
     # --- the parts ---
     @property
     def embedder(self) -> Embedder:
+        """The embedder documents are indexed with (sentence-transformers), loaded on first use."""
         if self._embedder is None:
             self._embedder = SentenceTransformerEmbedder(self.settings.model_path, self.settings.embed_batch_size)
         return self._embedder
+
+    @property
+    def question_embedder(self) -> Embedder:
+        """Same vectors, quicker to load: a cold `assistant ask` does not wait for sentence-transformers."""
+        if self._question_embedder is None:
+            self._question_embedder = question_embedder(self.settings.model_path, self.settings.embed_batch_size)
+        return self._question_embedder
 
     def snapshot(self) -> IndexSnapshot:
         """The current generation, reloaded when another run has published a newer one."""
@@ -69,7 +78,7 @@ class Assistant:
     def retriever(self, k: int | None = None) -> HybridRetriever:
         return HybridRetriever(
             snapshot_provider=self.snapshot,
-            embedder=self.embedder,
+            embedder=self.question_embedder,
             k=k or self.settings.top_k,
             candidates=self.settings.candidates_per_retriever,
         )
@@ -87,7 +96,7 @@ class Assistant:
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         snapshot = self.snapshot()
-        vector = self.embedder.embed([state["standalone"]])[0]
+        vector = self.question_embedder.embed([state["standalone"]])[0]
         state["retrieval"] = retrieve(snapshot, state["standalone"], vector, self.settings.candidates_per_retriever)
         state["retrieve_ms"] = _ms(began)
         return state
@@ -114,8 +123,9 @@ class Assistant:
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         question = clean_question(question, self.settings.max_question_chars)
-        vector = self.embedder.embed([question])[0]
-        retrieval = retrieve(self.snapshot(), question, vector, max(self.settings.candidates_per_retriever, k or 0))
+        snapshot = self.snapshot()  # before the model loads: no index, no wait
+        vector = self.question_embedder.embed([question])[0]
+        retrieval = retrieve(snapshot, question, vector, max(self.settings.candidates_per_retriever, k or 0))
         return passages_of(retrieval, k or self.settings.top_k)
 
     def index(self, full: bool = False, progress: Progress | None = None) -> SyncReport:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# ASSISTANT_* variables read elsewhere, not settings of the assistant.
+NOT_SETTINGS = {"ASSISTANT_RAISE_ERRORS"}
 
 
 class Settings(BaseSettings):
@@ -59,6 +64,17 @@ class Settings(BaseSettings):
         ],
         description="Example questions shown on the chat page (JSON list in ASSISTANT_EXAMPLE_QUESTIONS).",
     )
+
+    @model_validator(mode="after")
+    def _no_unknown_variables(self) -> Settings:
+        """A misspelt ASSISTANT_* variable is an error, not silently ignored (extra="forbid" covers keywords)."""
+        known = {f"ASSISTANT_{name.upper()}" for name in type(self).model_fields} | NOT_SETTINGS
+        for variable in os.environ:
+            if variable.upper().startswith("ASSISTANT_") and variable.upper() not in known:
+                close = difflib.get_close_matches(variable.upper(), sorted(known), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ValueError(f"unknown setting {variable}{hint}")
+        return self
 
     def index_key(self) -> str:
         """Name of the collection: changes whenever a setting that shapes the vectors changes."""

@@ -111,7 +111,7 @@ def prune(paths: IndexPaths, keep: set[str]) -> None:
 
 def is_statement(sentence: str) -> bool:
     """A sentence that can answer: not a headline, caption or a question the article asks itself."""
-    return len(sentence) >= 30 and sentence.rstrip("”\"’')]").endswith((".", "!", ":", ";", "…"))
+    return len(sentence.split()) >= 3 and sentence.rstrip("”\"’')]").endswith((".", "!", ":", ";", "…"))
 
 
 def _read_index_key(generation: Path) -> str:

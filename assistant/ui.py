@@ -159,7 +159,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
                 gr.Markdown("### Sources")
                 sources = gr.HTML(elem_id="sources")
         with gr.Accordion("Index", open=False):
-            status = gr.Markdown(refresh_status, elem_id="index-status")
+            status = gr.Markdown(elem_id="index-status")
             rebuild_button = gr.Button("Rebuild index", size="sm", elem_id="rebuild")
         for trigger in (box.submit, send.click):
             trigger(respond, [box, chatbot], [chatbot, box, sources], api_visibility="private")
@@ -167,6 +167,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         rebuild_button.click(rebuild, None, status, api_visibility="private", concurrency_limit=1)
         if watcher:
             gr.Timer(2.0).tick(refresh_status, None, status, api_visibility="private", queue=False)
+        app.load(refresh_status, None, status, api_visibility="private")
         gr.api(ask_api, api_name="ask", concurrency_limit=settings.concurrency_limit)
     app.queue(max_size=settings.max_queue_size, default_concurrency_limit=settings.concurrency_limit)
     return app

@@ -220,7 +220,13 @@ def test_asking_before_indexing(tmp_path: Path, args: list[str]) -> None:
 def test_an_invalid_setting_in_the_environment(real_index: RealIndex) -> None:
     result = run_cli("ask", AUSTIN, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir, ASSISTANT_TOP_K="0")
 
-    assert_fails_cleanly(result, "invalid settings:")
+    assert_fails_cleanly(result, "invalid setting top_k: Input should be greater than or equal to 1")
+
+
+def test_a_misspelt_setting_in_the_environment_is_named(real_index: RealIndex) -> None:
+    result = run_cli("ask", AUSTIN, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir, ASSISTANT_TOPK="3")
+
+    assert_fails_cleanly(result, "unknown setting ASSISTANT_TOPK (did you mean ASSISTANT_TOP_K?)")
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:

@@ -223,7 +223,6 @@ def test_asking_before_indexing_says_which_command_to_run(seed_docs: Path, tmp_p
     assert not (tmp_path / "index").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="Assistant.retrieve embeds the question (loading the model) before the index")
 def test_retrieving_before_indexing_fails_before_loading_the_model(seed_docs: Path, tmp_path: Path) -> None:
     embedder = FakeEmbedder()
     assistant = Assistant(fake_settings(seed_docs, tmp_path / "index"), embedder=embedder)

@@ -1,0 +1,48 @@
+"""The real model: weights verified, and the quick question embedder gives the index embedder's vectors."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embeddings import (
+    MeanPoolingEmbedder,
+    has_mean_pooling_layout,
+    packaged_model_path,
+    verify_weights,
+)
+from assistant.errors import ModelError
+
+TEXTS = [
+    "Who refused to meet Lloyd Austin in Singapore?",
+    "short",
+    "long " * 600,  # past the 256-token limit: both must truncate the same way
+    "Beijing’s “core interests” — é ü 中国",
+]
+
+
+def test_packaged_weights_have_the_published_sha256() -> None:
+    verify_weights(packaged_model_path())
+
+
+def test_tampered_weights_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "model.safetensors").write_bytes(b"not the model")
+    with pytest.raises(ModelError, match="sha256"):
+        verify_weights(tmp_path)
+
+
+def test_packaged_model_has_the_mean_pooling_layout() -> None:
+    assert has_mean_pooling_layout(packaged_model_path())
+
+
+def test_a_folder_without_sentence_transformers_config_gets_no_fast_path(tmp_path: Path) -> None:
+    assert not has_mean_pooling_layout(tmp_path)
+
+
+@pytest.mark.slow
+def test_question_embedder_matches_sentence_transformers(real_embedder) -> None:
+    quick = MeanPoolingEmbedder()
+    expected = real_embedder.embed(TEXTS)
+    assert np.abs(quick.embed(TEXTS) - expected).max() < 1e-5
+    one_by_one = np.stack([quick.embed([text])[0] for text in TEXTS])
+    assert np.abs(one_by_one - expected).max() < 1e-5
