@@ -28,6 +28,9 @@ NOT_A_NAME = set(
     wednesday thursday friday saturday sunday""".split()
 )
 QUOTE_MARKER = re.compile(r"\[\d+\]")
+# A quote of ours in an earlier answer: “...” then its marker, plain ("[1]") or as the web chat shows it ("**[1]**").
+QUOTED = re.compile(r"“(.+?)”\s*(?:\*\*)?\[\d+\]", re.S)
+MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 
 
 def _names(text: str) -> list[str]:
@@ -79,6 +82,12 @@ def _replace_person(question: str, name: str) -> str:
         return name + PERSON_PRONOUNS[match.group(0).lower()]
 
     return re.sub(r"\b(?:he|him|his|she|hers|her)\b", swap, question, flags=re.I)
+
+
+def previous_quotes(history: list[Message] | None) -> list[str]:
+    """The quotes of the last answer: a follow-up is most often answered next to them."""
+    answer = MARKDOWN_ESCAPE.sub(r"\1", _last(history or [], "assistant"))
+    return [quote.strip() for quote in QUOTED.findall(answer)]
 
 
 def standalone_question(question: str, history: list[Message] | None) -> str:

@@ -10,7 +10,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
 from .answering import Answerer, QuoteAnswerer
-from .conversation import Message, standalone_question
+from .conversation import Message, previous_quotes, standalone_question
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, retrieve
@@ -87,9 +87,12 @@ class Assistant:
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = request.get("history") or []
+        standalone = standalone_question(question, history)
         return {
             "question": question,
-            "standalone": standalone_question(question, history),
+            "standalone": standalone,
+            # Only a question that leans on the history is steered towards the last answer's passages.
+            "previous_quotes": previous_quotes(history) if standalone != question else [],
             "started": time.perf_counter(),
         }
 
@@ -97,7 +100,9 @@ class Assistant:
         began = time.perf_counter()
         snapshot = self.snapshot()
         vector = self.question_embedder.embed([state["standalone"]])[0]
-        state["retrieval"] = retrieve(snapshot, state["standalone"], vector, self.settings.candidates_per_retriever)
+        state["retrieval"] = retrieve(
+            snapshot, state["standalone"], vector, self.settings.candidates_per_retriever, state["previous_quotes"]
+        )
         state["retrieve_ms"] = _ms(began)
         return state
 

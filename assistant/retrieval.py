@@ -35,6 +35,8 @@ class Weights:
     chunk_dense: float = 0.6  # cosine of the sentence's passage (Chroma)
     chunk_lexical: float = 0.3  # BM25 of the sentence's passage, scaled so the best passage has 1
     not_a_statement: float = 0.3  # headlines, captions and rhetorical questions rarely answer anything
+    near_previous_quote: float = 0.15  # a follow-up is most often answered in the passage quoted last
+    repeats_previous_quote: float = 0.3  # ... and not by repeating that quote
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,30 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
+def conversation_prior(snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights) -> np.ndarray:
+    """Per sentence: a lift for the passages the last answer quoted, a drop for the quoted sentences."""
+    prior = np.zeros(len(snapshot.sentences), dtype=np.float32)
+    quoted = [index for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
+    if quoted:
+        prior[np.isin(snapshot.sentence_chunk_rows, snapshot.sentence_chunk_rows[quoted])] += (
+            weights.near_previous_quote
+        )
+        prior[quoted] -= weights.repeats_previous_quote
+    return prior
+
+
 def retrieve(
-    snapshot: IndexSnapshot, query: str, query_vector: np.ndarray, candidates: int, weights: Weights = Weights()
+    snapshot: IndexSnapshot,
+    query: str,
+    query_vector: np.ndarray,
+    candidates: int,
+    previous_quotes: list[str] | None = None,
+    weights: Weights = Weights(),
 ) -> Retrieval:
-    """Score every sentence by meaning and words, its own and its passage's; rank passages by their best."""
+    """Score every sentence by meaning and words, its own and its passage's; rank passages by their best.
+
+    previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py).
+    """
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
     dense = snapshot.dense_chunks(query_vector, candidates)
     # Passages beyond Chroma's top candidates get the lowest similarity seen: a bound, not a guess.
@@ -71,6 +93,8 @@ def retrieve(
         + weights.chunk_lexical * _scaled(snapshot.bm25.scores(query))[rows]
         - weights.not_a_statement * ~snapshot.sentence_is_statement
     )
+    if previous_quotes:
+        scores = scores + conversation_prior(snapshot, previous_quotes, weights)
     best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
     np.maximum.at(best, rows, scores)
     order = np.argsort(-best, kind="stable")[:candidates]

@@ -147,8 +147,19 @@ class IndexSnapshot:
         self.sentence_is_statement = np.array([is_statement(text) for text in sentence_texts], dtype=bool)
         self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
         self.sentence_bm25 = BM25Index(sentence_texts)
+        self._sentence_texts = sentence_texts
+        self._sentences_by_text: dict[str, list[int]] = {}
+        for index, text in enumerate(sentence_texts):
+            self._sentences_by_text.setdefault(text, []).append(index)
         self._client = open_chroma(generation / "chroma")
         self.collection = chroma_collection(self._client, self.manifest["index_key"])
+
+    def sentences_quoting(self, quote: str) -> list[int]:
+        """Sentences equal to a quote (ours quote whole sentences), else those containing it."""
+        exact = self._sentences_by_text.get(quote)
+        if exact is not None:
+            return exact
+        return [index for index, text in enumerate(self._sentence_texts) if quote in text] if len(quote) > 20 else []
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.conversation import standalone_question
+from assistant.conversation import previous_quotes, standalone_question
 
 AUSTIN_HISTORY = [
     {"role": "user", "content": "Who refused to meet Lloyd Austin in Singapore?"},
@@ -53,3 +53,16 @@ def test_a_thing_pronoun_gets_the_previous_key_words() -> None:
     rewritten = standalone_question("When did it happen?", history)
     assert rewritten.startswith("When did it happen?")
     assert "balloon" in rewritten and "postponed" in rewritten
+
+
+def test_previous_quotes_reads_plain_and_web_chat_answers() -> None:
+    plain = "“Li was sanctioned in 2018.” [1] “He met “friends” there.” [2]"
+    web = "> “Li was sanctioned \\*in\\* 2018.” **[1]**\n\n[1] `001.txt` characters 1–20"
+    assert previous_quotes([{"role": "assistant", "content": plain}]) == [
+        "Li was sanctioned in 2018.",
+        "He met “friends” there.",
+    ]
+    assert previous_quotes([{"role": "user", "content": "q"}, {"role": "assistant", "content": web}]) == [
+        "Li was sanctioned *in* 2018."
+    ]
+    assert previous_quotes([]) == []
