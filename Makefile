@@ -43,7 +43,7 @@ eval: install
 	$(BIN)/assistant eval eval/heldout.jsonl
 
 bench: install
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --load
 
 clean:
 	rm -rf $(VENV) index/generations index/CURRENT index/embeddings.sqlite*
