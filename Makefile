@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run index test test-fast lint bench eval clean
+.PHONY: install browser run index test test-fast lint bench eval screenshot clean
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ lint: install
 eval: install
 	$(BIN)/assistant eval eval/questions.jsonl
 	$(BIN)/assistant eval eval/heldout.jsonl
+
+# Refresh docs/screenshot.png (the README's picture) from the browser test.
+screenshot: install browser
+	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/test_browser.py -k highlighted
 
 bench: install
 	$(BIN)/python benchmarks/bench.py --load
