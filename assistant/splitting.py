@@ -45,41 +45,32 @@ def _ends_with_abbreviation(text: str, period_at: int) -> bool:
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+def _spans_between(text: str, cuts: list[int]) -> list[Span]:
+    """The non-blank spans between consecutive cut positions, stripped of surrounding whitespace."""
+    spans = (_strip_span(text, start, end) for start, end in zip(cuts, cuts[1:], strict=False))
+    return [span for span in spans if span]
+
+
 def _split_line(text: str, start: int, end: int) -> list[Span]:
-    spans: list[Span] = []
-    sentence_start = start
+    cuts = [start]
     for match in SENTENCE_END.finditer(text, start, end):
         stop = match.end()
-        follows = NEXT_STARTS_SENTENCE.match(text, stop, end)
-        if stop < end and not follows:
+        if stop < end and not NEXT_STARTS_SENTENCE.match(text, stop, end):
             continue
         if text[match.start()] == "." and _ends_with_abbreviation(text, match.start()) and stop < end:
             continue
-        span = _strip_span(text, sentence_start, stop)
-        if span:
-            spans.append(span)
-        sentence_start = stop
-    tail = _strip_span(text, sentence_start, end)
-    if tail:
-        spans.append(tail)
-    return spans
+        cuts.append(stop)
+    return _spans_between(text, [*cuts, end])
 
 
 def _cap_length(text: str, span: Span, max_chars: int) -> list[Span]:
     """Cut a run-on 'sentence' (a text without punctuation) at spaces so no span exceeds max_chars."""
     start, end = span
-    pieces: list[Span] = []
-    while end - start > max_chars:
-        cut = text.rfind(" ", start + 1, start + max_chars)
-        cut = cut if cut > start else start + max_chars
-        piece = _strip_span(text, start, cut)
-        if piece:
-            pieces.append(piece)
-        start = cut
-    last = _strip_span(text, start, end)
-    if last:
-        pieces.append(last)
-    return pieces
+    cuts = [start]
+    while end - cuts[-1] > max_chars:
+        cut = text.rfind(" ", cuts[-1] + 1, cuts[-1] + max_chars)
+        cuts.append(cut if cut > cuts[-1] else cuts[-1] + max_chars)
+    return _spans_between(text, [*cuts, end])
 
 
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
