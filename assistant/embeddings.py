@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -111,11 +112,16 @@ class MeanPoolingEmbedder:
         self._max_length = int(config.get("max_seq_length", 256))
         self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         self._model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        # A fast tokenizer called from two threads at once can fail with "Already borrowed"
+        # (SEE: https://github.com/huggingface/tokenizers/issues/537); the web chat answers from several threads.
+        self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         torch = self._torch
-        batch = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="pt")
-        with torch.inference_mode():
+        with self._lock, torch.inference_mode():
+            batch = self._tokenizer(
+                texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="pt"
+            )
             tokens = self._model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
             pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)

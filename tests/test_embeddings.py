@@ -46,3 +46,15 @@ def test_question_embedder_matches_sentence_transformers(real_embedder) -> None:
     assert np.abs(quick.embed(TEXTS) - expected).max() < 1e-5
     one_by_one = np.stack([quick.embed([text])[0] for text in TEXTS])
     assert np.abs(one_by_one - expected).max() < 1e-5
+
+
+@pytest.mark.slow
+def test_question_embedder_is_safe_from_many_threads(real_embedder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    quick = MeanPoolingEmbedder()
+    expected = real_embedder.embed(TEXTS)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: quick.embed([TEXTS[i % len(TEXTS)]])[0], range(64)))
+    for i, vector in enumerate(results):
+        assert np.abs(vector - expected[i % len(TEXTS)]).max() < 1e-5
