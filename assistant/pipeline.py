@@ -96,12 +96,16 @@ class Assistant:
             "started": time.perf_counter(),
         }
 
-    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+    def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()
-        snapshot = self.snapshot()
+        snapshot = self.snapshot()  # before the model loads: no index, no wait
         vector = self.question_embedder.embed([state["standalone"]])[0]
         state["retrieval"] = retrieve(
-            snapshot, state["standalone"], vector, self.settings.candidates_per_retriever, state["previous_quotes"]
+            snapshot,
+            state["standalone"],
+            vector,
+            candidates or self.settings.candidates_per_retriever,
+            state["previous_quotes"],
         )
         state["retrieve_ms"] = _ms(began)
         return state
@@ -127,11 +131,10 @@ class Assistant:
         return self.chain.invoke({"question": question, "history": history or []})
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
-        question = clean_question(question, self.settings.max_question_chars)
-        snapshot = self.snapshot()  # before the model loads: no index, no wait
-        vector = self.question_embedder.embed([question])[0]
-        retrieval = retrieve(snapshot, question, vector, max(self.settings.candidates_per_retriever, k or 0))
-        return passages_of(retrieval, k or self.settings.top_k)
+        """The passages ranked for a question, best first (no answer is composed)."""
+        k = k or self.settings.top_k
+        state = self._retrieve(self._rewrite({"question": question}), max(self.settings.candidates_per_retriever, k))
+        return passages_of(state["retrieval"], k)
 
     def index(self, full: bool = False, progress: Progress | None = None) -> SyncReport:
         """Sync the index with the documents folder and start answering from the result."""
