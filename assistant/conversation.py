@@ -19,13 +19,20 @@ ELLIPSIS = re.compile(
 )
 # Capitalised runs ("Li Shangfu", "Secretary of State Antony Blinken"), allowing inner "of"/"the".
 CAPITALISED_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
-NOT_A_NAME = set(
-    """secretary state president minister foreign defense defence house speaker general chinese american u.s us
-    u.s. prc ccp white the a an in on of for and but who what when where why how which did does do is was were
+NOT_A_NAME = (
+    set(
+        """secretary state president minister foreign defense defence house speaker general chinese american u.s us
+    u.s. prc ccp white whose
     mr mrs ms dr chairman director premier ambassador envoy special presidential treasury commerce senator
     congresswoman congressman vice assistant deputy official officials spokesperson national ministry department
     january february march april may june july august september october november december monday tuesday
     wednesday thursday friday saturday sunday""".split()
+    )
+    | STOPWORDS
+)  # sentence openers ("It", "The") are capitalised too
+POSSESSIVE = re.compile(r"[’']s?$")
+QUESTION_START = re.compile(
+    r"(what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could)\b", re.I
 )
 QUOTE_MARKER = re.compile(r"\[\d+\]")
 # A quote of ours in an earlier answer: “...” then its marker, plain ("[1]") or as the web chat shows it ("**[1]**").
@@ -37,8 +44,8 @@ def _names(text: str) -> list[str]:
     """Person-like names in order: runs of capitalised words that are not titles, sentence openers or months."""
     names = []
     for run in CAPITALISED_RUN.findall(text):
-        words = [w for w in re.split(r"\s+", run) if w.lower().strip(".’'") not in NOT_A_NAME and w.lower() != "of"]
-        words = [w.rstrip(".,’'s") if w.endswith(("’s", "'s")) else w.rstrip(".,") for w in words]
+        words = [w for w in re.split(r"\s+", run) if w.lower().strip(".’'") not in NOT_A_NAME]
+        words = [POSSESSIVE.sub("", w).rstrip(".,") for w in words]
         words = [w for w in words if w and not w.isupper()]
         if words:
             names.append(" ".join(words))
@@ -102,7 +109,11 @@ def standalone_question(question: str, history: list[Message] | None) -> str:
 
     ellipsis = ELLIPSIS.match(question)
     pronouns = set(PERSON_PRONOUNS) | THING_PRONOUNS
-    if ellipsis and not {w.lower() for w in re.findall(r"[A-Za-z]+", ellipsis.group("rest"))} & pronouns:
+    if (
+        ellipsis
+        and not QUESTION_START.match(ellipsis.group("rest"))  # "And what did X add?" is a question of its own
+        and not {w.lower() for w in re.findall(r"[A-Za-z]+", ellipsis.group("rest"))} & pronouns
+    ):
         rest = ellipsis.group("rest")
         names = _names(previous_question)
         if names and names[0] in previous_question:

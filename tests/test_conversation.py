@@ -66,3 +66,19 @@ def test_previous_quotes_reads_plain_and_web_chat_answers() -> None:
         "Li was sanctioned *in* 2018."
     ]
     assert previous_quotes([]) == []
+
+
+def test_an_ellipsis_borrows_the_previous_question_but_a_full_question_stands() -> None:
+    history = [{"role": "user", "content": "When did Janet Yellen visit China?"}, {"role": "assistant", "content": ""}]
+
+    assert standalone_question("And what about Gina Raimondo?", history) == "When did Gina Raimondo visit China?"
+    assert standalone_question("And what did Kerry say?", history) == "And what did Kerry say?"
+
+
+def test_possessives_are_cut_from_names_without_eating_their_last_letter() -> None:
+    history = [
+        {"role": "user", "content": "Whose plan was it?"},
+        {"role": "assistant", "content": "“It was Ambassador Williams’s plan.” [1]"},
+    ]
+
+    assert standalone_question("Why did he propose it?", history) == "Why did Williams propose it?"
