@@ -18,6 +18,7 @@ from filelock import FileLock, Timeout
 from .cache import EmbeddingCache
 from .embeddings import Embedder
 from .errors import DocumentsError, IndexBusyError
+from .lexical import vocabulary_of
 from .loading import Document, load_documents
 from .settings import Settings
 from .splitting import Chunk, split_into_chunks
@@ -183,15 +184,19 @@ class Indexer:
             )
             sentence_texts = [doc.text[s:e] for doc in documents for c in chunks_of[doc.source] for s, e in c.sentences]
             sentence_vectors, embedded_sentences = self._embed(cache, sentence_texts, "sentences", progress)
+            vocabulary = vocabulary_of([doc.text for doc in documents])
+            vocabulary_vectors, embedded_words = self._embed(cache, vocabulary, "vocabulary", progress)
         finally:
             cache.close()
-        report.texts_embedded = embedded + embedded_sentences
+        report.texts_embedded = embedded + embedded_sentences + embedded_words
         report.chunks = len(all_chunks)
 
         stale_ids = [cid for source in report.removed + report.updated for cid in old_files[source]["chunks"]]
         self._write_chroma(staging / "chroma", key, stale_ids, to_add, chunk_vectors, progress)
         write_json(staging / "chunks.json", [_chunk_row(chunk) for chunk in all_chunks])
         np.save(staging / "sentence_vectors.npy", sentence_vectors)
+        write_json(staging / "vocabulary.json", vocabulary)
+        np.save(staging / "vocabulary_vectors.npy", vocabulary_vectors)
         write_json(
             staging / "manifest.json",
             {

@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
 TOKEN = re.compile(r"[a-z0-9]+")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'sanctions'/'sanctioned', not a linguist's stemmer."""
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -28,10 +28,20 @@ def _stem(word: str) -> str:
     return word
 
 
-def tokenize(text: str) -> list[str]:
-    """Lowercased content-word stems; apostrophes of every kind are dropped so China’s == China's."""
+def content_words(text: str) -> list[str]:
+    """Lowercased words that carry meaning; apostrophes of every kind are dropped so China’s == China's."""
     text = text.lower().replace("’", "").replace("'", "")
-    return [_stem(word) for word in TOKEN.findall(text) if word not in STOPWORDS]
+    return [word for word in TOKEN.findall(text) if word not in STOPWORDS]
+
+
+def tokenize(text: str) -> list[str]:
+    """The stems BM25 indexes: content words with a light suffix stripped."""
+    return [stem(word) for word in content_words(text)]
+
+
+def vocabulary_of(texts: list[str]) -> list[str]:
+    """The distinct alphabetic content words of a corpus (3+ letters), the targets of query expansion."""
+    return sorted({word for text in texts for word in content_words(text) if len(word) >= 3 and word.isalpha()})
 
 
 class BM25Index:
@@ -63,13 +73,17 @@ class BM25Index:
         return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
+        return self.weighted_scores(dict.fromkeys(tokenize(query), 1.0))
+
+    def weighted_scores(self, terms: dict[str, float]) -> np.ndarray:
+        """BM25 where each query term counts with its weight (1 for the question's own words)."""
         result = np.zeros(self.size, dtype=np.float32)
-        for term in set(tokenize(query)):
+        for term, weight in terms.items():
             rows = self._postings.get(term)
             if rows is None:
                 continue
             indices, counts = rows
-            result[indices] += self.idf(term) * counts * (self.k1 + 1) / (counts + self._norm[indices])
+            result[indices] += weight * self.idf(term) * counts * (self.k1 + 1) / (counts + self._norm[indices])
         return result
 
     def top(self, query: str, k: int) -> list[tuple[int, float]]:

@@ -13,7 +13,7 @@ from .answering import Answerer, QuoteAnswerer
 from .conversation import Message, previous_quotes, standalone_question
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
-from .retrieval import HybridRetriever, Retrieval, retrieve
+from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .settings import Settings
 from .store import IndexPaths, IndexSnapshot
 from .validation import clean_question
@@ -99,11 +99,11 @@ class Assistant:
     def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()
         snapshot = self.snapshot()  # before the model loads: no index, no wait
-        vector = self.question_embedder.embed([state["standalone"]])[0]
+        vectors = embed_question(self.question_embedder, snapshot, state["standalone"])
         state["retrieval"] = retrieve(
             snapshot,
             state["standalone"],
-            vector,
+            vectors,
             candidates or self.settings.candidates_per_retriever,
             state["previous_quotes"],
         )

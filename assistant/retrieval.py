@@ -16,6 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .embeddings import Embedder
+from .lexical import content_words, tokenize
 from .splitting import Chunk
 from .store import IndexSnapshot
 
@@ -33,8 +34,11 @@ class Weights:
 
     sentence_lexical: float = 0.3  # BM25 of the sentence, scaled so the best sentence has 1
     chunk_dense: float = 0.6  # cosine of the sentence's passage (Chroma)
-    chunk_lexical: float = 0.3  # BM25 of the sentence's passage, scaled so the best passage has 1
+    chunk_lexical: float = 0.3  # BM25 of the passage with the expanded terms, scaled so the best passage has 1
     not_a_statement: float = 0.3  # headlines, captions and rhetorical questions rarely answer anything
+    expansion_min_similarity: float = 0.6  # a corpus word this close to a question word also counts for BM25 ...
+    expansion_per_word: int = 3  # ... at most this many per question word ...
+    expansion_weight: float = 0.5  # ... with this weight times its similarity (the question's own words: 1)
     near_previous_quote: float = 0.15  # a follow-up is most often answered in the passage quoted last
     repeats_previous_quote: float = 0.3  # ... and not by repeating that quote
 
@@ -48,6 +52,45 @@ class Retrieval:
     sentence_scores: np.ndarray  # the fused score of every sentence
     chunks: list[ScoredChunk]  # best first
     snapshot: IndexSnapshot
+
+
+@dataclass(frozen=True)
+class QuestionVectors:
+    question: np.ndarray  # the whole question
+    words: list[str]  # its content words ...
+    word_vectors: np.ndarray  # ... and theirs, to find the corpus's words for the same things
+
+
+def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -> QuestionVectors:
+    """The question's vector and its content words' (from the index's vocabulary where it has them).
+
+    Words are embedded apart from the question: in one batch they would be padded to its length.
+    """
+    words = list(dict.fromkeys(w for w in content_words(question) if len(w) >= 3 and w.isalpha()))
+    known = [snapshot.vocabulary_row.get(word) for word in words]
+    unknown = [word for word, row in zip(words, known, strict=True) if row is None]
+    question_vector = embedder.embed([question])[0]
+    fresh = iter(embedder.embed(unknown)) if unknown else iter(())
+    word_vectors = [snapshot.vocabulary_vectors[row] if row is not None else next(fresh) for row in known]
+    shape = (len(words), len(question_vector))
+    return QuestionVectors(question_vector, words, np.array(word_vectors, dtype=np.float32).reshape(shape))
+
+
+def expanded_terms(
+    snapshot: IndexSnapshot, query: str, question: QuestionVectors, weights: Weights
+) -> dict[str, float]:
+    """The query's BM25 terms plus the corpus words closest in meaning to its words ("pressing" -> "urgent")."""
+    terms = dict.fromkeys(tokenize(query), 1.0)
+    if not question.words or not len(snapshot.vocabulary_stems):
+        return terms
+    similarity = question.word_vectors @ snapshot.vocabulary_vectors.T
+    for row in similarity:
+        for column in np.argsort(-row)[: weights.expansion_per_word]:
+            if row[column] < weights.expansion_min_similarity:
+                break
+            term = snapshot.vocabulary_stems[column]
+            terms[term] = max(terms.get(term, 0.0), weights.expansion_weight * float(row[column]))
+    return terms
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:
@@ -70,7 +113,7 @@ def conversation_prior(snapshot: IndexSnapshot, previous_quotes: list[str], weig
 def retrieve(
     snapshot: IndexSnapshot,
     query: str,
-    query_vector: np.ndarray,
+    vectors: QuestionVectors,
     candidates: int,
     previous_quotes: list[str] | None = None,
     weights: Weights = Weights(),
@@ -79,7 +122,9 @@ def retrieve(
 
     previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py).
     """
+    query_vector = vectors.question
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
+    terms = expanded_terms(snapshot, query, vectors, weights)
     dense = snapshot.dense_chunks(query_vector, candidates)
     # Passages beyond Chroma's top candidates get the lowest similarity seen: a bound, not a guess.
     chunk_dense = np.full(len(snapshot.chunks), min((sim for _, sim in dense), default=0.0), dtype=np.float32)
@@ -90,7 +135,7 @@ def retrieve(
         similarity
         + weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
         + weights.chunk_dense * chunk_dense[rows]
-        + weights.chunk_lexical * _scaled(snapshot.bm25.scores(query))[rows]
+        + weights.chunk_lexical * _scaled(snapshot.bm25.weighted_scores(terms))[rows]
         - weights.not_a_statement * ~snapshot.sentence_is_statement
     )
     if previous_quotes:
@@ -116,7 +161,8 @@ class HybridRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[LangChainDocument]:
         embedder: Embedder = self.embedder
-        retrieval = retrieve(self.snapshot_provider(), query, embedder.embed([query])[0], self.candidates)
+        snapshot = self.snapshot_provider()
+        retrieval = retrieve(snapshot, query, embed_question(embedder, snapshot, query), self.candidates)
         return [as_langchain_document(scored) for scored in retrieval.chunks[: self.k]]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .errors import IndexMissingError
-from .lexical import BM25Index
+from .lexical import BM25Index, stem
 from .splitting import Chunk
 
 CHROMA_BATCH = 1000
@@ -145,6 +145,10 @@ class IndexSnapshot:
         self.sentence_chunk_rows = np.fromiter((s.chunk_row for s in self.sentences), np.int64, len(self.sentences))
         sentence_texts = [self.sentence_text(index) for index in range(len(self.sentences))]
         self.sentence_is_statement = np.array([is_statement(text) for text in sentence_texts], dtype=bool)
+        vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))
+        self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
+        self.vocabulary_stems = [stem(word) for word in vocabulary]
+        self.vocabulary_vectors = np.load(generation / "vocabulary_vectors.npy")
         self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
         self.sentence_bm25 = BM25Index(sentence_texts)
         self._sentence_texts = sentence_texts

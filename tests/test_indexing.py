@@ -59,8 +59,8 @@ def test_editing_one_file_re_embeds_only_that_file(indexed_copy: IndexedCopy) ->
     assert 0 < report.texts_embedded == indexed_copy.embedder.texts_embedded < indexed_copy.full_build_texts
     text = read_document(edited)
     title = text.splitlines()[0]
-    for embedded in indexed_copy.embedder.texts:  # chunk texts are "title\nchunk", sentences are plain
-        assert embedded.removeprefix(title + "\n") in text, "a text of another file was embedded again"
+    for embedded in indexed_copy.embedder.texts:  # chunks are "title\nchunk"; sentences plain; words lowercased
+        assert embedded.removeprefix(title + "\n") in text or embedded in text.lower(), "another file re-embedded"
     assert new_sentence in indexed_copy.embedder.texts
     answer = indexed_copy.assistant.ask("Which pandas in Chengdu did the closing sentence mention?").to_dict()
     assert answer["citations"][0]["quote"] == new_sentence
@@ -93,7 +93,10 @@ def test_an_added_file_becomes_retrievable_and_answerable(indexed_copy: IndexedC
     report = assistant.index()
 
     assert report.added == ["okapi.md"] and report.unchanged == 5
-    assert report.texts_embedded == indexed_copy.embedder.texts_embedded <= 4  # its chunk and its sentences
+    # Its chunk, its sentences and its words the corpus did not have yet; nothing else.
+    assert 0 < report.texts_embedded == indexed_copy.embedder.texts_embedded <= 4 + len(OKAPI.split())
+    added = f"# Okapis\n# Okapis\n\n{OKAPI}"  # a chunk is embedded under its title
+    assert all(text in added or text in added.lower() for text in indexed_copy.embedder.texts)
     answer = assistant.ask("Which rangers does the okapi sanctuary in Epulu train?").to_dict()
     assert answer["answerable"]
     start = len("# Okapis\n\n")
@@ -190,7 +193,7 @@ def test_progress_is_reported_per_stage(seed_docs: Path, tmp_path: Path) -> None
     assistant.index(progress=lambda stage, done, total: events.append((stage, done, total)))
 
     stages = {stage for stage, _, _ in events}
-    assert stages == {"embedding chunks", "embedding sentences", "storing vectors"}
+    assert stages == {"embedding chunks", "embedding sentences", "embedding vocabulary", "storing vectors"}
     for stage in stages:
         last = [event for event in events if event[0] == stage][-1]
         assert last[1] == last[2] > 0  # each stage ends complete

@@ -1,0 +1,46 @@
+"""Query expansion: corpus words close in meaning to the question's words join its BM25 terms, weighted."""
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from assistant.lexical import BM25Index
+from assistant.retrieval import QuestionVectors, Weights, expanded_terms
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_close_corpus_words_join_the_terms_with_a_lower_weight() -> None:
+    snapshot: Any = SimpleNamespace(
+        vocabulary_stems=["urgent", "banana"], vocabulary_vectors=np.stack([unit(1, 0, 0), unit(0, 1, 0)])
+    )
+    pressing = unit(0.8, 0.1, 0.59)  # cosine 0.8 with "urgent", 0.1 with "banana"
+    question = QuestionVectors(unit(1, 1, 1), ["pressing"], pressing[None, :])
+
+    terms = expanded_terms(snapshot, "most pressing concern", question, Weights())
+
+    assert terms["press"] == terms["concern"] == 1.0  # the question's own words keep full weight
+    assert abs(terms["urgent"] - 0.5 * 0.8) < 1e-3
+    assert "banana" not in terms
+
+
+def test_a_question_without_content_words_keeps_its_terms() -> None:
+    snapshot: Any = SimpleNamespace(vocabulary_stems=["urgent"], vocabulary_vectors=unit(1, 0)[None, :])
+    question = QuestionVectors(unit(1, 0), [], np.zeros((0, 2), dtype=np.float32))
+
+    assert expanded_terms(snapshot, "Who is it?", question, Weights()) == {}
+
+
+def test_weighted_bm25_scales_each_term() -> None:
+    index = BM25Index(["urgent crisis management", "banana bread recipe"])
+
+    full = index.weighted_scores({"urgent": 1.0})
+    half = index.weighted_scores({"urgent": 0.5})
+
+    assert full[0] > 0 and full[1] == 0
+    assert np.isclose(half[0], full[0] / 2)
+    assert np.allclose(index.scores("urgent"), full)
