@@ -84,8 +84,10 @@ def expanded_terms(
     if not question.words or not len(snapshot.vocabulary_stems):
         return terms
     similarity = question.word_vectors @ snapshot.vocabulary_vectors.T
+    k = min(weights.expansion_per_word, similarity.shape[1])
     for row in similarity:
-        for column in np.argsort(-row)[: weights.expansion_per_word]:
+        nearest = np.argpartition(-row, k - 1)[:k]  # not a full sort of a vocabulary of thousands
+        for column in nearest[np.argsort(-row[nearest])]:
             if row[column] < weights.expansion_min_similarity:
                 break
             term = snapshot.vocabulary_stems[column]
