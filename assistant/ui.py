@@ -57,7 +57,7 @@ def render_sources_html(answer: Answer, titles: dict[str, str]) -> str:
     if not answer.answerable:
         cards.append(
             '<div class="not-found">The documents do not answer this question. '
-            "These are the closest passages; none of them answers it.</div>"
+            "These are the closest passages, for you to judge.</div>"
         )
         for p in answer.passages[:3]:
             cards.append(_card(f"Passage {p.rank}", p.source, p.start, p.end, html.escape(p.text), titles))
