@@ -10,6 +10,7 @@ import numpy as np
 
 from .answer import Citation
 from .retrieval import Retrieval
+from .splitting import Chunk
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 
@@ -24,6 +25,35 @@ NUMBER_WORDS = (
 HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    chunk: Chunk  # a passage holding the whole span, so the text can be cut from it
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start - self.chunk.start : self.end - self.chunk.start]
+
+
+def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Spans of one document that overlap or are apart only by whitespace become one span; order is kept."""
+    joined: list[QuoteSpan] = []
+    for span in spans:
+        for position, kept in enumerate(joined):
+            if kept.chunk.source != span.chunk.source:
+                continue
+            start, end = min(span.start, kept.start), max(span.end, kept.end)
+            holder = next((s.chunk for s in (kept, span) if s.chunk.start <= start and end <= s.chunk.end), None)
+            between = (min(span.end, kept.end), max(span.start, kept.start))  # empty when they overlap
+            if holder and not holder.text[between[0] - holder.start : between[1] - holder.start].strip():
+                joined[position] = QuoteSpan(holder, start, end)
+                break
+        else:
+            joined.append(span)
+    return joined
 
 
 @dataclass(frozen=True)
@@ -90,10 +120,14 @@ class QuoteAnswerer:
             return Draft(NOT_FOUND, False, [])
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
-        citations = []
-        for number, index in enumerate(chosen[: self.max_quotes], start=1):
+
+        def span(index: int) -> QuoteSpan:
             sentence = snapshot.sentences[index]
-            source = snapshot.chunks[sentence.chunk_row].source
-            citations.append(Citation(number, source, sentence.start, sentence.end, snapshot.sentence_text(index)))
+            return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
+
+        # The best sentence is quoted with its neighbour when that neighbour is among the three best too.
+        first = join_neighbours([span(index) for index in ranked[:3]])[0]
+        spans = join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])])
+        citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
         text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
         return Draft(text, True, citations)

@@ -1,6 +1,7 @@
 """Answering with the fake embedder: the answer object, verbatim quotes, abstention, the LangChain faces."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, read_document
@@ -136,3 +137,28 @@ def test_a_quantity_question_is_answered_from_the_sentence_with_the_number(tmp_p
     assert answer["answerable"] and "40 okapis" in answer["citations"][0]["quote"]
     assert_citations_hold(answer, docs)
     assistant.close()
+
+
+def _quote_span(source: str, text: str, start: int, end: int) -> Any:
+    from assistant.answering import QuoteSpan
+    from assistant.splitting import Chunk
+
+    return QuoteSpan(Chunk(f"{source}:0", source, 0, len(text), text, ()), start, end)
+
+
+def test_neighbouring_sentences_become_one_quote_and_others_stay_apart() -> None:
+    from assistant.answering import join_neighbours
+
+    text = "First one. Second one. Third one."
+    first, second, third = (0, 10), (11, 22), (23, 33)
+    joined = join_neighbours([_quote_span("a.txt", text, *first), _quote_span("a.txt", text, *second)])
+    assert [(s.start, s.end, s.text) for s in joined] == [(0, 22, "First one. Second one.")]
+
+    apart = join_neighbours([_quote_span("a.txt", text, *first), _quote_span("a.txt", text, *third)])
+    assert [(s.start, s.end) for s in apart] == [first, third]  # "Second one." lies between
+
+    other_file = join_neighbours([_quote_span("a.txt", text, *first), _quote_span("b.txt", text, *second)])
+    assert [(s.chunk.source, s.start) for s in other_file] == [("a.txt", 0), ("b.txt", 11)]
+
+    inside = join_neighbours([_quote_span("a.txt", text, 0, 22), _quote_span("a.txt", text, *second)])
+    assert [(s.start, s.end) for s in inside] == [(0, 22)]
