@@ -39,7 +39,7 @@ class QuoteSpan:
 
 
 def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
-    """Spans of one document that overlap or are apart only by whitespace become one span; order is kept."""
+    """Spans of one paragraph that overlap or are apart only by spaces become one span; order is kept."""
     joined: list[QuoteSpan] = []
     for span in spans:
         for position, kept in enumerate(joined):
@@ -47,8 +47,11 @@ def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
                 continue
             start, end = min(span.start, kept.start), max(span.end, kept.end)
             holder = next((s.chunk for s in (kept, span) if s.chunk.start <= start and end <= s.chunk.end), None)
+            if holder is None:
+                continue
             between = (min(span.end, kept.end), max(span.start, kept.start))  # empty when they overlap
-            if holder and not holder.text[between[0] - holder.start : between[1] - holder.start].strip():
+            gap = holder.text[between[0] - holder.start : between[1] - holder.start]
+            if not gap.strip() and "\n" not in gap:  # one paragraph: a line break ends the thought
                 joined[position] = QuoteSpan(holder, start, end)
                 break
         else:

@@ -162,3 +162,12 @@ def test_neighbouring_sentences_become_one_quote_and_others_stay_apart() -> None
 
     inside = join_neighbours([_quote_span("a.txt", text, 0, 22), _quote_span("a.txt", text, *second)])
     assert [(s.start, s.end) for s in inside] == [(0, 22)]
+
+
+def test_quotes_are_not_joined_across_a_line_break() -> None:
+    from assistant.answering import join_neighbours
+
+    text = "Last sentence of a paragraph.\nFirst of the next."
+    spans = [_quote_span("a.txt", text, 0, 29), _quote_span("a.txt", text, 30, 48)]
+
+    assert [(s.start, s.end) for s in join_neighbours(spans)] == [(0, 29), (30, 48)]
