@@ -159,11 +159,17 @@ class IndexSnapshot:
         self.collection = chroma_collection(self._client, self.manifest["index_key"])
 
     def sentences_quoting(self, quote: str) -> list[int]:
-        """Sentences equal to a quote (ours quote whole sentences), else those containing it."""
+        """Sentences a quote is made of: the one equal to it (most of ours), else those it spans or is part of."""
         exact = self._sentences_by_text.get(quote)
         if exact is not None:
             return exact
-        return [index for index, text in enumerate(self._sentence_texts) if quote in text] if len(quote) > 20 else []
+        if len(quote) <= 20:  # too short to say where it comes from
+            return []
+        return [
+            index
+            for index, text in enumerate(self._sentence_texts)
+            if quote in text or (len(text) > 20 and text in quote)
+        ]
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

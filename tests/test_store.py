@@ -54,3 +54,15 @@ def test_chroma_clients_can_be_opened_and_closed_from_many_threads(indexed_copy:
 
     assert not failures, failures[:3]
     assert len(counts) == 150 and len(set(counts)) == 1 and counts[0] > 0
+
+
+def test_a_quote_is_traced_to_the_sentences_it_is_made_of(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    first = next(i for i in range(len(snapshot.sentences) - 1) if len(snapshot.sentence_text(i)) > 40)
+    following = next(j for j in range(first + 1, len(snapshot.sentences)) if len(snapshot.sentence_text(j)) > 40)
+    one, two = snapshot.sentence_text(first), snapshot.sentence_text(following)
+
+    assert first in snapshot.sentences_quoting(one)  # a whole sentence, as most quotes are
+    assert {first, following} <= set(snapshot.sentences_quoting(f"{one} {two}"))  # two sentences quoted as one
+    assert first in snapshot.sentences_quoting(one[5:35])  # a fragment, as a user may paste
+    assert snapshot.sentences_quoting("too short") == []
