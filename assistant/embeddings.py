@@ -46,15 +46,21 @@ def verify_weights(model_path: Path, expected_sha256: str = WEIGHTS_SHA256) -> N
         raise ModelError(f"'{weights}' has sha256 {digest.hexdigest()}, expected {expected_sha256}: reinstall it")
 
 
+def prepare_model(model_path: Path | None) -> Path:
+    """The model folder to load, offline; the packaged one only after its weights are verified."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    path = model_path or packaged_model_path()
+    if model_path is None:
+        verify_weights(path)
+    return path
+
+
 class SentenceTransformerEmbedder:
     """The real model on the CPU. Loading takes seconds, so build one and share it."""
 
     def __init__(self, model_path: Path | None = None, batch_size: int = 64) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        path = model_path or packaged_model_path()
-        if model_path is None:
-            verify_weights(path)
+        path = prepare_model(model_path)
         from sentence_transformers import SentenceTransformer  # slow import, only when needed
         from transformers.utils import logging as transformers_logging
 
@@ -97,11 +103,7 @@ class MeanPoolingEmbedder:
     """
 
     def __init__(self, model_path: Path | None = None) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        path = model_path or packaged_model_path()
-        if model_path is None:
-            verify_weights(path)
+        path = prepare_model(model_path)
         import torch
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as transformers_logging

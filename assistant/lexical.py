@@ -39,9 +39,14 @@ def tokenize(text: str) -> list[str]:
     return [stem(word) for word in content_words(text)]
 
 
+def expansion_words(text: str) -> list[str]:
+    """The content words query expansion works with: alphabetic, 3+ letters, in order, each once."""
+    return list(dict.fromkeys(word for word in content_words(text) if len(word) >= 3 and word.isalpha()))
+
+
 def vocabulary_of(texts: list[str]) -> list[str]:
-    """The distinct alphabetic content words of a corpus (3+ letters), the targets of query expansion."""
-    return sorted({word for text in texts for word in content_words(text) if len(word) >= 3 and word.isalpha()})
+    """The corpus's expansion words, the targets of query expansion."""
+    return sorted({word for text in texts for word in expansion_words(text)})
 
 
 class BM25Index:

@@ -16,7 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .embeddings import Embedder
-from .lexical import content_words, tokenize
+from .lexical import expansion_words, tokenize
 from .splitting import Chunk
 from .store import IndexSnapshot
 
@@ -66,7 +66,7 @@ def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -
 
     Words are embedded apart from the question: in one batch they would be padded to its length.
     """
-    words = list(dict.fromkeys(w for w in content_words(question) if len(w) >= 3 and w.isalpha()))
+    words = expansion_words(question)
     known = [snapshot.vocabulary_row.get(word) for word in words]
     unknown = [word for word, row in zip(words, known, strict=True) if row is None]
     question_vector = embedder.embed([question])[0]

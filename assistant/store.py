@@ -189,10 +189,6 @@ class IndexSnapshot:
             )
         return cls(generation)
 
-    def title_of(self, source: str) -> str:
-        entry = self.manifest["files"].get(source)
-        return entry["title"] if entry else source
-
     def dense_chunks(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         k = min(k, len(self.chunks))
         if k == 0:

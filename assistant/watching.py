@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from datetime import datetime
 
 from .errors import AssistantError
-from .indexing import SyncReport
 from .pipeline import Assistant
 
 log = logging.getLogger(__name__)
@@ -17,9 +15,8 @@ log = logging.getLogger(__name__)
 class IndexWatcher:
     """A daemon thread that syncs after each burst of changes and remembers what the last sync did."""
 
-    def __init__(self, assistant: Assistant, on_sync: Callable[[SyncReport], None] | None = None) -> None:
+    def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        self.on_sync = on_sync
         self.last_event = ""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="index-watcher", daemon=True)
@@ -56,5 +53,3 @@ class IndexWatcher:
         if report.changed:
             self.last_event = f"{stamp}: index updated after a change in the documents: {report.summary()}"
             log.info(self.last_event)
-            if self.on_sync:
-                self.on_sync(report)
