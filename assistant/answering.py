@@ -9,10 +9,14 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
+from .lexical import STOPWORDS
 from .retrieval import Retrieval
 from .splitting import Chunk
+from .store import IndexSnapshot
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
+# A name in the question (a capitalised word past its first) that no word of the documents begins with.
+NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z]{2,}\b")
 
 # Questions that ask for a quantity or a date are only answered by a sentence that holds one.
 ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
@@ -80,6 +84,19 @@ def fits_question_type(question: str, sentence: str) -> bool:
     return True
 
 
+def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
+    """Names the question asks about that the documents never mention: "How did Australia react ...?"."""
+    names = (name for name in NAME.findall(question.strip()) if name.lower() not in STOPWORDS)
+    return list(dict.fromkeys(name for name in names if not snapshot.mentions(name)))
+
+
+def not_found(unmentioned: list[str]) -> str:
+    if not unmentioned:
+        return NOT_FOUND
+    names = ", ".join(f"“{name}”" for name in unmentioned)
+    return f"The documents never mention {names}, so they do not answer this question. " + NOT_FOUND.split(". ", 1)[1]
+
+
 class QuoteAnswerer:
     """Quotes the best-scoring sentences of the best passages; abstains when none is close enough."""
 
@@ -115,12 +132,14 @@ class QuoteAnswerer:
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
         ranked = self.candidate_sentences(retrieval)
+        unmentioned = unmentioned_names(question, snapshot)
         if (
-            not ranked
+            unmentioned
+            or not ranked
             or retrieval.sentence_similarity[ranked[0]] < self.abstain_below
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):
-            return Draft(NOT_FOUND, False, [])
+            return Draft(not_found(unmentioned), False, [])
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
 

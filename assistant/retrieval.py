@@ -32,15 +32,15 @@ class ScoredChunk:
 class Weights:
     """How the signals add up for a sentence; calibrated on eval/questions.jsonl (see README)."""
 
-    sentence_lexical: float = 0.3  # BM25 of the sentence, scaled so the best sentence has 1
-    chunk_dense: float = 0.6  # cosine of the sentence's passage (Chroma)
-    chunk_lexical: float = 0.3  # BM25 of the passage with the expanded terms, scaled so the best passage has 1
-    not_a_statement: float = 0.3  # headlines, captions and rhetorical questions rarely answer anything
+    sentence_lexical: float = 0.45  # BM25 of the sentence, scaled so the best sentence has 1
+    chunk_dense: float = 1.5  # cosine of the sentence's passage (Chroma)
+    chunk_lexical: float = 0.6  # BM25 of the passage with the expanded terms, scaled so the best passage has 1
+    not_a_statement: float = 0.75  # headlines, captions and rhetorical questions rarely answer anything
     expansion_min_similarity: float = 0.6  # a corpus word this close to a question word also counts for BM25 ...
     expansion_per_word: int = 3  # ... at most this many per question word ...
     expansion_weight: float = 0.5  # ... with this weight times its similarity (the question's own words: 1)
-    near_previous_quote: float = 0.15  # a follow-up is most often answered in the passage quoted last
-    repeats_previous_quote: float = 0.3  # ... and not by repeating that quote
+    near_previous_quote: float = 0.2  # a follow-up is most often answered in the passage quoted last
+    repeats_previous_quote: float = 0.45  # ... and not by repeating that quote
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # --- Answering ---
     max_quotes: int = Field(3, ge=1, le=3, description="Most quotes in one answer.")
     abstain_below: float = Field(
-        0.29, description="Best question-sentence similarity under which the assistant says it cannot answer."
+        0.23, description="Best question-sentence similarity under which the assistant says it cannot answer."
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
 

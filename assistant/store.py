@@ -7,6 +7,7 @@ and a crash at any moment leaves the previous generation in place.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
@@ -149,6 +150,7 @@ class IndexSnapshot:
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
         self.vocabulary_vectors = np.load(generation / "vocabulary_vectors.npy")
+        self._sorted_vocabulary = sorted(vocabulary)
         self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
         self.sentence_bm25 = BM25Index(sentence_texts)
         self._sentence_texts = sentence_texts
@@ -170,6 +172,12 @@ class IndexSnapshot:
             for index, text in enumerate(self._sentence_texts)
             if quote in text or (len(text) > 20 and text in quote)
         ]
+
+    def mentions(self, word: str) -> bool:
+        """Whether some word of the documents begins with this word's stem ("Diplomat": "diplomatic" counts)."""
+        prefix = stem(word.lower())
+        position = bisect.bisect_left(self._sorted_vocabulary, prefix)
+        return position < len(self._sorted_vocabulary) and self._sorted_vocabulary[position].startswith(prefix)
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

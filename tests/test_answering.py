@@ -8,7 +8,7 @@ from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_sett
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Citation
-from assistant.answering import Draft, fits_question_type
+from assistant.answering import Draft, fits_question_type, unmentioned_names
 from assistant.embeddings import LangChainEmbeddings
 from assistant.retrieval import Retrieval
 from assistant.splitting import split_into_sentences
@@ -49,6 +49,26 @@ def test_an_off_topic_question_is_not_answered_but_shows_passages(indexed_copy: 
     assert answer["citations"] == []
     assert answer["passages"]
     assert "do not answer" in answer["answer"]
+
+
+def test_a_question_about_a_name_the_documents_never_mention_is_not_answered(indexed_copy: IndexedCopy) -> None:
+    answer = indexed_copy.assistant.ask("How did Australia react to Blinken's visit to Beijing?")
+
+    assert answer.answerable is False
+    assert answer.citations == []
+    assert "never mention “Australia”" in answer.answer  # Blinken and Beijing are mentioned: not named
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does The Diplomat piece see as the best outcome?",  # "diplomatic" begins with "diplomat"
+        "Which U.S. law obliges Washington to give Taiwan the means to defend itself?",
+        "Australia aside, who refused to meet Lloyd Austin in Singapore?",  # a first word is not taken for a name
+    ],
+)
+def test_names_the_documents_mention_are_not_reported(indexed_copy: IndexedCopy, question: str) -> None:
+    assert unmentioned_names(question, indexed_copy.assistant.snapshot()) == []
 
 
 def test_max_quotes_is_respected(indexed_copy: IndexedCopy) -> None:

@@ -1,10 +1,11 @@
 """The real model and a real Chroma store on disk, answering from the seed documents."""
 
 import pytest
-from conftest import RealIndex, assert_citations_hold, read_document
+from conftest import ROOT, RealIndex, assert_citations_hold, read_document
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer
+from assistant.evaluation import evaluate, load_question_set
 from assistant.indexing import check_index
 
 pytestmark = pytest.mark.slow
@@ -92,3 +93,22 @@ def test_the_retriever_is_a_langchain_retriever(real_index: RealIndex) -> None:
     for doc in documents:
         text = read_document(real_index.docs_dir / doc.metadata["source"])
         assert text[doc.metadata["start"] : doc.metadata["end"]] == doc.page_content
+
+
+def test_a_question_about_a_country_the_seeds_never_mention_is_not_answered(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("How did Australia react to Blinken's visit to Beijing?")
+
+    assert not answer.answerable and "never mention “Australia”" in answer.answer
+
+
+@pytest.mark.parametrize("question_set", ["questions.jsonl", "heldout.jsonl"])
+def test_quality_does_not_fall_below_the_figures_in_the_readme(real_index: RealIndex, question_set: str) -> None:
+    """A guard against regressions, set a little under the README's figures (one or two questions of slack)."""
+    metrics = evaluate(real_index.assistant, load_question_set(ROOT / "eval" / question_set)).metrics
+
+    assert metrics["citation_validity"] == 1.0
+    assert metrics["recall@1"] >= 0.78
+    assert metrics["recall@5"] >= 0.9
+    assert metrics["first_quote_has_gold"] >= 0.65
+    assert metrics["unanswerable_abstained"] >= 0.6
+    assert metrics["answerable_wrongly_abstained"] <= 0.05
