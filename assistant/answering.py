@@ -12,7 +12,7 @@ from .answer import Citation
 from .lexical import STOPWORDS
 from .retrieval import Retrieval
 from .splitting import Chunk
-from .store import IndexSnapshot
+from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 # A name in the question (a capitalised word past its first) that no word of the documents begins with.
@@ -63,6 +63,18 @@ def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
     return joined
 
 
+def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
+    """The statement right after a span, with a passage holding both (passages overlap by a sentence)."""
+    row = snapshot.row_of[span.chunk.id]
+    for chunk in snapshot.chunks[row : row + 2]:
+        if chunk.source != span.chunk.source or chunk.start > span.start:
+            break
+        after = next((QuoteSpan(chunk, start, end) for start, end in chunk.sentences if start >= span.end), None)
+        if after is not None:
+            return after if is_statement(after.text) else None
+    return None
+
+
 @dataclass(frozen=True)
 class Draft:
     text: str
@@ -105,12 +117,14 @@ class QuoteAnswerer:
         abstain_below: float,
         max_quotes: int = 3,
         passages_considered: int = 5,
-        extra_quote_margin: float = 0.08,
+        extra_quote_margin: float = 0.12,
+        max_quote_chars: int = 600,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
         self.passages_considered = passages_considered
         self.extra_quote_margin = extra_quote_margin
+        self.max_quote_chars = max_quote_chars
 
     def candidate_sentences(self, retrieval: Retrieval) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -147,8 +161,12 @@ class QuoteAnswerer:
             sentence = snapshot.sentences[index]
             return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
 
-        # The best sentence is quoted with its neighbour when that neighbour is among the three best too.
+        # The best sentence is quoted with its neighbour when that neighbour is among the three best too, and
+        # with the sentence after it: a sentence that names the topic is most often followed by the substance.
         first = join_neighbours([span(index) for index in ranked[:3]])[0]
+        after = following_sentence(snapshot, first)
+        if after is not None and after.end - first.start <= self.max_quote_chars:
+            first = join_neighbours([first, after])[0]
         spans = join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])])
         citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
         text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)

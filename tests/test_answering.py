@@ -1,5 +1,6 @@
 """Answering with the fake embedder: the answer object, verbatim quotes, abstention, the LangChain faces."""
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -8,10 +9,18 @@ from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_sett
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Citation
-from assistant.answering import Draft, fits_question_type, unmentioned_names
+from assistant.answering import (
+    Draft,
+    QuoteSpan,
+    fits_question_type,
+    following_sentence,
+    join_neighbours,
+    unmentioned_names,
+)
 from assistant.embeddings import LangChainEmbeddings
 from assistant.retrieval import Retrieval
 from assistant.splitting import split_into_sentences
+from assistant.store import is_statement
 
 ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "passages", "timings_ms"}
 AUSTIN = "Who refused to meet Lloyd Austin in Singapore?"
@@ -31,13 +40,14 @@ def test_the_answer_object_has_the_documented_shape(indexed_copy: IndexedCopy) -
     assert_citations_hold(answer, indexed_copy.docs_dir)
 
 
-def test_quotes_are_whole_sentences_and_appear_in_the_answer_text(indexed_copy: IndexedCopy) -> None:
+def test_quotes_are_made_of_whole_sentences_and_appear_in_the_answer_text(indexed_copy: IndexedCopy) -> None:
     answer = indexed_copy.assistant.ask(AUSTIN)
 
     assert "Li Shangfu" in answer.citations[0].quote
     for citation in answer.citations:
         text = read_document(indexed_copy.docs_dir / citation.source)
-        assert (citation.start, citation.end) in split_into_sentences(text, indexed_copy.settings.chunk_max_chars)
+        sentences = split_into_sentences(text, indexed_copy.settings.chunk_max_chars)
+        assert citation.start in {start for start, _ in sentences} and citation.end in {end for _, end in sentences}
         assert f"“{citation.quote}” [{citation.id}]" in answer.answer
     assert [c.id for c in answer.citations] == list(range(1, len(answer.citations) + 1))
 
@@ -69,6 +79,30 @@ def test_a_question_about_a_name_the_documents_never_mention_is_not_answered(ind
 )
 def test_names_the_documents_mention_are_not_reported(indexed_copy: IndexedCopy, question: str) -> None:
     assert unmentioned_names(question, indexed_copy.assistant.snapshot()) == []
+
+
+def test_the_sentence_after_a_quote_joins_it_within_a_paragraph_only(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    chunk = next(c for c in snapshot.chunks if c.start > 0 and len(c.sentences) > 3)
+    text = chunk.text
+
+    def span(start: int, end: int) -> QuoteSpan:
+        return QuoteSpan(chunk, start, end)
+
+    outcomes = set()
+    for (start, end), (next_start, next_end) in itertools.pairwise(chunk.sentences):
+        after = following_sentence(snapshot, span(start, end))
+        if not is_statement(text[next_start - chunk.start : next_end - chunk.start]):  # a headline: not quoted
+            assert after is None
+            continue
+        assert after is not None and (after.start, after.end) == (next_start, next_end)
+        joined = join_neighbours([span(start, end), after])
+        gap = text[end - chunk.start : next_start - chunk.start]
+        assert len(joined) == (2 if "\n" in gap else 1)
+        if len(joined) == 1:
+            assert joined[0].text == text[start - chunk.start : next_end - chunk.start]
+        outcomes.add(len(joined))
+    assert outcomes == {1, 2}  # the chunk has both kinds of neighbours
 
 
 def test_max_quotes_is_respected(indexed_copy: IndexedCopy) -> None:
