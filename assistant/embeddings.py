@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from .bert import NumpyMeanPoolingEmbedder
 from .errors import ModelError
 
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -84,6 +84,19 @@ FAST_PATH_MODULES = [
 ]
 
 
+def is_bert(model_path: Path) -> bool:
+    try:
+        config = json.loads((model_path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
+
+
+def max_sequence_length(model_path: Path) -> int:
+    config = json.loads((model_path / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    return int(config.get("max_seq_length", 256))
+
+
 def has_mean_pooling_layout(model_path: Path) -> bool:
     """True for a Transformer -> mean Pooling -> Normalize model such as all-MiniLM-L6-v2."""
     try:
@@ -95,46 +108,15 @@ def has_mean_pooling_layout(model_path: Path) -> bool:
     return [m.get("type") for m in modules] == FAST_PATH_MODULES and modes == {"pooling_mode_mean_tokens"}
 
 
-class MeanPoolingEmbedder:
-    """The vectors SentenceTransformer gives for a mean-pooling model, computed with transformers alone.
-
-    Importing sentence-transformers costs ~5 s on 2 cores, most of a cold `assistant ask`; a question needs
-    only the forward pass. tests/test_embeddings.py checks both embedders agree to 1e-5 on the real model.
-    """
-
-    def __init__(self, model_path: Path | None = None) -> None:
-        path = prepare_model(model_path)
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
-        config = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
-        self._torch = torch
-        self._max_length = int(config.get("max_seq_length", 256))
-        self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self._model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
-        # A fast tokenizer called from two threads at once can fail with "Already borrowed"
-        # (SEE: https://github.com/huggingface/tokenizers/issues/537); the web chat answers from several threads.
-        self._lock = threading.Lock()
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        torch = self._torch
-        with self._lock, torch.inference_mode():
-            batch = self._tokenizer(
-                texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="pt"
-            )
-            tokens = self._model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-            pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            vectors = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return vectors.numpy().astype(np.float32)
-
-
 def question_embedder(model_path: Path | None, batch_size: int) -> Embedder:
-    """The quickest embedder that gives the index's vectors: MeanPoolingEmbedder when the layout allows."""
-    if has_mean_pooling_layout(model_path or packaged_model_path()):
-        return MeanPoolingEmbedder(model_path)
+    """The quickest embedder that gives the index's vectors: NumPy's forward pass when the model allows.
+
+    A question needs one forward pass of a few dozen tokens; importing torch and sentence-transformers for it
+    would cost ~5 s of a cold `assistant ask`.
+    """
+    path = prepare_model(model_path)
+    if has_mean_pooling_layout(path) and is_bert(path):
+        return NumpyMeanPoolingEmbedder(path, max_sequence_length(path))
     return SentenceTransformerEmbedder(model_path, batch_size)
 
 
