@@ -174,8 +174,11 @@ class IndexSnapshot:
         ]
 
     def mentions(self, word: str) -> bool:
-        """Whether some word of the documents begins with this word's stem ("Diplomat": "diplomatic" counts)."""
-        prefix = stem(word.lower())
+        """Whether some word of the documents begins like this one: all of it but its last three letters, and at
+        least four ("Diplomat": "diplomatic"; "Chinese": "China"; "Taiwanese": "Taiwan"; not "Australia": "Austin").
+        """
+        whole = stem(word.lower())
+        prefix = whole[: max(min(4, len(whole)), len(whole) - 3)]
         position = bisect.bisect_left(self._sorted_vocabulary, prefix)
         return position < len(self._sorted_vocabulary) and self._sorted_vocabulary[position].startswith(prefix)
 

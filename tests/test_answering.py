@@ -67,6 +67,9 @@ def test_a_question_about_a_name_the_documents_never_mention_is_not_answered(ind
     assert answer.answerable is False
     assert answer.citations == []
     assert "never mention “Australia”" in answer.answer  # Blinken and Beijing are mentioned: not named
+    assert unmentioned_names("Did the Australians or Kissingers join?", indexed_copy.assistant.snapshot()) == [
+        "Australians"  # "Kissingers": "Kissinger" is mentioned
+    ]
 
 
 @pytest.mark.parametrize(
@@ -75,6 +78,7 @@ def test_a_question_about_a_name_the_documents_never_mention_is_not_answered(ind
         "What does The Diplomat piece see as the best outcome?",  # "diplomatic" begins with "diplomat"
         "Which U.S. law obliges Washington to give Taiwan the means to defend itself?",
         "Australia aside, who refused to meet Lloyd Austin in Singapore?",  # a first word is not taken for a name
+        "What do Singaporean and Indonesian officials think?",  # the seeds say Singapore and Indonesia
     ],
 )
 def test_names_the_documents_mention_are_not_reported(indexed_copy: IndexedCopy, question: str) -> None:

@@ -31,7 +31,9 @@ def test_erf_is_accurate_to_a_few_float32_roundings() -> None:
     import math
 
     points = np.linspace(-6, 6, 2001, dtype=np.float32)
-    assert np.abs(erf(points) - np.array([math.erf(x) for x in points.tolist()])).max() < 5e-7  # the approximation (1.5e-7) plus float32 rounding
+    assert (
+        np.abs(erf(points) - np.array([math.erf(x) for x in points.tolist()])).max() < 5e-7
+    )  # the approximation (1.5e-7) plus float32 rounding
 
 
 def test_packaged_model_has_the_mean_pooling_layout() -> None:
