@@ -14,6 +14,8 @@ Message = dict[str, str]
 
 PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "her": ""}
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "there"}
+# Words that point back without naming anything: "What's the other one?", "And the rest?"
+REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "else", "rest"}
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
 )
@@ -135,6 +137,6 @@ def standalone_question(question: str, history: list[Message] | None) -> str:
                 flags=re.I,
             )
 
-    if words & THING_PRONOUNS or len(words) <= 3:
+    if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3:
         return f"{question.rstrip()} ({_keywords(previous_question)})"
     return question

@@ -39,7 +39,8 @@ class Weights:
     expansion_min_similarity: float = 0.6  # a corpus word this close to a question word also counts for BM25 ...
     expansion_per_word: int = 3  # ... at most this many per question word ...
     expansion_weight: float = 0.5  # ... with this weight times its similarity (the question's own words: 1)
-    near_previous_quote: float = 0.2  # a follow-up is most often answered in the passage quoted last
+    near_previous_quote: float = 0.8  # a follow-up is most often answered near the last answer's quotes ...
+    previous_quote_reach: float = 1500.0  # ... the lift falls by e every this many characters from them ...
     repeats_previous_quote: float = 0.45  # ... and not by repeating that quote
 
 
@@ -101,14 +102,18 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
 
 
 def conversation_prior(snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights) -> np.ndarray:
-    """Per sentence: a lift for the passages the last answer quoted, a drop for the quoted sentences."""
+    """Per sentence: a lift that fades with the distance from the last answer's quotes, a drop for those quotes.
+
+    A follow-up is most often answered a few sentences or paragraphs from what was quoted last.
+    """
     prior = np.zeros(len(snapshot.sentences), dtype=np.float32)
     quoted = [index for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
-    if quoted:
-        prior[np.isin(snapshot.sentence_chunk_rows, snapshot.sentence_chunk_rows[quoted])] += (
-            weights.near_previous_quote
-        )
-        prior[quoted] -= weights.repeats_previous_quote
+    for index in quoted:
+        same_source = snapshot.sentence_source_codes == snapshot.sentence_source_codes[index]
+        distance = np.abs(snapshot.sentence_starts - snapshot.sentence_starts[index])
+        lift = np.where(same_source, np.exp(-distance / weights.previous_quote_reach), 0.0)
+        np.maximum(prior, weights.near_previous_quote * lift, out=prior)
+    prior[quoted] -= weights.repeats_previous_quote
     return prior
 
 

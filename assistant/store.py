@@ -144,6 +144,11 @@ class IndexSnapshot:
         ]
         self.sentence_vectors = np.load(generation / "sentence_vectors.npy")
         self.sentence_chunk_rows = np.fromiter((s.chunk_row for s in self.sentences), np.int64, len(self.sentences))
+        self.sentence_starts = np.fromiter((s.start for s in self.sentences), np.int64, len(self.sentences))
+        source_codes = {source: code for code, source in enumerate(dict.fromkeys(c.source for c in self.chunks))}
+        self.sentence_source_codes = np.fromiter(
+            (source_codes[self.chunks[s.chunk_row].source] for s in self.sentences), np.int64, len(self.sentences)
+        )
         sentence_texts = [self.sentence_text(index) for index in range(len(self.sentences))]
         self.sentence_is_statement = np.array([is_statement(text) for text in sentence_texts], dtype=bool)
         vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))

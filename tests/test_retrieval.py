@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from assistant.lexical import BM25Index
-from assistant.retrieval import QuestionVectors, Weights, expanded_terms
+from assistant.retrieval import QuestionVectors, Weights, conversation_prior, expanded_terms
 
 
 def unit(*values: float) -> np.ndarray:
@@ -44,3 +44,21 @@ def test_weighted_bm25_scales_each_term() -> None:
     assert full[0] > 0 and full[1] == 0
     assert np.isclose(half[0], full[0] / 2)
     assert np.allclose(index.scores("urgent"), full)
+
+
+def test_a_follow_up_leans_towards_the_text_near_the_last_quote_and_away_from_the_quote_itself() -> None:
+    # Sentences of a.txt at 0, 200, 5000 characters, and one of b.txt at 200; the last answer quoted the first.
+    snapshot: Any = SimpleNamespace(
+        sentences=[None] * 4,
+        sentence_starts=np.array([0, 200, 5000, 200]),
+        sentence_source_codes=np.array([0, 0, 0, 1]),
+        sentences_quoting=lambda quote: [0] if quote == "the quote" else [],
+    )
+    weights = Weights()
+
+    prior = conversation_prior(snapshot, ["the quote"], weights)
+
+    assert np.isclose(prior[0], weights.near_previous_quote - weights.repeats_previous_quote)
+    assert weights.near_previous_quote > prior[1] > prior[2] > 0  # fades with the distance ...
+    assert prior[3] == 0  # ... and stays in its own document
+    assert not conversation_prior(snapshot, ["a quote from elsewhere"], weights).any()
