@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS
+from .lexical import STOPWORDS, content_words
 from .retrieval import Retrieval
 from .splitting import Chunk
 from .store import IndexSnapshot, is_statement
@@ -17,6 +17,9 @@ from .store import IndexSnapshot, is_statement
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 # A name in the question (a capitalised word past its first) that no word of the documents begins with.
 NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z]{2,}\b")
+# The words of a name, short ones too ("Wang Yi", "Shangri-La"), past the question's first word.
+NAME_WORD = re.compile(r"(?<!^)\b[A-Z][a-z]*\b")
+ASKING_WORDS = {"tell", "about", "know"}
 
 # Questions that ask for a quantity or a date are only answered by a sentence that holds one.
 ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
@@ -102,6 +105,18 @@ def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
     return list(dict.fromkeys(name for name in names if not snapshot.mentions(name)))
 
 
+def names_asked_about(question: str) -> list[str]:
+    """The names of a question that asks about nothing else ("Who is Kurt Campbell?"), else none."""
+    names = [name.lower() for name in NAME_WORD.findall(question.strip())]
+    content = set(content_words(question)) - ASKING_WORDS
+    return names if content and content <= set(names) else []
+
+
+def names_all_in(names: list[str], sentence: str) -> bool:
+    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    return bool(names) and all(name in words for name in names)
+
+
 def not_found(unmentioned: list[str]) -> str:
     if not unmentioned:
         return NOT_FOUND
@@ -150,7 +165,11 @@ class QuoteAnswerer:
         if (
             unmentioned
             or not ranked
-            or retrieval.sentence_similarity[ranked[0]] < self.abstain_below
+            # A sentence naming whom or what the question asks about answers it, however far its meaning.
+            or (
+                retrieval.sentence_similarity[ranked[0]] < self.abstain_below
+                and not names_all_in(names_asked_about(question), snapshot.sentence_text(ranked[0]))
+            )
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):
             return Draft(not_found(unmentioned), False, [])

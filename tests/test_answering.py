@@ -15,6 +15,8 @@ from assistant.answering import (
     fits_question_type,
     following_sentence,
     join_neighbours,
+    names_all_in,
+    names_asked_about,
     unmentioned_names,
 )
 from assistant.embeddings import LangChainEmbeddings
@@ -229,3 +231,23 @@ def test_quotes_are_not_joined_across_a_line_break() -> None:
     spans = [_quote_span("a.txt", text, 0, 29), _quote_span("a.txt", text, 30, 48)]
 
     assert [(s.start, s.end) for s in join_neighbours(spans)] == [(0, 29), (30, 48)]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Who is Kurt Campbell?", ["kurt", "campbell"]),
+        ("Tell me about Wang Yi", ["wang", "yi"]),
+        ("What is the Shangri-La Dialogue?", ["shangri", "la", "dialogue"]),
+        ("Who is the current president of Taiwan?", []),  # asks about more than a name
+        ("What did Xi say about climate?", []),
+    ],
+)
+def test_a_question_about_nothing_but_a_name_is_told_apart(question: str, names: list[str]) -> None:
+    assert names_asked_about(question) == names
+
+
+def test_a_sentence_vouches_for_a_name_only_with_all_its_words() -> None:
+    assert names_all_in(["kurt", "campbell"], "Indo-Pacific Coordinator Kurt Campbell said")
+    assert not names_all_in(["kurt", "campbell"], "Campbell affirmed the U.S. narrative")
+    assert not names_all_in([], "Campbell affirmed the U.S. narrative")

@@ -101,6 +101,14 @@ def test_a_question_about_a_country_the_seeds_never_mention_is_not_answered(real
     assert not answer.answerable and "never mention “Australia”" in answer.answer
 
 
+def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(real_index: RealIndex) -> None:
+    # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one).
+    answer = real_index.assistant.ask("Who is Kurt Campbell?")
+
+    assert answer.answerable
+    assert "Indo-Pacific Coordinator Kurt Campbell" in answer.citations[0].quote
+
+
 @pytest.mark.parametrize("question_set", ["questions.jsonl", "heldout.jsonl"])
 def test_quality_does_not_fall_below_the_figures_in_the_readme(real_index: RealIndex, question_set: str) -> None:
     """A guard against regressions, set a little under the README's figures (one or two questions of slack)."""
