@@ -32,6 +32,13 @@ NUMBER_WORDS = (
 HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
+# "When ...?" is best answered by a sentence that says when, even if it is not quite the closest.
+ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
+SAYS_WHEN = re.compile(
+    rf"\b((?-i:{MONTHS})|\d{{4}}|spring|summer|fall|autumn|winter|yesterday|ago|"
+    r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,9 @@ class QuoteAnswerer:
         passages_considered: int = 5,
         extra_quote_margin: float = 0.12,
         max_quote_chars: int = 600,
+        when_margin: float = 0.35,
     ) -> None:
+        self.when_margin = when_margin
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
         self.passages_considered = passages_considered
@@ -158,6 +167,22 @@ class QuoteAnswerer:
                 ranked.append(int(index))
         return ranked
 
+    def says_when_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For a "When ...?" question, the best of the close sentences that holds a date or time goes first."""
+        if not ASKS_WHEN.search(question):
+            return ranked
+        close_enough = retrieval.sentence_scores[ranked[0]] - self.when_margin
+        dated = next(
+            (
+                position
+                for position, index in enumerate(ranked[: self.passages_considered])
+                if retrieval.sentence_scores[index] >= close_enough
+                and SAYS_WHEN.search(retrieval.snapshot.sentence_text(index))
+            ),
+            0,
+        )
+        return [ranked[dated], *ranked[:dated], *ranked[dated + 1 :]]
+
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
         ranked = self.candidate_sentences(retrieval)
@@ -173,6 +198,7 @@ class QuoteAnswerer:
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):
             return Draft(not_found(unmentioned), False, [])
+        ranked = self.says_when_first(question, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
 

@@ -15,6 +15,8 @@ from assistant.answering import (
     fits_question_type,
     following_sentence,
     join_neighbours,
+    ASKS_WHEN,
+    SAYS_WHEN,
     names_all_in,
     names_asked_about,
     unmentioned_names,
@@ -251,3 +253,12 @@ def test_a_sentence_vouches_for_a_name_only_with_all_its_words() -> None:
     assert names_all_in(["kurt", "campbell"], "Indo-Pacific Coordinator Kurt Campbell said")
     assert not names_all_in(["kurt", "campbell"], "Campbell affirmed the U.S. narrative")
     assert not names_all_in([], "Campbell affirmed the U.S. narrative")
+
+
+def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
+    assert ASKS_WHEN.search("When did Blinken visit Beijing?")
+    assert ASKS_WHEN.search("And when will they meet?")
+    assert not ASKS_WHEN.search("Who spoke when the talks stalled?")
+    assert SAYS_WHEN.search("He traveled there in June.")
+    assert SAYS_WHEN.search("It was postponed earlier this year.")
+    assert not SAYS_WHEN.search("Talks may resume.")  # the verb, not the month

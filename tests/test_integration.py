@@ -101,6 +101,13 @@ def test_a_question_about_a_country_the_seeds_never_mention_is_not_answered(real
     assert not answer.answerable and "never mention “Australia”" in answer.answer
 
 
+def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
+    # The closest sentence talks about the visit without a date; one a little further says "in June".
+    answer = real_index.assistant.ask("When did Blinken visit Beijing?")
+
+    assert "traveled there in June" in answer.citations[0].quote
+
+
 def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(real_index: RealIndex) -> None:
     # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one).
     answer = real_index.assistant.ask("Who is Kurt Campbell?")
