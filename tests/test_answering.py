@@ -10,13 +10,13 @@ from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Citation
 from assistant.answering import (
+    ASKS_WHEN,
+    SAYS_WHEN,
     Draft,
     QuoteSpan,
     fits_question_type,
     following_sentence,
     join_neighbours,
-    ASKS_WHEN,
-    SAYS_WHEN,
     names_all_in,
     names_asked_about,
     unmentioned_names,
