@@ -41,6 +41,7 @@ lint: install
 eval: install
 	$(BIN)/assistant eval eval/questions.jsonl
 	$(BIN)/assistant eval eval/heldout.jsonl
+	$(BIN)/assistant eval eval/fresh.jsonl
 
 # Refresh docs/screenshot.png (the README's picture) from the browser test.
 screenshot: install browser

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-QUESTION_SETS = (REPO / "eval" / "questions.jsonl", REPO / "eval" / "heldout.jsonl")
+QUESTION_SETS = tuple(REPO / "eval" / name for name in ("questions.jsonl", "heldout.jsonl", "fresh.jsonl"))
 
 T = TypeVar("T")
 

@@ -116,14 +116,24 @@ def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_t
     assert "Indo-Pacific Coordinator Kurt Campbell" in answer.citations[0].quote
 
 
-@pytest.mark.parametrize("question_set", ["questions.jsonl", "heldout.jsonl"])
+# Floors a little under the README's figures (one or two questions of slack): recall@1, recall@5, first quote
+# holds the gold, unanswerable questions abstained.
+QUALITY_FLOORS = {
+    "questions.jsonl": (0.78, 0.9, 0.65, 0.6),
+    "heldout.jsonl": (0.78, 0.9, 0.7, 0.6),
+    "fresh.jsonl": (0.35, 0.75, 0.25, 0.4),
+}
+
+
+@pytest.mark.parametrize("question_set", list(QUALITY_FLOORS))
 def test_quality_does_not_fall_below_the_figures_in_the_readme(real_index: RealIndex, question_set: str) -> None:
-    """A guard against regressions, set a little under the README's figures (one or two questions of slack)."""
+    """A guard against regressions."""
     metrics = evaluate(real_index.assistant, load_question_set(ROOT / "eval" / question_set)).metrics
+    recall_at_1, recall_at_5, first_quote, abstained = QUALITY_FLOORS[question_set]
 
     assert metrics["citation_validity"] == 1.0
-    assert metrics["recall@1"] >= 0.78
-    assert metrics["recall@5"] >= 0.9
-    assert metrics["first_quote_has_gold"] >= 0.65
-    assert metrics["unanswerable_abstained"] >= 0.6
+    assert metrics["recall@1"] >= recall_at_1
+    assert metrics["recall@5"] >= recall_at_5
+    assert metrics["first_quote_has_gold"] >= first_quote
+    assert metrics["unanswerable_abstained"] >= abstained
     assert metrics["answerable_wrongly_abstained"] <= 0.05
