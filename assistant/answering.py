@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS, content_words
+from .lexical import STOPWORDS
+from .question_types import (
+    ASKS_WHEN,
+    NAME,
+    SAYS_WHEN,
+    asks_for_overview,
+    fits_question_type,
+    names_all_in,
+    names_asked_about,
+)
 from .retrieval import Retrieval
 from .splitting import Chunk
 from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
-# A name in the question (a capitalised word past its first) that no word of the documents begins with.
-NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z]{2,}\b")
-# The words of a name, short ones too ("Wang Yi", "Shangri-La"), past the question's first word.
-NAME_WORD = re.compile(r"(?<!^)\b[A-Z][a-z]*\b")
-ASKING_WORDS = {"tell", "about", "know"}
-
-# Questions that ask for a quantity or a date are only answered by a sentence that holds one.
-ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
-ASKS_DATE = re.compile(r"\b(what|which) (exact )?(date|day|year|month)\b|\bon what date\b", re.I)
-NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
-    "trillion dozen dozens half several few"
-)
-HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
-# "When ...?" is best answered by a sentence that says when, even if it is not quite the closest.
-ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
-SAYS_WHEN = re.compile(
-    rf"\b((?-i:{MONTHS})|\d{{4}}|spring|summer|fall|autumn|winter|yesterday|ago|"
-    r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -85,6 +69,23 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
     return None
 
 
+def opening_statements(snapshot: IndexSnapshot, sources: list[str], min_words: int = 8) -> list[QuoteSpan]:
+    """Each source's first statement of min_words or more (the standfirst under the headline, most often), else
+    its first sentence; in the order of sources."""
+    first: dict[str, QuoteSpan] = {}
+    opening: dict[str, QuoteSpan] = {}
+    for chunk in snapshot.chunks:  # a source's chunks are stored in order
+        if chunk.source in opening:
+            continue
+        for start, end in chunk.sentences:
+            span = QuoteSpan(chunk, start, end)
+            first.setdefault(chunk.source, span)
+            if is_statement(span.text) and len(span.text.split()) >= min_words:
+                opening[chunk.source] = span
+                break
+    return [opening.get(source) or first[source] for source in sources if source in first]
+
+
 @dataclass(frozen=True)
 class Draft:
     text: str
@@ -98,30 +99,10 @@ class Answerer(Protocol):
     def answer(self, question: str, retrieval: Retrieval) -> Draft: ...
 
 
-def fits_question_type(question: str, sentence: str) -> bool:
-    if ASKS_DATE.search(question):
-        return bool(HAS_DATE.search(sentence))
-    if ASKS_QUANTITY.search(question):
-        return bool(HAS_NUMBER.search(sentence))
-    return True
-
-
 def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
     """Names the question asks about that the documents never mention: "How did Australia react ...?"."""
     names = (name for name in NAME.findall(question.strip()) if name.lower() not in STOPWORDS)
     return list(dict.fromkeys(name for name in names if not snapshot.mentions(name)))
-
-
-def names_asked_about(question: str) -> list[str]:
-    """The names of a question that asks about nothing else ("Who is Kurt Campbell?"), else none."""
-    names = [name.lower() for name in NAME_WORD.findall(question.strip())]
-    content = set(content_words(question)) - ASKING_WORDS
-    return names if content and content <= set(names) else []
-
-
-def names_all_in(names: list[str], sentence: str) -> bool:
-    words = set(re.findall(r"[a-z]+", sentence.lower()))
-    return bool(names) and all(name in words for name in names)
 
 
 def not_found(unmentioned: list[str]) -> str:
@@ -183,8 +164,23 @@ class QuoteAnswerer:
         )
         return [ranked[dated], *ranked[:dated], *ranked[dated + 1 :]]
 
+    def overview(self, retrieval: Retrieval) -> Draft:
+        """What the documents are about: the opening statements of the most relevant ones, one quote each."""
+        snapshot = retrieval.snapshot
+        relevant = [scored.chunk.source for scored in retrieval.chunks]
+        sources = list(dict.fromkeys([*relevant, *sorted(chunk.source for chunk in snapshot.chunks)]))
+        spans = opening_statements(snapshot, sources[: self.max_quotes])
+        return self.draft(spans)
+
+    def draft(self, spans: list[QuoteSpan]) -> Draft:
+        citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
+        text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
+        return Draft(text, True, citations)
+
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
+        if asks_for_overview(question) and snapshot.chunks:
+            return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
         unmentioned = unmentioned_names(question, snapshot)
         if (
@@ -212,7 +208,4 @@ class QuoteAnswerer:
         after = following_sentence(snapshot, first)
         if after is not None and after.end - first.start <= self.max_quote_chars:
             first = join_neighbours([first, after])[0]
-        spans = join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])])
-        citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
-        text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
-        return Draft(text, True, citations)
+        return self.draft(join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])]))

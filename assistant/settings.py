@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     candidates_per_retriever: int = Field(30, ge=1, description="Passages Chroma returns to the fusion.")
 
     # --- Answering ---
-    max_quotes: int = Field(3, ge=1, le=3, description="Most quotes in one answer.")
+    max_quotes: int = Field(3, ge=1, le=3, description="Most quotes in one answer (an overview: one per document).")
     abstain_below: float = Field(
         0.23, description="Best question-sentence similarity under which the assistant says it cannot answer."
     )

@@ -108,6 +108,21 @@ def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_ind
     assert "traveled there in June" in answer.citations[0].quote
 
 
+def test_an_overview_question_quotes_what_each_article_is_about(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What are these documents about?")
+
+    assert answer.answerable and len({citation.source for citation in answer.citations}) == 3
+    standfirsts = {  # the line under each headline
+        "000_cdc7ccf3eb7c2414.txt": "An “improvement” in communications does not address the fundamental issue",
+        "001_88b05ed209d663f4.txt": "Washington should be looking for ways to draw Beijing into a serious pursuit",
+        "002_344bb6e1393d34be.txt": "With U.S.-China ties at a low point, the resumption of high-level dialogue",
+        "004_cba8b70d7f73dee2.txt": "Beijing and Washington have two different visions",
+    }
+    for citation in answer.citations:
+        if citation.source in standfirsts:
+            assert citation.quote.startswith(standfirsts[citation.source])
+
+
 def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(real_index: RealIndex) -> None:
     # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one).
     answer = real_index.assistant.ask("Who is Kurt Campbell?")

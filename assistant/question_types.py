@@ -1,0 +1,66 @@
+"""What a question asks for, read from its words: a number, a date, a time, a name, an overview."""
+
+from __future__ import annotations
+
+import re
+
+from .lexical import content_words
+
+# A name in the question: a capitalised word past its first.
+NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z]{2,}\b")
+# The words of a name, short ones too ("Wang Yi", "Shangri-La"), past the question's first word.
+NAME_WORD = re.compile(r"(?<!^)\b[A-Z][a-z]*\b")
+ASKING_WORDS = {"tell", "about", "know"}
+
+# Questions that ask for a quantity or a date are only answered by a sentence that holds one.
+ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
+ASKS_DATE = re.compile(r"\b(what|which) (exact )?(date|day|year|month)\b|\bon what date\b", re.I)
+NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
+    "trillion dozen dozens half several few"
+)
+HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
+# "When ...?" is best answered by a sentence that says when, even if it is not quite the closest.
+ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
+SAYS_WHEN = re.compile(
+    rf"\b((?-i:{MONTHS})|\d{{4}}|spring|summer|fall|autumn|winter|yesterday|ago|"
+    r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
+    re.I,
+)
+
+
+# "What are these documents about?", "Summarize the articles", "Give me an overview".
+ASKS_OVERVIEW = re.compile(
+    r"^\W*(?:(?:please|can you|could you)\s+)?(?:summari[sz]e\b|give (?:me )?(?:an? )?(?:overview|summary)\b|"
+    r"(?:an? )?(?:overview|summary)\b|what (?:are|is) (?:these|the|this|those|all the) "
+    r"(?:documents?|files?|articles?|texts?|pieces?|sources?|corpus|collection) (?:about|on)\b|"
+    r"what do (?:these|the) (?:documents|files|articles|texts|pieces|sources) (?:say|cover|discuss)\b)",
+    re.I,
+)
+
+
+def asks_for_overview(question: str) -> bool:
+    return bool(ASKS_OVERVIEW.search(question))
+
+
+def fits_question_type(question: str, sentence: str) -> bool:
+    if ASKS_DATE.search(question):
+        return bool(HAS_DATE.search(sentence))
+    if ASKS_QUANTITY.search(question):
+        return bool(HAS_NUMBER.search(sentence))
+    return True
+
+
+def names_asked_about(question: str) -> list[str]:
+    """The names of a question that asks about nothing else ("Who is Kurt Campbell?"), else none."""
+    names = [name.lower() for name in NAME_WORD.findall(question.strip())]
+    content = set(content_words(question)) - ASKING_WORDS
+    return names if content and content <= set(names) else []
+
+
+def names_all_in(names: list[str], sentence: str) -> bool:
+    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    return bool(names) and all(name in words for name in names)

@@ -1,0 +1,68 @@
+"""What a question asks for, read from its words alone."""
+
+import pytest
+
+from assistant.question_types import (
+    ASKS_WHEN,
+    SAYS_WHEN,
+    asks_for_overview,
+    fits_question_type,
+    names_all_in,
+    names_asked_about,
+)
+
+
+@pytest.mark.parametrize("number", ["forty", "fifty", "fifteen", "ninety"])
+def test_a_quantity_question_accepts_a_number_written_in_words(number: str) -> None:
+    assert fits_question_type("How many okapis does the sanctuary keep?", f"The sanctuary keeps {number} okapis.")
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Who is Kurt Campbell?", ["kurt", "campbell"]),
+        ("Tell me about Wang Yi", ["wang", "yi"]),
+        ("What is the Shangri-La Dialogue?", ["shangri", "la", "dialogue"]),
+        ("Who is the current president of Taiwan?", []),  # asks about more than a name
+        ("What did Xi say about climate?", []),
+    ],
+)
+def test_a_question_about_nothing_but_a_name_is_told_apart(question: str, names: list[str]) -> None:
+    assert names_asked_about(question) == names
+
+
+def test_a_sentence_vouches_for_a_name_only_with_all_its_words() -> None:
+    assert names_all_in(["kurt", "campbell"], "Indo-Pacific Coordinator Kurt Campbell said")
+    assert not names_all_in(["kurt", "campbell"], "Campbell affirmed the U.S. narrative")
+    assert not names_all_in([], "Campbell affirmed the U.S. narrative")
+
+
+def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
+    assert ASKS_WHEN.search("When did Blinken visit Beijing?")
+    assert ASKS_WHEN.search("And when will they meet?")
+    assert not ASKS_WHEN.search("Who spoke when the talks stalled?")
+    assert SAYS_WHEN.search("He traveled there in June.")
+    assert SAYS_WHEN.search("It was postponed earlier this year.")
+    assert not SAYS_WHEN.search("Talks may resume.")  # the verb, not the month
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are these documents about?",
+        "Summarize the articles",
+        "summarise",
+        "Can you give me an overview?",
+        "What do the documents say?",
+    ],
+)
+def test_an_overview_question_is_recognised(question: str) -> None:
+    assert asks_for_overview(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the summary of the Biden-Xi meeting?", "What are the documents Blinken signed?", "Who wrote it?"],
+)
+def test_a_question_about_something_in_the_documents_is_not_an_overview(question: str) -> None:
+    assert not asks_for_overview(question)
