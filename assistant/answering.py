@@ -93,6 +93,29 @@ class Draft:
     citations: list[Citation]
 
 
+def quote_draft(spans: list[QuoteSpan]) -> Draft:
+    """An answer made of these spans, quoted in order, each with its marker."""
+    citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
+    text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
+    return Draft(text, True, citations)
+
+
+def continuation(snapshot: IndexSnapshot, quote: str, sentences: int = 3) -> Draft | None:
+    """The sentences after an earlier quote ("Tell me more"), None when it cannot be found or nothing follows."""
+    quoted = snapshot.sentences_quoting(quote)
+    if not quoted:
+        return None
+    last = snapshot.sentences[max(quoted, key=lambda index: snapshot.sentences[index].start)]
+    span: QuoteSpan | None = QuoteSpan(snapshot.chunks[last.chunk_row], last.start, last.end)
+    after = []
+    for _ in range(sentences):
+        span = following_sentence(snapshot, span) if span is not None else None
+        if span is None:
+            break
+        after.append(span)
+    return quote_draft(join_neighbours(after)) if after else None
+
+
 class Answerer(Protocol):
     """The swappable last step: turns a retrieval into an answer text with checked citations."""
 
@@ -169,13 +192,7 @@ class QuoteAnswerer:
         snapshot = retrieval.snapshot
         relevant = [scored.chunk.source for scored in retrieval.chunks]
         sources = list(dict.fromkeys([*relevant, *sorted(chunk.source for chunk in snapshot.chunks)]))
-        spans = opening_statements(snapshot, sources[: self.max_quotes])
-        return self.draft(spans)
-
-    def draft(self, spans: list[QuoteSpan]) -> Draft:
-        citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
-        text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
-        return Draft(text, True, citations)
+        return quote_draft(opening_statements(snapshot, sources[: self.max_quotes]))
 
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
@@ -208,4 +225,4 @@ class QuoteAnswerer:
         after = following_sentence(snapshot, first)
         if after is not None and after.end - first.start <= self.max_quote_chars:
             first = join_neighbours([first, after])[0]
-        return self.draft(join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])]))
+        return quote_draft(join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])]))

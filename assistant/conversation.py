@@ -32,6 +32,12 @@ NOT_A_NAME = (
     )
     | STOPWORDS
 )  # sentence openers ("It", "The") are capitalised too
+GO_ON = re.compile(
+    r"^\W*(?:(?:please|can you|could you)\s+)?(?:tell me more|say more|more|go on|continue|keep going|"
+    r"and then|what else|anything else|what happened next|what next)\W*(?:please)?\W*$",
+    re.I,
+)
+MORE = re.compile(r"\b(else|more|other|another|additional|besides|further)\b", re.I)
 POSSESSIVE = re.compile(r"[’']s?$")
 QUESTION_START = re.compile(
     r"(what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could)\b", re.I
@@ -99,13 +105,37 @@ def previous_quotes(history: list[Message] | None) -> list[str]:
     return [quote.strip() for quote in QUOTED.findall(answer)]
 
 
-def standalone_question(question: str, history: list[Message] | None) -> str:
-    """The question rewritten to stand alone; unchanged when it does not lean on the history."""
+def _previous_turn(history: list[Message]) -> tuple[str, list[Message]]:
+    """The last question asked and the conversation before it."""
+    for position in range(len(history) - 1, -1, -1):
+        message = history[position]
+        if message.get("role") == "user" and isinstance(message.get("content"), str):
+            return message["content"], history[:position]
+    return "", []
+
+
+def asks_for_more(question: str) -> bool:
+    """ "What else did he say?", "Tell me more": the last answer's quotes are not wanted again."""
+    return bool(MORE.search(question))
+
+
+def asks_to_go_on(question: str) -> bool:
+    """ "Tell me more", "Go on", "Continue": the text after the last answer's quotes is wanted, nothing else."""
+    return bool(GO_ON.match(question))
+
+
+def standalone_question(question: str, history: list[Message] | None, turns_back: int = 3) -> str:
+    """The question rewritten to stand alone; unchanged when it does not lean on the history.
+
+    The previous question is itself made to stand alone first ("Why?" then "Tell me more"), up to turns_back turns.
+    """
     if not history:
         return question
-    previous_question = _last(history, "user")
+    previous_question, earlier = _previous_turn(history)
     if not previous_question:
         return question
+    if turns_back > 1:
+        previous_question = standalone_question(previous_question, earlier, turns_back - 1)
     previous_answer = _last(history, "assistant")
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
 
@@ -118,9 +148,10 @@ def standalone_question(question: str, history: list[Message] | None) -> str:
     ):
         rest = ellipsis.group("rest")
         names = _names(previous_question)
-        if names and names[0] in previous_question:
+        if names and names[0] in previous_question:  # "When did Blinken visit?" then "And Kerry?"
             return previous_question.replace(names[0], rest, 1)
-        return f"{previous_question.rstrip('?')} {rest}?"
+        keywords = _keywords(previous_question)
+        return f"{rest.rstrip('?')}? ({keywords})" if keywords else question
 
     if words & set(PERSON_PRONOUNS):
         name = _person_referent(previous_question, previous_answer)
@@ -138,5 +169,6 @@ def standalone_question(question: str, history: list[Message] | None) -> str:
             )
 
     if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3:
-        return f"{question.rstrip()} ({_keywords(previous_question)})"
+        keywords = _keywords(previous_question)
+        return f"{question.rstrip()} ({keywords})" if keywords else question
     return question

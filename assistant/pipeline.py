@@ -9,8 +9,8 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
-from .answering import Answerer, QuoteAnswerer
-from .conversation import Message, previous_quotes, standalone_question
+from .answering import Answerer, QuoteAnswerer, continuation
+from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes, standalone_question
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
@@ -93,6 +93,9 @@ class Assistant:
             "standalone": standalone,
             # Only a question that leans on the history is steered towards the last answer's passages.
             "previous_quotes": previous_quotes(history) if standalone != question else [],
+            "wants_more": asks_for_more(question),
+            # "Tell me more": the text after the last answer's first quote, whatever the answerer.
+            "go_on_after": previous_quotes(history)[:1] if asks_to_go_on(question) else [],
             "started": time.perf_counter(),
         }
 
@@ -106,6 +109,7 @@ class Assistant:
             vectors,
             candidates or self.settings.candidates_per_retriever,
             state["previous_quotes"],
+            wants_more=state["wants_more"],
         )
         state["retrieve_ms"] = _ms(began)
         return state
@@ -113,7 +117,8 @@ class Assistant:
     def _answer(self, state: dict[str, Any]) -> Answer:
         began = time.perf_counter()
         retrieval: Retrieval = state["retrieval"]
-        draft = self.answerer.answer(state["standalone"], retrieval)
+        go_on = [continuation(retrieval.snapshot, quote) for quote in state["go_on_after"]]
+        draft = go_on[0] if go_on and go_on[0] else self.answerer.answer(state["standalone"], retrieval)
         answer_ms = _ms(began)
         return Answer(
             question=state["question"],

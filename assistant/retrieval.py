@@ -41,7 +41,8 @@ class Weights:
     expansion_weight: float = 0.5  # ... with this weight times its similarity (the question's own words: 1)
     near_previous_quote: float = 0.8  # a follow-up is most often answered near the last answer's quotes ...
     previous_quote_reach: float = 1500.0  # ... the lift falls by e every this many characters from them ...
-    repeats_previous_quote: float = 0.45  # ... and not by repeating that quote
+    repeats_previous_quote: float = 0.45  # ... and not by repeating that quote ...
+    repeats_when_more_is_asked: float = 10.0  # ... never when it asks for more: "What else did he say?"
 
 
 @dataclass(frozen=True)
@@ -101,19 +102,25 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
-def conversation_prior(snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights) -> np.ndarray:
+def conversation_prior(
+    snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights, wants_more: bool = False
+) -> np.ndarray:
     """Per sentence: a lift that fades with the distance from the last answer's quotes, a drop for those quotes.
 
     A follow-up is most often answered a few sentences or paragraphs from what was quoted last.
     """
     prior = np.zeros(len(snapshot.sentences), dtype=np.float32)
-    quoted = [index for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
+    quoted_in = [(index, quote) for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
+    quoted = [index for index, _ in quoted_in]
     for index in quoted:
         same_source = snapshot.sentence_source_codes == snapshot.sentence_source_codes[index]
         distance = np.abs(snapshot.sentence_starts - snapshot.sentence_starts[index])
         lift = np.where(same_source, np.exp(-distance / weights.previous_quote_reach), 0.0)
         np.maximum(prior, weights.near_previous_quote * lift, out=prior)
     prior[quoted] -= weights.repeats_previous_quote
+    if wants_more:  # a sentence quoted whole is not wanted again; one quoted in part may hold the "else"
+        whole = [index for index, quote in quoted_in if snapshot.sentence_text(index) in quote]
+        prior[whole] -= weights.repeats_when_more_is_asked
     return prior
 
 
@@ -124,10 +131,12 @@ def retrieve(
     candidates: int,
     previous_quotes: list[str] | None = None,
     weights: Weights = Weights(),
+    wants_more: bool = False,
 ) -> Retrieval:
     """Score every sentence by meaning and words, its own and its passage's; rank passages by their best.
 
-    previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py).
+    previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py);
+    wants_more: the follow-up asks for something else than those quotes.
     """
     query_vector = vectors.question
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
@@ -146,7 +155,7 @@ def retrieve(
         - weights.not_a_statement * ~snapshot.sentence_is_statement
     )
     if previous_quotes:
-        scores = scores + conversation_prior(snapshot, previous_quotes, weights)
+        scores = scores + conversation_prior(snapshot, previous_quotes, weights, wants_more)
     best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
     np.maximum.at(best, rows, scores)
     order = np.argsort(-best, kind="stable")[:candidates]

@@ -12,6 +12,7 @@ from assistant import Answer, Assistant, Citation
 from assistant.answering import (
     Draft,
     QuoteSpan,
+    continuation,
     following_sentence,
     join_neighbours,
     unmentioned_names,
@@ -235,3 +236,17 @@ def test_an_overview_question_quotes_the_opening_statement_of_several_documents(
         assert citation.start < 1500  # from the opening of its document
         assert is_statement(citation.quote) and len(citation.quote.split()) >= 8
         assert text[citation.start : citation.end] == citation.quote
+
+
+def test_going_on_quotes_the_sentences_after_an_earlier_quote(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    quote = "The most urgent American concern in the bilateral relationship is the need for crisis management."
+    text = read_document(indexed_copy.docs_dir / "000_cdc7ccf3eb7c2414.txt")
+
+    draft = continuation(snapshot, quote)
+
+    assert draft is not None and draft.answerable
+    first = draft.citations[0]
+    assert first.source == "000_cdc7ccf3eb7c2414.txt" and not text[text.index(quote) + len(quote) : first.start].strip()
+    assert text[first.start : first.end] == first.quote
+    assert continuation(snapshot, "A sentence that is in no document at all, anywhere.") is None

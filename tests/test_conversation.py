@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.conversation import previous_quotes, standalone_question
+from assistant.conversation import asks_for_more, asks_to_go_on, previous_quotes, standalone_question
 
 AUSTIN_HISTORY = [
     {"role": "user", "content": "Who refused to meet Lloyd Austin in Singapore?"},
@@ -91,3 +91,36 @@ def test_a_question_that_points_back_without_a_pronoun_gets_the_previous_key_wor
 
     assert rewritten.startswith("What's the other one?")
     assert "technology" in rewritten and "bans" in rewritten
+
+
+def test_the_previous_question_is_made_to_stand_alone_first() -> None:
+    history = [
+        *AUSTIN_HISTORY,
+        {"role": "user", "content": "Why?"},
+        {"role": "assistant", "content": "“Li remains under sanctions.” [1]"},
+    ]
+
+    rewritten = standalone_question("Tell me more", history)
+
+    assert rewritten.startswith("Tell me more (") and "Lloyd Austin" in rewritten
+
+
+def test_an_ellipsis_after_a_question_without_names_gets_its_key_words() -> None:
+    history = [{"role": "user", "content": "Who talked about derisking?"}, {"role": "assistant", "content": "…"}]
+
+    assert standalone_question("What about Raimondo?", history) == "Raimondo? (talked derisking)"
+
+
+@pytest.mark.parametrize("question", ["Tell me more", "Go on.", "What else?", "Can you tell me more, please?"])
+def test_a_request_to_go_on_is_recognised(question: str) -> None:
+    assert asks_to_go_on(question)
+
+
+@pytest.mark.parametrize(("question", "more"), [("What else did he say?", True), ("Why did he go?", False)])
+def test_a_request_for_something_else_is_recognised(question: str, more: bool) -> None:
+    assert asks_for_more(question) == more
+
+
+@pytest.mark.parametrize("question", ["Tell me more about Kerry", "What else did he say?", "Why?"])
+def test_a_question_of_its_own_is_not_a_request_to_go_on(question: str) -> None:
+    assert not asks_to_go_on(question)

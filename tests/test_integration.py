@@ -123,6 +123,21 @@ def test_an_overview_question_quotes_what_each_article_is_about(real_index: Real
             assert citation.quote.startswith(standfirsts[citation.source])
 
 
+def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
+    assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
+    first = assistant.ask(wang)
+    history = [{"role": "user", "content": wang}, {"role": "assistant", "content": first.answer}]
+
+    more = assistant.ask("What else did he say?", history)
+    history += [{"role": "user", "content": "What else did he say?"}, {"role": "assistant", "content": more.answer}]
+    going_on = assistant.ask("Tell me more", history)
+
+    assert more.answerable and not {c.quote for c in first.citations} & {c.quote for c in more.citations}
+    after, last = going_on.citations[0], more.citations[0]
+    assert after.source == last.source and after.start >= last.end
+    assert_citations_hold(going_on.to_dict(), real_index.settings.docs_dir)
+
+
 def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(real_index: RealIndex) -> None:
     # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one).
     answer = real_index.assistant.ask("Who is Kurt Campbell?")

@@ -62,3 +62,21 @@ def test_a_follow_up_leans_towards_the_text_near_the_last_quote_and_away_from_th
     assert weights.near_previous_quote > prior[1] > prior[2] > 0  # fades with the distance ...
     assert prior[3] == 0  # ... and stays in its own document
     assert not conversation_prior(snapshot, ["a quote from elsewhere"], weights).any()
+
+
+def test_a_request_for_more_drops_the_sentences_quoted_whole_but_not_those_quoted_in_part() -> None:
+    texts = ["Wang listed grievances.", "In addition, an arms package was announced, and Lai may transit."]
+    snapshot: Any = SimpleNamespace(
+        sentences=[None] * 2,
+        sentence_starts=np.array([0, 30]),
+        sentence_source_codes=np.array([0, 0]),
+        sentences_quoting=lambda quote: [index for index, text in enumerate(texts) if quote in text or text in quote],
+        sentence_text=lambda index: texts[index],
+    )
+    quotes = ["Wang listed grievances.", "Lai may transit."]
+
+    more = conversation_prior(snapshot, quotes, Weights(), wants_more=True)
+    plain = conversation_prior(snapshot, quotes, Weights())
+
+    assert more[0] < plain[0] - 5  # quoted whole: out of the way
+    assert more[1] == plain[1]  # quoted in part: its other half may be the "else"
