@@ -57,12 +57,13 @@ class Settings(BaseSettings):
     max_queue_size: int = Field(64, ge=1, description="Questions waiting beyond which new ones are refused.")
     example_questions: list[str] = Field(
         [
+            "What are these documents about?",
             "Who refused to meet Lloyd Austin in Singapore?",
             "What did Wang Yi ask the United States to stop doing?",
             "How did Beijing react when Biden called Xi a dictator?",
             "Why did China refuse to restart military talks?",
         ],
-        description="Example questions shown on the chat page (JSON list in ASSISTANT_EXAMPLE_QUESTIONS).",
+        description="Example questions for the chat page, shown when the documents mention their names (JSON list).",
     )
 
     @model_validator(mode="after")

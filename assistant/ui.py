@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 
 from .answer import Answer
+from .answering import unmentioned_names
 from .errors import AssistantError
 from .pipeline import Assistant
 from .settings import Settings
@@ -95,6 +96,15 @@ def render_status_markdown(status: dict[str, Any], last_event: str = "") -> str:
     return "  \n".join(lines)
 
 
+def examples_for(assistant: Assistant) -> list[str]:
+    """The example questions whose names the documents mention: those about the seeds vanish on another folder."""
+    try:
+        snapshot = assistant.snapshot()
+    except AssistantError:
+        return assistant.settings.example_questions
+    return [question for question in assistant.settings.example_questions if not unmentioned_names(question, snapshot)]
+
+
 def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.Blocks:
     settings = assistant.settings
 
@@ -153,7 +163,9 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
                         elem_id="question",
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
-                gr.Examples(settings.example_questions, inputs=box, label="Examples")
+                examples = examples_for(assistant)
+                if examples:
+                    gr.Examples(examples, inputs=box, label="Examples")
                 clear = gr.Button("New conversation", size="sm")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")

@@ -1,0 +1,29 @@
+"""The chat page's pieces that need no browser: which example questions it offers."""
+
+from pathlib import Path
+
+from conftest import FakeEmbedder, IndexedCopy, fake_settings
+
+from assistant import Assistant
+from assistant.ui import examples_for
+
+
+def test_every_default_example_is_offered_on_the_seeds(indexed_copy: IndexedCopy) -> None:
+    assert examples_for(indexed_copy.assistant) == indexed_copy.assistant.settings.example_questions
+
+
+def test_examples_naming_what_another_folder_never_mentions_are_not_offered(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "okapi.txt").write_text("The okapi lives in the Ituri rainforest. It eats leaves and fruit.\n")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    assert examples_for(assistant) == ["What are these documents about?"]
+    assistant.close()
+
+
+def test_without_an_index_the_examples_are_offered_as_they_are(tmp_path: Path) -> None:
+    assistant = Assistant(fake_settings(tmp_path, tmp_path / "no-index"), embedder=FakeEmbedder())
+
+    assert examples_for(assistant) == assistant.settings.example_questions
