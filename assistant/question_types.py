@@ -32,18 +32,22 @@ SAYS_WHEN = re.compile(
 )
 
 
-# "What are these documents about?", "Summarize the articles", "Give me an overview".
-ASKS_OVERVIEW = re.compile(
-    r"^\W*(?:(?:please|can you|could you)\s+)?(?:summari[sz]e\b|give (?:me )?(?:an? )?(?:overview|summary)\b|"
-    r"(?:an? )?(?:overview|summary)\b|what (?:are|is) (?:these|the|this|those|all the) "
-    r"(?:documents?|files?|articles?|texts?|pieces?|sources?|corpus|collection) (?:about|on)\b|"
-    r"what do (?:these|the) (?:documents|files|articles|texts|pieces|sources) (?:say|cover|discuss)\b)",
+# "What are these documents about?", "Summarize the articles", "Give me an overview" ...
+OVERVIEW = re.compile(
+    r"\b(?:summari[sz]e|summary|overview|gist|what (?:are|is) (?:\w+ ){0,3}(?:about|on)|"
+    r"what do (?:\w+ ){0,3}(?:say|cover|discuss))\b",
     re.I,
+)
+# ... with nothing else asked: "Summarize what Blinken said" is a question about Blinken.
+OVERVIEW_REQUEST_WORDS = set(
+    """document documents file files article articles text texts piece pieces source sources corpus collection
+    folder everything all please briefly brief give quick short these those them they summarize summarise summary
+    overview gist say cover discuss""".split()
 )
 
 
 def asks_for_overview(question: str) -> bool:
-    return bool(ASKS_OVERVIEW.search(question))
+    return bool(OVERVIEW.search(question)) and not set(content_words(question)) - OVERVIEW_REQUEST_WORDS
 
 
 def fits_question_type(question: str, sentence: str) -> bool:

@@ -62,7 +62,14 @@ def test_an_overview_question_is_recognised(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What is the summary of the Biden-Xi meeting?", "What are the documents Blinken signed?", "Who wrote it?"],
+    [
+        "What is the summary of the Biden-Xi meeting?",
+        "What are the documents Blinken signed?",
+        "Who wrote it?",
+        "Summarize what Blinken said about Taiwan",
+        "Give me an overview of the Taiwan issue",
+        "What are the talks about?",
+    ],
 )
 def test_a_question_about_something_in_the_documents_is_not_an_overview(question: str) -> None:
     assert not asks_for_overview(question)
