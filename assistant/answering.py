@@ -70,8 +70,10 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
 
 
 def opening_statements(snapshot: IndexSnapshot, sources: list[str], min_words: int = 8) -> list[QuoteSpan]:
-    """Each source's first statement of min_words or more (the standfirst under the headline, most often), else
-    its first sentence; in the order of sources."""
+    """Each source's first statement of min_words or more, else its first sentence; in the order of sources.
+
+    Under a headline, that is most often the standfirst: what the article is about, in one sentence.
+    """
     first: dict[str, QuoteSpan] = {}
     opening: dict[str, QuoteSpan] = {}
     for chunk in snapshot.chunks:  # a source's chunks are stored in order
@@ -147,12 +149,12 @@ class QuoteAnswerer:
         max_quote_chars: int = 600,
         when_margin: float = 0.35,
     ) -> None:
-        self.when_margin = when_margin
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
         self.passages_considered = passages_considered
         self.extra_quote_margin = extra_quote_margin
         self.max_quote_chars = max_quote_chars
+        self.when_margin = when_margin
 
     def candidate_sentences(self, retrieval: Retrieval) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""

@@ -95,7 +95,7 @@ class Assistant:
             "previous_quotes": previous_quotes(history) if standalone != question else [],
             "wants_more": asks_for_more(question),
             # "Tell me more": the text after the last answer's first quote, whatever the answerer.
-            "go_on_after": previous_quotes(history)[:1] if asks_to_go_on(question) else [],
+            "go_on_after": next(iter(previous_quotes(history)), None) if asks_to_go_on(question) else None,
             "started": time.perf_counter(),
         }
 
@@ -117,8 +117,8 @@ class Assistant:
     def _answer(self, state: dict[str, Any]) -> Answer:
         began = time.perf_counter()
         retrieval: Retrieval = state["retrieval"]
-        go_on = [continuation(retrieval.snapshot, quote) for quote in state["go_on_after"]]
-        draft = go_on[0] if go_on and go_on[0] else self.answerer.answer(state["standalone"], retrieval)
+        go_on = state["go_on_after"] and continuation(retrieval.snapshot, state["go_on_after"])
+        draft = go_on or self.answerer.answer(state["standalone"], retrieval)
         answer_ms = _ms(began)
         return Answer(
             question=state["question"],
