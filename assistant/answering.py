@@ -36,8 +36,9 @@ class QuoteSpan:
         return self.chunk.text[self.start - self.chunk.start : self.end - self.chunk.start]
 
 
-def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
-    """Spans of one paragraph that overlap or are apart only by spaces become one span; order is kept."""
+def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> list[QuoteSpan]:
+    """Spans of one paragraph (or across_paragraphs) that overlap or are apart only by white space become one span;
+    order is kept."""
     joined: list[QuoteSpan] = []
     for span in spans:
         for position, kept in enumerate(joined):
@@ -49,7 +50,9 @@ def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
                 continue
             between = (min(span.end, kept.end), max(span.start, kept.start))  # empty when they overlap
             gap = holder.text[between[0] - holder.start : between[1] - holder.start]
-            if not gap.strip() and "\n" not in gap:  # one paragraph: a line break ends the thought
+            if not gap.strip() and (
+                across_paragraphs or "\n" not in gap
+            ):  # one paragraph: a line break ends the thought
                 joined[position] = QuoteSpan(holder, start, end)
                 break
         else:
@@ -57,15 +60,27 @@ def join_neighbours(spans: list[QuoteSpan]) -> list[QuoteSpan]:
     return joined
 
 
+def spliced(first: Chunk, second: Chunk) -> Chunk | None:
+    """One passage of two that overlap or touch, under the first one's id; None when text lies between them."""
+    if first.source != second.source or second.start > first.end or second.start < first.start:
+        return None
+    text = first.text + second.text[first.end - second.start :]
+    sentences = tuple(sorted(set(first.sentences) | set(second.sentences)))
+    return Chunk(first.id, first.source, first.start, max(first.end, second.end), text, sentences)
+
+
 def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
-    """The statement right after a span, with a passage holding both (passages overlap by a sentence)."""
+    """The statement right after a span, in a passage that holds the span too (two neighbours spliced if need be)."""
     row = snapshot.row_of[span.chunk.id]
-    for chunk in snapshot.chunks[row : row + 2]:
-        if chunk.source != span.chunk.source or chunk.start > span.start:
-            break
-        after = next((QuoteSpan(chunk, start, end) for start, end in chunk.sentences if start >= span.end), None)
-        if after is not None:
-            return after if is_statement(after.text) else None
+    for chunk in [span.chunk, *snapshot.chunks[row + 1 : row + 3]]:
+        after = next(((start, end) for start, end in chunk.sentences if start >= span.end), None)
+        if chunk.source != span.chunk.source or after is None:
+            continue
+        holder = span.chunk if chunk is span.chunk else spliced(span.chunk, chunk)
+        if holder is None:
+            return None
+        following = QuoteSpan(holder, *after)
+        return following if is_statement(following.text) else None
     return None
 
 
@@ -222,9 +237,10 @@ class QuoteAnswerer:
             return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
 
         # The best sentence is quoted with its neighbour when that neighbour is among the three best too, and
-        # with the sentence after it: a sentence that names the topic is most often followed by the substance.
+        # with the sentence after it, even past a paragraph break (in news writing a paragraph is often one
+        # sentence): a sentence that names the topic is most often followed by the substance.
         first = join_neighbours([span(index) for index in ranked[:3]])[0]
         after = following_sentence(snapshot, first)
         if after is not None and after.end - first.start <= self.max_quote_chars:
-            first = join_neighbours([first, after])[0]
+            first = join_neighbours([first, after], across_paragraphs=True)[0]
         return quote_draft(join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])]))

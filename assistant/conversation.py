@@ -46,6 +46,7 @@ QUOTE_MARKER = re.compile(r"\[\d+\]")
 # A quote of ours in an earlier answer: “...” then its marker, plain ("[1]") or as the web chat shows it ("**[1]**").
 QUOTED = re.compile(r"“(.+?)”\s*(?:\*\*)?\[\d+\]", re.S)
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+BLOCK_QUOTE_MARK = re.compile(r"\n> ?")  # the web chat quotes a paragraph break as "\n> "
 
 
 def _names(text: str) -> list[str]:
@@ -101,7 +102,7 @@ def _replace_person(question: str, name: str) -> str:
 
 def previous_quotes(history: list[Message] | None) -> list[str]:
     """The quotes of the last answer: a follow-up is most often answered next to them."""
-    answer = MARKDOWN_ESCAPE.sub(r"\1", _last(history or [], "assistant"))
+    answer = MARKDOWN_ESCAPE.sub(r"\1", BLOCK_QUOTE_MARK.sub("\n", _last(history or [], "assistant")))
     return [quote.strip() for quote in QUOTED.findall(answer)]
 
 

@@ -40,7 +40,8 @@ def render_answer_markdown(answer: Answer) -> str:
     """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
     if not answer.answerable:
         return f"**Not found in the documents.** {answer.answer.split('. ', 1)[-1]}"
-    lines = [f"> “{escape_markdown(c.quote)}” **[{c.id}]**" for c in answer.citations]
+    # Every line of a quote is marked, so a quote across a paragraph break stays one block quote.
+    lines = [f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**" for c in answer.citations]
     sources = [f"[{c.id}] `{c.source}` characters {c.start}–{c.end}" for c in answer.citations]
     return "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
 

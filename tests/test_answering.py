@@ -15,6 +15,7 @@ from assistant.answering import (
     continuation,
     following_sentence,
     join_neighbours,
+    spliced,
     unmentioned_names,
 )
 from assistant.embeddings import LangChainEmbeddings
@@ -250,3 +251,36 @@ def test_going_on_quotes_the_sentences_after_an_earlier_quote(indexed_copy: Inde
     assert first.source == "000_cdc7ccf3eb7c2414.txt" and not text[text.index(quote) + len(quote) : first.start].strip()
     assert text[first.start : first.end] == first.quote
     assert continuation(snapshot, "A sentence that is in no document at all, anywhere.") is None
+
+
+def test_the_first_quote_runs_on_across_a_passage_boundary_and_a_paragraph_break(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    rows = [
+        row for row in range(len(snapshot.chunks) - 1) if snapshot.chunks[row + 1].source == snapshot.chunks[row].source
+    ]
+    checked = 0
+    for row in rows:
+        chunk = snapshot.chunks[row]
+        (start, _), (_, end) = chunk.sentences[-2], chunk.sentences[-1]  # its last two sentences: the next is beyond
+        after = following_sentence(snapshot, QuoteSpan(chunk, start, end))
+        if after is None:  # a headline comes next
+            continue
+        joined = join_neighbours([QuoteSpan(chunk, start, end), after], across_paragraphs=True)
+        text = read_document(indexed_copy.docs_dir / chunk.source)
+        assert len(joined) == 1 and joined[0].text == text[start : after.end]
+        assert after.start >= end and not text[end : after.start].strip()
+        checked += 1
+    assert checked >= 3
+
+
+def test_passages_are_spliced_only_when_no_text_lies_between_them(indexed_copy: IndexedCopy) -> None:
+    chunks = indexed_copy.assistant.snapshot().chunks
+    first, second = next((a, b) for a, b in itertools.pairwise(chunks) if a.source == b.source)
+    text = read_document(indexed_copy.docs_dir / first.source)
+
+    whole = spliced(first, second)
+
+    assert whole is not None and whole.text == text[first.start : second.end] and whole.id == first.id
+    assert spliced(second, first) is None  # out of order
+    far = next(c for c in chunks if c.source == first.source and c.start > first.end)
+    assert spliced(first, far) is None

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from conftest import FakeEmbedder, IndexedCopy, fake_settings
 
-from assistant import Assistant
-from assistant.ui import examples_for
+from assistant import Answer, Assistant, Citation
+from assistant.conversation import previous_quotes
+from assistant.ui import examples_for, render_answer_markdown
 
 
 def test_every_default_example_is_offered_on_the_seeds(indexed_copy: IndexedCopy) -> None:
@@ -27,3 +28,18 @@ def test_without_an_index_the_examples_are_offered_as_they_are(tmp_path: Path) -
     assistant = Assistant(fake_settings(tmp_path, tmp_path / "no-index"), embedder=FakeEmbedder())
 
     assert examples_for(assistant) == assistant.settings.example_questions
+
+
+def test_a_quote_across_a_paragraph_break_stays_one_block_quote_and_is_read_back_whole() -> None:
+    quotes = [
+        "They would give very different accounts.\n\nU.S. officials would point to *unsafe* interactions.",
+        "[a] #1",
+    ]
+    citations = [Citation(n, "a.txt", 0, len(q), q) for n, q in enumerate(quotes, 1)]
+    answer = Answer("q", "q", "", True, citations)
+
+    markdown = render_answer_markdown(answer)
+
+    quote_block = markdown.split("\n\n[1]")[0]
+    assert all(line.startswith(">") for line in quote_block.splitlines())
+    assert previous_quotes([{"role": "assistant", "content": markdown}]) == quotes
