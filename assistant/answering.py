@@ -118,19 +118,24 @@ def quote_draft(spans: list[QuoteSpan]) -> Draft:
 
 
 def continuation(snapshot: IndexSnapshot, quote: str, sentences: int = 3) -> Draft | None:
-    """The sentences after an earlier quote ("Tell me more"), None when it cannot be found or nothing follows."""
+    """The statements after an earlier quote ("Tell me more"), headings skipped; None when the quote cannot be found
+    or nothing follows it."""
     quoted = snapshot.sentences_quoting(quote)
     if not quoted:
         return None
-    last = snapshot.sentences[max(quoted, key=lambda index: snapshot.sentences[index].start)]
-    span: QuoteSpan | None = QuoteSpan(snapshot.chunks[last.chunk_row], last.start, last.end)
-    after = []
-    for _ in range(sentences):
-        span = following_sentence(snapshot, span) if span is not None else None
-        if span is None:
+    last = max(quoted, key=lambda index: snapshot.sentence_starts[index])
+    later = np.flatnonzero(
+        (snapshot.sentence_source_codes == snapshot.sentence_source_codes[last])
+        & (snapshot.sentence_starts >= snapshot.sentences[last].end)
+        & snapshot.sentence_is_statement
+    )
+    spans: dict[int, QuoteSpan] = {}  # by start: passages overlap, so a sentence can be there twice
+    for index in later[np.argsort(snapshot.sentence_starts[later], kind="stable")]:
+        sentence = snapshot.sentences[index]
+        spans.setdefault(sentence.start, QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end))
+        if len(spans) == sentences:
             break
-        after.append(span)
-    return quote_draft(join_neighbours(after)) if after else None
+    return quote_draft(join_neighbours(list(spans.values()), across_paragraphs=True)) if spans else None
 
 
 class Answerer(Protocol):
