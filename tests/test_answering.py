@@ -289,7 +289,10 @@ def test_passages_are_spliced_only_when_no_text_lies_between_them(indexed_copy: 
 def test_going_on_skips_a_heading(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    text = "The okapi was found in 1901. It lives in the Ituri forest.\n\nWhat It Eats\n\nIt eats leaves. It sleeps at night.\n"
+    text = (
+        "The okapi was found in 1901. It lives in the Ituri forest.\n\nWhat It Eats\n\n"
+        "It eats leaves. It sleeps at night.\n"
+    )
     (docs / "okapi.txt").write_text(text)
     assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
     assistant.index()
