@@ -13,10 +13,10 @@ from .question_types import (
     ASKS_WHEN,
     NAME,
     SAYS_WHEN,
+    all_words_in,
     asks_for_overview,
     fits_question_type,
-    names_all_in,
-    names_asked_about,
+    subject_asked_about,
 )
 from .retrieval import Retrieval
 from .splitting import Chunk
@@ -225,10 +225,10 @@ class QuoteAnswerer:
         if (
             unmentioned
             or not ranked
-            # A sentence naming whom or what the question asks about answers it, however far its meaning.
+            # "Who is X?" is answered by a sentence naming X, however far MiniLM puts the two.
             or (
                 retrieval.sentence_similarity[ranked[0]] < self.abstain_below
-                and not names_all_in(names_asked_about(question), snapshot.sentence_text(ranked[0]))
+                and not all_words_in(subject_asked_about(question), snapshot.sentence_text(ranked[0]))
             )
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):

@@ -1,4 +1,4 @@
-"""What a question asks for, read from its words: a number, a date, a time, a name, an overview."""
+"""What a question asks for, read from its words: a number, a date, a time, what something is, an overview."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from .lexical import content_words
 
 # A name in the question: a capitalised word past its first.
 NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z]{2,}\b")
-# The words of a name, short ones too ("Wang Yi", "Shangri-La"), past the question's first word.
-NAME_WORD = re.compile(r"(?<!^)\b[A-Z][a-z]*\b")
-ASKING_WORDS = {"tell", "about", "know"}
+# "Who is Kurt Campbell?", "What is the Shangri-La Dialogue?", "Tell me about Wang Yi": asks what something is.
+ASKS_WHAT_IT_IS = re.compile(
+    r"^\W*(?:(?:who|what)\s+(?:is|are|was|were)|(?:tell me|what do you know|what does it say)\s+about)\b", re.I
+)
+ASKING_WORDS = {"tell", "about", "know", "say"}
 
 # Questions that ask for a quantity or a date are only answered by a sentence that holds one.
 ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
@@ -58,13 +60,14 @@ def fits_question_type(question: str, sentence: str) -> bool:
     return True
 
 
-def names_asked_about(question: str) -> list[str]:
-    """The names of a question that asks about nothing else ("Who is Kurt Campbell?"), else none."""
-    names = [name.lower() for name in NAME_WORD.findall(question.strip())]
-    content = set(content_words(question)) - ASKING_WORDS
-    return names if content and content <= set(names) else []
+def subject_asked_about(question: str, most_words: int = 3) -> list[str]:
+    """The words of what a "Who is ...?" question asks about, when they are few ("kurt", "campbell"), else none."""
+    if not ASKS_WHAT_IT_IS.search(question):
+        return []
+    subject = list(dict.fromkeys(word for word in content_words(question) if word not in ASKING_WORDS))
+    return subject if len(subject) <= most_words else []
 
 
-def names_all_in(names: list[str], sentence: str) -> bool:
-    words = set(re.findall(r"[a-z]+", sentence.lower()))
-    return bool(names) and all(name in words for name in names)
+def all_words_in(words: list[str], sentence: str) -> bool:
+    found = set(content_words(sentence))
+    return bool(words) and all(word in found for word in words)

@@ -138,9 +138,12 @@ def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(
     assert_citations_hold(going_on.to_dict(), real_index.settings.docs_dir)
 
 
-def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(real_index: RealIndex) -> None:
+@pytest.mark.parametrize("question", ["Who is Kurt Campbell?", "who is kurt campbell"])
+def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(
+    real_index: RealIndex, question: str
+) -> None:
     # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one).
-    answer = real_index.assistant.ask("Who is Kurt Campbell?")
+    answer = real_index.assistant.ask(question)
 
     assert answer.answerable
     assert "Indo-Pacific Coordinator Kurt Campbell" in answer.citations[0].quote
