@@ -19,11 +19,11 @@ class Document:
 
     @property
     def title(self) -> str:
-        """The first non-empty line, as most articles start with their headline."""
-        for line in self.text.splitlines():
-            if line.strip():
-                return line.strip()[:200]
-        return self.source
+        """The headline: the first of the opening lines that comes back among them (a web page prints it above a
+        column name or a menu, then again over the article), else the first line."""
+        lines = [line.strip() for line in self.text.splitlines() if line.strip()][:10]
+        repeated = next((line for position, line in enumerate(lines) if line in lines[position + 1 :]), None)
+        return (repeated or lines[0])[:200] if lines else self.source
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,16 @@ def test_ask_shows_quotes_and_highlighted_sources(browser: Any, server: Server, 
     assert any(mark and mark in follow_up_document for mark in marks), marks
 
 
+def test_a_quote_across_a_paragraph_break_is_one_block_quote(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    ask_in_page(browser, "What would American officials cite as the causes of instability?", "characters")
+
+    quotes = [q.get_attribute("textContent") or "" for q in browser.find_elements(By.CSS_SELECTOR, "#chat blockquote")]
+    assert any("very different accounts" in q and "U.S. officials would point" in q for q in quotes), quotes
+    assert browser.save_screenshot(str(tmp_path / "paragraphs.png"))
+
+
 def test_unanswerable_question_says_so(browser: Any) -> None:
     ask_in_page(browser, "What is the recipe for banana bread?", until_in_sources="characters")
     assert "Not found in the documents" in text_of(browser, "#chat")

@@ -93,3 +93,16 @@ def test_missing_documents_folder_says_how_to_fix_it(tmp_path: Path) -> None:
 
     with pytest.raises(DocumentsError, match="'.*nowhere' does not exist: create it or set ASSISTANT_DOCS_DIR"):
         assistant.index()
+
+
+def test_the_title_is_the_headline_a_page_prints_twice_else_the_first_line(tmp_path: Path) -> None:
+    page = "Trans-Pacific View\n\nThe Limits of Talks\n\nRecent Features\n\nThe Limits of Talks\n\nTalks went well.\n"
+    (tmp_path / "page.txt").write_text(page)
+    (tmp_path / "plain.txt").write_text("The walrus lives in the Arctic.\nIt eats clams.\n")
+
+    documents, _ = load_documents(tmp_path)
+
+    assert {doc.source: doc.title for doc in documents} == {
+        "page.txt": "The Limits of Talks",
+        "plain.txt": "The walrus lives in the Arctic.",
+    }
