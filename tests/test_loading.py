@@ -99,10 +99,12 @@ def test_the_title_is_the_headline_a_page_prints_twice_else_the_first_line(tmp_p
     page = "Trans-Pacific View\n\nThe Limits of Talks\n\nRecent Features\n\nThe Limits of Talks\n\nTalks went well.\n"
     (tmp_path / "page.txt").write_text(page)
     (tmp_path / "plain.txt").write_text("The walrus lives in the Arctic.\nIt eats clams.\n")
+    (tmp_path / "notes.md").write_text("# Okapis\n\nThe okapi lives in the forest.\n")
 
     documents, _ = load_documents(tmp_path)
 
     assert {doc.source: doc.title for doc in documents} == {
         "page.txt": "The Limits of Talks",
         "plain.txt": "The walrus lives in the Arctic.",
+        "notes.md": "Okapis",
     }
