@@ -50,14 +50,18 @@ def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> 
                 continue
             between = (min(span.end, kept.end), max(span.start, kept.start))  # empty when they overlap
             gap = holder.text[between[0] - holder.start : between[1] - holder.start]
-            if not gap.strip() and (
-                across_paragraphs or "\n" not in gap
-            ):  # one paragraph: a line break ends the thought
+            one_paragraph = "\n" not in gap  # a line break ends the thought, unless across_paragraphs
+            if not gap.strip() and (one_paragraph or across_paragraphs):
                 joined[position] = QuoteSpan(holder, start, end)
                 break
         else:
             joined.append(span)
     return joined
+
+
+def sentence_span(snapshot: IndexSnapshot, index: int) -> QuoteSpan:
+    sentence = snapshot.sentences[index]
+    return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
 
 
 def spliced(first: Chunk, second: Chunk) -> Chunk | None:
@@ -131,8 +135,7 @@ def continuation(snapshot: IndexSnapshot, quote: str, sentences: int = 3) -> Dra
     )
     spans: dict[int, QuoteSpan] = {}  # by start: passages overlap, so a sentence can be there twice
     for index in later[np.argsort(snapshot.sentence_starts[later], kind="stable")]:
-        sentence = snapshot.sentences[index]
-        spans.setdefault(sentence.start, QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end))
+        spans.setdefault(int(snapshot.sentence_starts[index]), sentence_span(snapshot, index))
         if len(spans) == sentences:
             break
     return quote_draft(join_neighbours(list(spans.values()), across_paragraphs=True)) if spans else None
@@ -237,15 +240,12 @@ class QuoteAnswerer:
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
 
-        def span(index: int) -> QuoteSpan:
-            sentence = snapshot.sentences[index]
-            return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
-
         # The best sentence is quoted with its neighbour when that neighbour is among the three best too, and
         # with the sentence after it, even past a paragraph break (in news writing a paragraph is often one
         # sentence): a sentence that names the topic is most often followed by the substance.
-        first = join_neighbours([span(index) for index in ranked[:3]])[0]
+        first = join_neighbours([sentence_span(snapshot, index) for index in ranked[:3]])[0]
         after = following_sentence(snapshot, first)
         if after is not None and after.end - first.start <= self.max_quote_chars:
             first = join_neighbours([first, after], across_paragraphs=True)[0]
-        return quote_draft(join_neighbours([first, *(span(index) for index in chosen[1 : self.max_quotes])]))
+        others = (sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])
+        return quote_draft(join_neighbours([first, *others]))

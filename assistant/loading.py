@@ -21,7 +21,8 @@ class Document:
     def title(self) -> str:
         """The headline: the first of the opening lines that comes back among them (a web page prints it above a
         column name or a menu, then again over the article), else the first line; without Markdown's "#"."""
-        lines = [line.strip().lstrip("#").strip() for line in self.text.splitlines() if line.strip().lstrip("#")][:10]
+        unmarked = (line.strip().lstrip("#").strip() for line in self.text.splitlines())
+        lines = [line for line in unmarked if line][:10]
         repeated = next((line for position, line in enumerate(lines) if line in lines[position + 1 :]), None)
         return (repeated or lines[0])[:200] if lines else self.source
 

@@ -88,14 +88,15 @@ class Assistant:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = request.get("history") or []
         standalone = standalone_question(question, history)
+        quoted_last = previous_quotes(history)
         return {
             "question": question,
             "standalone": standalone,
             # Only a question that leans on the history is steered towards the last answer's passages.
-            "previous_quotes": previous_quotes(history) if standalone != question else [],
+            "previous_quotes": quoted_last if standalone != question else [],
             "wants_more": asks_for_more(question),
             # "Tell me more": the text after the last answer's first quote, whatever the answerer.
-            "go_on_after": next(iter(previous_quotes(history)), None) if asks_to_go_on(question) else None,
+            "go_on_after": quoted_last[0] if quoted_last and asks_to_go_on(question) else None,
             "started": time.perf_counter(),
         }
 
