@@ -212,6 +212,21 @@ class QuoteAnswerer:
         )
         return [ranked[dated], *ranked[:dated], *ranked[dated + 1 :]]
 
+    def first_quote(self, snapshot: IndexSnapshot, ranked: list[int]) -> QuoteSpan:
+        """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
+        sentence after it: a sentence that names the topic is most often followed by the substance.
+
+        A lone sentence takes its follower even past a paragraph break (in news writing a paragraph is often one
+        sentence); two sentences are a thought already, and the next paragraph is another one.
+        """
+        best = sentence_span(snapshot, ranked[0])
+        first = join_neighbours([best, *(sentence_span(snapshot, index) for index in ranked[1:3])])[0]
+        after = following_sentence(snapshot, first)
+        if after is None or after.end - first.start > self.max_quote_chars:
+            return first
+        alone = (first.start, first.end) == (best.start, best.end)
+        return join_neighbours([first, after], across_paragraphs=alone)[0]
+
     def overview(self, retrieval: Retrieval) -> Draft:
         """What the documents are about: the opening statements of the most relevant ones, one quote each."""
         snapshot = retrieval.snapshot
@@ -240,12 +255,6 @@ class QuoteAnswerer:
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
 
-        # The best sentence is quoted with its neighbour when that neighbour is among the three best too, and
-        # with the sentence after it, even past a paragraph break (in news writing a paragraph is often one
-        # sentence): a sentence that names the topic is most often followed by the substance.
-        first = join_neighbours([sentence_span(snapshot, index) for index in ranked[:3]])[0]
-        after = following_sentence(snapshot, first)
-        if after is not None and after.end - first.start <= self.max_quote_chars:
-            first = join_neighbours([first, after], across_paragraphs=True)[0]
+        first = self.first_quote(snapshot, ranked)
         others = (sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])
         return quote_draft(join_neighbours([first, *others]))

@@ -11,6 +11,7 @@ from langchain_core.documents import Document as LangChainDocument
 from assistant import Answer, Assistant, Citation
 from assistant.answering import (
     Draft,
+    QuoteAnswerer,
     QuoteSpan,
     continuation,
     following_sentence,
@@ -271,6 +272,31 @@ def test_the_first_quote_runs_on_across_a_passage_boundary_and_a_paragraph_break
         assert after.start >= end and not text[end : after.start].strip()
         checked += 1
     assert checked >= 3
+
+
+def test_the_first_quote_crosses_a_paragraph_break_only_from_a_lone_sentence(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    answerer = QuoteAnswerer(abstain_below=0.0)
+
+    def gap_after(index: int) -> str:
+        chunk, sentence = snapshot.chunks[snapshot.sentences[index].chunk_row], snapshot.sentences[index]
+        following = snapshot.sentences[index + 1]
+        return chunk.text[sentence.end - chunk.start : following.start - chunk.start]
+
+    same_chunk = [
+        index
+        for index in range(len(snapshot.sentences) - 2)
+        if snapshot.sentences[index].chunk_row == snapshot.sentences[index + 2].chunk_row
+        and all(snapshot.sentence_is_statement[index : index + 3])
+    ]
+    # Two sentences of one paragraph, the next paragraph after them: the quote stops at the break.
+    pair = next(i for i in same_chunk if "\n" not in gap_after(i) and "\n" in gap_after(i + 1))
+    two = answerer.first_quote(snapshot, [pair, pair + 1])
+    assert (two.start, two.end) == (snapshot.sentences[pair].start, snapshot.sentences[pair + 1].end)
+    # A sentence alone in its paragraph (or ending it) runs on into the next paragraph's first sentence.
+    lone = answerer.first_quote(snapshot, [pair + 1])
+    assert (lone.start, lone.end) == (snapshot.sentences[pair + 1].start, snapshot.sentences[pair + 2].end)
+    assert "\n" in lone.text
 
 
 def test_passages_are_spliced_only_when_no_text_lies_between_them(indexed_copy: IndexedCopy) -> None:
