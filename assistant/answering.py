@@ -171,6 +171,7 @@ class QuoteAnswerer:
         extra_quote_margin: float = 0.12,
         max_quote_chars: int = 600,
         when_margin: float = 0.35,
+        run_on_margin: float = 0.4,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -178,6 +179,7 @@ class QuoteAnswerer:
         self.extra_quote_margin = extra_quote_margin
         self.max_quote_chars = max_quote_chars
         self.when_margin = when_margin
+        self.run_on_margin = run_on_margin
 
     def candidate_sentences(self, retrieval: Retrieval) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -212,20 +214,24 @@ class QuoteAnswerer:
         )
         return [ranked[dated], *ranked[:dated], *ranked[dated + 1 :]]
 
-    def first_quote(self, snapshot: IndexSnapshot, ranked: list[int]) -> QuoteSpan:
+    def first_quote(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
         """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
         sentence after it: a sentence that names the topic is most often followed by the substance.
 
-        A lone sentence takes its follower even past a paragraph break (in news writing a paragraph is often one
-        sentence); two sentences are a thought already, and the next paragraph is another one.
+        Past a paragraph break (in news writing a paragraph is often one sentence) only a lone sentence runs on,
+        and only into a sentence that scores close to it: two sentences are a thought already, and the next
+        paragraph is most often another one ("Alas, there is abundant reason to be skeptical.").
         """
+        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
         best = sentence_span(snapshot, ranked[0])
         first = join_neighbours([best, *(sentence_span(snapshot, index) for index in ranked[1:3])])[0]
         after = following_sentence(snapshot, first)
         if after is None or after.end - first.start > self.max_quote_chars:
             return first
         alone = (first.start, first.end) == (best.start, best.end)
-        return join_neighbours([first, after], across_paragraphs=alone)[0]
+        after_score = max(scores[snapshot.sentences_quoting(after.text)], default=-np.inf)
+        close = after_score >= scores[ranked[0]] - self.run_on_margin
+        return join_neighbours([first, after], across_paragraphs=alone and close)[0]
 
     def overview(self, retrieval: Retrieval) -> Draft:
         """What the documents are about: the opening statements of the most relevant ones, one quote each."""
@@ -255,6 +261,6 @@ class QuoteAnswerer:
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
 
-        first = self.first_quote(snapshot, ranked)
+        first = self.first_quote(retrieval, ranked)
         others = (sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])
         return quote_draft(join_neighbours([first, *others]))

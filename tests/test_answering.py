@@ -4,6 +4,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, read_document
 from langchain_core.documents import Document as LangChainDocument
@@ -289,14 +290,20 @@ def test_the_first_quote_crosses_a_paragraph_break_only_from_a_lone_sentence(ind
         if snapshot.sentences[index].chunk_row == snapshot.sentences[index + 2].chunk_row
         and all(snapshot.sentence_is_statement[index : index + 3])
     ]
+    scores = np.zeros(len(snapshot.sentences), dtype=np.float32)
+    retrieval = Retrieval("question", scores, scores, [], snapshot)
     # Two sentences of one paragraph, the next paragraph after them: the quote stops at the break.
     pair = next(i for i in same_chunk if "\n" not in gap_after(i) and "\n" in gap_after(i + 1))
-    two = answerer.first_quote(snapshot, [pair, pair + 1])
+    two = answerer.first_quote(retrieval, [pair, pair + 1])
     assert (two.start, two.end) == (snapshot.sentences[pair].start, snapshot.sentences[pair + 1].end)
-    # A sentence alone in its paragraph (or ending it) runs on into the next paragraph's first sentence.
-    lone = answerer.first_quote(snapshot, [pair + 1])
+    # A sentence alone in its paragraph (or ending it) runs on into the next paragraph's first sentence ...
+    lone = answerer.first_quote(retrieval, [pair + 1])
     assert (lone.start, lone.end) == (snapshot.sentences[pair + 1].start, snapshot.sentences[pair + 2].end)
     assert "\n" in lone.text
+    # ... when that sentence scores close to it.
+    scores[snapshot.sentences_quoting(lone.text[lone.text.rindex("\n") :].strip())] = -answerer.run_on_margin - 0.01
+    alone = answerer.first_quote(retrieval, [pair + 1])
+    assert (alone.start, alone.end) == (snapshot.sentences[pair + 1].start, snapshot.sentences[pair + 1].end)
 
 
 def test_passages_are_spliced_only_when_no_text_lies_between_them(indexed_copy: IndexedCopy) -> None:
