@@ -45,14 +45,21 @@ QUESTION_START = re.compile(
 QUOTE_MARKER = re.compile(r"\[\d+\]")
 # A quote of ours in an earlier answer: “...” then its marker, plain ("[1]") or as the web chat shows it ("**[1]**").
 QUOTED = re.compile(r"“(.+?)”\s*(?:\*\*)?\[\d+\]", re.S)
+# A full stop after a word of three letters or more ends a sentence ("Kissinger."; not "J." or "U.S.").
+SENTENCE_END = re.compile(r"(?<=[a-z’'-]{3}\.)\s+")
+# Words of the conversation itself, never key words of what it is about: "Tell me more" is about nothing.
+CONVERSATIONAL = {"tell", "explain", "describe", "please", "thanks", "thank", "okay", "ok", "go", "continue", "else"}
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 BLOCK_QUOTE_MARK = re.compile(r"\n> ?")  # the web chat quotes a paragraph break as "\n> "
 
 
 def _names(text: str) -> list[str]:
-    """Person-like names in order: runs of capitalised words that are not titles, sentence openers or months."""
+    """Person-like names in order: runs of capitalised words that are not titles, sentence openers or months.
+
+    A run ends with a sentence: "... Henry Kissinger. Xi Jinping himself ..." holds two names, not one.
+    """
     names = []
-    for run in CAPITALISED_RUN.findall(text):
+    for run in (part for whole in CAPITALISED_RUN.findall(text) for part in SENTENCE_END.split(whole)):
         words = [w for w in re.split(r"\s+", run) if w.lower().strip(".’'") not in NOT_A_NAME]
         words = [POSSESSIVE.sub("", w).rstrip(".,") for w in words]
         words = [w for w in words if w and not w.isupper()]
@@ -78,10 +85,48 @@ def _person_referent(previous_question: str, previous_answer: str) -> str | None
     return (asked + candidates)[0] if asked or candidates else None
 
 
-def _people(previous_question: str, previous_answer: str) -> list[str]:
-    """Multi-word names of the previous turn, in order, each once: the referents of 'they'."""
+def _turns(history: list[Message]) -> list[tuple[str, str]]:
+    """(question, answer) of each turn, oldest first; an answer still missing is empty."""
+    turns: list[tuple[str, str]] = []
+    for message in history:
+        content = message.get("content")
+        if not isinstance(content, str):
+            continue
+        if message.get("role") == "user":
+            turns.append((content, ""))
+        elif message.get("role") == "assistant" and turns:
+            turns[-1] = (turns[-1][0], content)
+    return turns
+
+
+def _person_in_conversation(history: list[Message], turns_back: int) -> str | None:
+    """Whom "he" or "she" points to: the person of the last turn that asked about anyone by name or asked who.
+
+    "Why?" and "What else?" name nobody: after "Who refused to meet Lloyd Austin?", "Why?", "What else?", the
+    question "When was he sanctioned?" is still about the man the first answer named.
+    """
+    for question, answer in reversed(_turns(history)[-turns_back:]):
+        if _names(question) or re.match(r"\s*who\b", question, re.I):
+            return _person_referent(question, answer)
+    return None
+
+
+def _people(history: list[Message], previous_question: str, previous_answer: str, question: str) -> list[str]:
+    """The referents of "they": after "What did Yellen do?" and "And Kerry?", the two people compared; else the
+    multi-word names of the previous turn. In order, each once, none that the question names itself."""
+    own = {word.lower() for word in re.findall(r"[A-Za-z]+", question)}
+
+    def others(names: list[str]) -> list[str]:
+        return [name for name in dict.fromkeys(names) if not {w.lower() for w in name.split()} & own]
+
+    turns = _turns(history)
+    ellipsis = ELLIPSIS.match(turns[-1][0]) if len(turns) >= 2 else None
+    if ellipsis:
+        compared = others(_names(turns[-2][0])[:1] + _names(ellipsis.group("rest")))
+        if len(compared) >= 2:
+            return compared
     found = _names(previous_question) + _names(QUOTE_MARKER.sub("", previous_answer))
-    return [name for name in dict.fromkeys(found) if " " in name]
+    return [name for name in others(found) if " " in name]
 
 
 def _join(names: list[str]) -> str:
@@ -90,7 +135,8 @@ def _join(names: list[str]) -> str:
 
 def _keywords(text: str) -> str:
     words = re.findall(r"[\w’'-]+", text)
-    return " ".join(w for w in words if w.lower() not in STOPWORDS and w.lower() not in THING_PRONOUNS)
+    dropped = STOPWORDS | THING_PRONOUNS | CONVERSATIONAL
+    return " ".join(w for w in words if w.lower() not in dropped)
 
 
 def _replace_person(question: str, name: str) -> str:
@@ -135,6 +181,8 @@ def standalone_question(question: str, history: list[Message] | None, turns_back
     previous_question, earlier = _previous_turn(history)
     if not previous_question:
         return question
+    while asks_to_go_on(previous_question) and earlier:  # "Tell me more" adds nothing to what was asked
+        previous_question, earlier = _previous_turn(earlier)
     if turns_back > 1:
         previous_question = standalone_question(previous_question, earlier, turns_back - 1)
     previous_answer = _last(history, "assistant")
@@ -155,12 +203,12 @@ def standalone_question(question: str, history: list[Message] | None, turns_back
         return f"{rest.rstrip('?')}? ({keywords})" if keywords else question
 
     if words & set(PERSON_PRONOUNS):
-        name = _person_referent(previous_question, previous_answer)
+        name = _person_in_conversation(history, turns_back) or _person_referent(previous_question, previous_answer)
         if name:
             return _replace_person(question, name)
 
     if words & {"they", "them", "their"}:
-        people = _people(previous_question, previous_answer)
+        people = _people(history, previous_question, previous_answer, question)
         if len(people) >= 2:
             return re.sub(
                 r"\b(they|them|their)\b",

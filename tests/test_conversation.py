@@ -105,6 +105,49 @@ def test_the_previous_question_is_made_to_stand_alone_first() -> None:
     assert rewritten.startswith("Tell me more (") and "Lloyd Austin" in rewritten
 
 
+def test_he_is_still_the_person_named_before_questions_that_name_nobody() -> None:
+    history = [
+        *AUSTIN_HISTORY,
+        {"role": "user", "content": "Why?"},
+        {"role": "assistant", "content": "“China suspended contact after Nancy Pelosi visited Taiwan.” [1]"},
+        {"role": "user", "content": "What else?"},
+        {"role": "assistant", "content": "“This position resurfaced during the Biden visit to Beijing.” [1]"},
+    ]
+
+    assert standalone_question("When was he sanctioned?", history) == "When was Li Shangfu sanctioned?"
+
+
+def test_a_request_to_go_on_lends_no_key_words_to_the_next_question() -> None:
+    history = [
+        {"role": "user", "content": "What are China's grievances?"},
+        {"role": "assistant", "content": "“Wang provided an efficient list of China’s top grievances.” [1]"},
+        {"role": "user", "content": "Tell me more"},
+        {"role": "assistant", "content": "“The first PRC grievance is the China threat narrative.” [1]"},
+    ]
+
+    assert standalone_question("Which one matters most?", history) == "Which one matters most? (China's grievances)"
+
+
+def test_they_after_an_ellipsis_are_the_two_people_compared() -> None:
+    history = [
+        {"role": "user", "content": "What did Yellen do in Beijing?"},
+        {"role": "assistant", "content": "“Xi Jinping himself met with Henry Kissinger. Janet Yellen spoke.” [1]"},
+        {"role": "user", "content": "And Kerry?"},
+        {"role": "assistant", "content": "“Special Presidential Envoy for Climate John Kerry traveled in July.” [1]"},
+    ]
+
+    assert standalone_question("Did Xi meet them?", history) == "Did Xi meet Yellen and Kerry?"
+
+
+def test_names_do_not_run_on_across_a_full_stop() -> None:
+    history = [
+        {"role": "user", "content": "Whom did Li meet?"},
+        {"role": "assistant", "content": "“Li met Henry Kissinger. Xi Jinping met him too.” [1]"},
+    ]
+
+    assert standalone_question("What did they discuss?", history) == "What did Henry Kissinger and Xi Jinping discuss?"
+
+
 def test_an_ellipsis_after_a_question_without_names_gets_its_key_words() -> None:
     history = [{"role": "user", "content": "Who talked about derisking?"}, {"role": "assistant", "content": "…"}]
 
