@@ -45,6 +45,8 @@ QUESTION_START = re.compile(
 QUOTE_MARKER = re.compile(r"\[\d+\]")
 # A quote of ours in an earlier answer: “...” then its marker, plain ("[1]") or as the web chat shows it ("**[1]**").
 QUOTED = re.compile(r"“(.+?)”\s*(?:\*\*)?\[\d+\]", re.S)
+# A question whose answer is a person: "Who refused ...?", not "Who is Rosie Levine?".
+ASKS_WHO_DID = re.compile(r"\s*whom?\b(?!\s+(?:is|was|are|were)\s+[A-Z])", re.I)
 # A full stop after a word of three letters or more ends a sentence ("Kissinger."; not "J." or "U.S.").
 SENTENCE_END = re.compile(r"(?<=[a-z’'-]{3}\.)\s+")
 # Words of the conversation itself, never key words of what it is about: "Tell me more" is about nothing.
@@ -80,7 +82,8 @@ def _person_referent(previous_question: str, previous_answer: str) -> str | None
     answered = [name for name in _names(QUOTE_MARKER.sub("", previous_answer)) if name not in previous_question]
     multi_word = [name for name in answered if " " in name] + [name for name in asked if " " in name]
     candidates = multi_word or answered + asked
-    if re.match(r"\s*who\b", previous_question, re.I):  # "Who refused...?" -> the answer holds the person
+    # "Who refused...?": the answer holds the person; "Who is Rosie Levine?": the question does.
+    if ASKS_WHO_DID.match(previous_question):
         return candidates[0] if candidates else None
     return (asked + candidates)[0] if asked or candidates else None
 
@@ -106,14 +109,16 @@ def _person_in_conversation(history: list[Message], turns_back: int) -> str | No
     question "When was he sanctioned?" is still about the man the first answer named.
     """
     for question, answer in reversed(_turns(history)[-turns_back:]):
-        if _names(question) or re.match(r"\s*who\b", question, re.I):
+        if _names(question) or ASKS_WHO_DID.match(question):
             return _person_referent(question, answer)
     return None
 
 
 def _people(history: list[Message], previous_question: str, previous_answer: str, question: str) -> list[str]:
     """The referents of "they": after "What did Yellen do?" and "And Kerry?", the two people compared; else the
-    multi-word names of the previous turn. In order, each once, none that the question names itself."""
+    people the previous question named, or those its answer named when it asked who. In order, each once, none
+    that the question names itself. Fewer than two: "they" is most likely a thing ("restart them": the talks).
+    """
     own = {word.lower() for word in re.findall(r"[A-Za-z]+", question)}
 
     def others(names: list[str]) -> list[str]:
@@ -125,7 +130,9 @@ def _people(history: list[Message], previous_question: str, previous_answer: str
         compared = others(_names(turns[-2][0])[:1] + _names(ellipsis.group("rest")))
         if len(compared) >= 2:
             return compared
-    found = _names(previous_question) + _names(QUOTE_MARKER.sub("", previous_answer))
+    found = _names(previous_question)
+    if ASKS_WHO_DID.match(previous_question):
+        found += _names(QUOTE_MARKER.sub("", previous_answer))
     return [name for name in others(found) if " " in name]
 
 
@@ -197,7 +204,8 @@ def standalone_question(question: str, history: list[Message] | None, turns_back
     ):
         rest = ellipsis.group("rest")
         names = _names(previous_question)
-        if names and names[0] in previous_question:  # "When did Blinken visit?" then "And Kerry?"
+        # "When did Blinken visit?" then "And Kerry?"; not "And the one China policy?": a name for a name only.
+        if names and names[0] in previous_question and re.match(r"(?:the\s+)?[A-Z]", rest):
             return previous_question.replace(names[0], rest, 1)
         keywords = _keywords(previous_question)
         return f"{rest.rstrip('?')}? ({keywords})" if keywords else question

@@ -148,6 +148,38 @@ def test_names_do_not_run_on_across_a_full_stop() -> None:
     assert standalone_question("What did they discuss?", history) == "What did Henry Kissinger and Xi Jinping discuss?"
 
 
+def test_she_after_who_is_someone_is_that_someone_not_a_name_in_the_answer() -> None:
+    history = [
+        {"role": "user", "content": "Who is Rosie Levine?"},
+        {"role": "assistant", "content": "“USIP’s Rosie Levine, Alison McFarland and Carla Freeman discuss.” [1]"},
+    ]
+
+    assert standalone_question("What did she say?", history) == "What did Rosie Levine say?"
+
+
+def test_them_is_a_thing_when_the_previous_question_named_no_people() -> None:
+    history = [
+        {"role": "user", "content": "Why did China refuse military talks?"},
+        {
+            "role": "assistant",
+            "content": "“The United States and China canceled talks after Nancy Pelosi's visit.” [1]",
+        },
+    ]
+
+    rewritten = standalone_question("What would it take to restart them?", history)
+
+    assert rewritten == "What would it take to restart them? (China refuse military talks)"
+
+
+def test_an_ellipsis_swaps_a_name_only_for_a_name() -> None:
+    history = [{"role": "user", "content": "How does Beijing see the Taiwan Relations Act?"}]
+
+    assert standalone_question("And Washington?", history) == "How does Washington see the Taiwan Relations Act?"
+    assert standalone_question("And the one China policy?", history) == (
+        "the one China policy? (Beijing see Taiwan Relations Act)"
+    )
+
+
 def test_an_ellipsis_after_a_question_without_names_gets_its_key_words() -> None:
     history = [{"role": "user", "content": "Who talked about derisking?"}, {"role": "assistant", "content": "…"}]
 
