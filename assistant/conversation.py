@@ -7,6 +7,7 @@ borrows the previous question's frame, and anything else gets the previous quest
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .lexical import STOPWORDS
 
@@ -178,16 +179,31 @@ def asks_to_go_on(question: str) -> bool:
     return bool(GO_ON.match(question))
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """A question made to stand alone, and how."""
+
+    standalone: str
+    borrows_key_words: bool = False  # "Why? (refused meet Lloyd Austin)": it still points at what was quoted last
+
+
 def standalone_question(question: str, history: list[Message] | None, turns_back: int = 3) -> str:
-    """The question rewritten to stand alone; unchanged when it does not lean on the history.
+    """The question rewritten to stand alone; unchanged when it does not lean on the history."""
+    return rewrite(question, history, turns_back).standalone
+
+
+def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -> Rewrite:
+    """The question made to stand alone: a pronoun becomes a name, an ellipsis borrows the previous question's
+    frame, anything else that leans on the history borrows its key words.
 
     The previous question is itself made to stand alone first ("Why?" then "Tell me more"), up to turns_back turns.
     """
+    unchanged = Rewrite(question)
     if not history:
-        return question
+        return unchanged
     previous_question, earlier = _previous_turn(history)
     if not previous_question:
-        return question
+        return unchanged
     while asks_to_go_on(previous_question) and earlier:  # "Tell me more" adds nothing to what was asked
         previous_question, earlier = _previous_turn(earlier)
     if turns_back > 1:
@@ -206,26 +222,28 @@ def standalone_question(question: str, history: list[Message] | None, turns_back
         names = _names(previous_question)
         # "When did Blinken visit?" then "And Kerry?"; not "And the one China policy?": a name for a name only.
         if names and names[0] in previous_question and re.match(r"(?:the\s+)?[A-Z]", rest):
-            return previous_question.replace(names[0], rest, 1)
+            return Rewrite(previous_question.replace(names[0], rest, 1))
         keywords = _keywords(previous_question)
-        return f"{rest.rstrip('?')}? ({keywords})" if keywords else question
+        return Rewrite(f"{rest.rstrip('?')}? ({keywords})", True) if keywords else unchanged
 
     if words & set(PERSON_PRONOUNS):
         name = _person_in_conversation(history, turns_back) or _person_referent(previous_question, previous_answer)
         if name:
-            return _replace_person(question, name)
+            return Rewrite(_replace_person(question, name))
 
     if words & {"they", "them", "their"}:
         people = _people(history, previous_question, previous_answer, question)
         if len(people) >= 2:
-            return re.sub(
-                r"\b(they|them|their)\b",
-                lambda m: _join(people) + ("'s" if m.group(0).lower() == "their" else ""),
-                question,
-                flags=re.I,
+            return Rewrite(
+                re.sub(
+                    r"\b(they|them|their)\b",
+                    lambda m: _join(people) + ("'s" if m.group(0).lower() == "their" else ""),
+                    question,
+                    flags=re.I,
+                )
             )
 
     if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3:
         keywords = _keywords(previous_question)
-        return f"{question.rstrip()} ({keywords})" if keywords else question
-    return question
+        return Rewrite(f"{question.rstrip()} ({keywords})", True) if keywords else unchanged
+    return unchanged

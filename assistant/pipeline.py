@@ -10,7 +10,13 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
 from .answering import Answerer, QuoteAnswerer, continuation
-from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes, standalone_question
+from .conversation import (
+    Message,
+    asks_for_more,
+    asks_to_go_on,
+    previous_quotes,
+    rewrite,
+)
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
@@ -87,7 +93,8 @@ class Assistant:
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = request.get("history") or []
-        standalone = standalone_question(question, history)
+        rewritten = rewrite(question, history)
+        standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
         return {
             "question": question,
@@ -95,6 +102,7 @@ class Assistant:
             # Only a question that leans on the history is steered towards the last answer's passages.
             "previous_quotes": quoted_last if standalone != question else [],
             "wants_more": asks_for_more(question),
+            "near_previous": rewritten.borrows_key_words,
             # "Tell me more": the text after the last answer's first quote, whatever the answerer.
             "go_on_after": quoted_last[0] if quoted_last and asks_to_go_on(question) else None,
             "started": time.perf_counter(),
@@ -111,6 +119,7 @@ class Assistant:
             candidates or self.settings.candidates_per_retriever,
             state["previous_quotes"],
             wants_more=state["wants_more"],
+            near_previous=state["near_previous"],
         )
         state["retrieve_ms"] = _ms(began)
         return state

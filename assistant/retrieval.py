@@ -103,21 +103,28 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
 
 
 def conversation_prior(
-    snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights, wants_more: bool = False
+    snapshot: IndexSnapshot,
+    previous_quotes: list[str],
+    weights: Weights,
+    wants_more: bool = False,
+    near_previous: bool = True,
 ) -> np.ndarray:
     """Per sentence: a lift that fades with the distance from the last answer's quotes, a drop for those quotes.
 
-    A follow-up is most often answered a few sentences or paragraphs from what was quoted last.
+    A follow-up that points back ("Why?") is most often answered a few sentences or paragraphs from what was
+    quoted last; one that names its subject ("When was Li Shangfu sanctioned?") stands alone (not near_previous):
+    neither lift nor drop, unless it asks for something else ("What else did Li Shangfu say?").
     """
     prior = np.zeros(len(snapshot.sentences), dtype=np.float32)
     quoted_in = [(index, quote) for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
     quoted = [index for index, _ in quoted_in]
-    for index in quoted:
-        same_source = snapshot.sentence_source_codes == snapshot.sentence_source_codes[index]
-        distance = np.abs(snapshot.sentence_starts - snapshot.sentence_starts[index])
-        lift = np.where(same_source, np.exp(-distance / weights.previous_quote_reach), 0.0)
-        np.maximum(prior, weights.near_previous_quote * lift, out=prior)
-    prior[quoted] -= weights.repeats_previous_quote
+    if near_previous:
+        for index in quoted:
+            same_source = snapshot.sentence_source_codes == snapshot.sentence_source_codes[index]
+            distance = np.abs(snapshot.sentence_starts - snapshot.sentence_starts[index])
+            lift = np.where(same_source, np.exp(-distance / weights.previous_quote_reach), 0.0)
+            np.maximum(prior, weights.near_previous_quote * lift, out=prior)
+        prior[quoted] -= weights.repeats_previous_quote
     if wants_more:  # a sentence quoted whole is not wanted again; one quoted in part may hold the "else"
         whole = [index for index, quote in quoted_in if snapshot.sentence_text(index) in quote]
         prior[whole] -= weights.repeats_when_more_is_asked
@@ -132,11 +139,13 @@ def retrieve(
     previous_quotes: list[str] | None = None,
     weights: Weights = Weights(),
     wants_more: bool = False,
+    near_previous: bool = True,
 ) -> Retrieval:
     """Score every sentence by meaning and words, its own and its passage's; rank passages by their best.
 
     previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py);
-    wants_more: the follow-up asks for something else than those quotes.
+    wants_more: the follow-up asks for something else than those quotes;
+    near_previous: the follow-up still points at them (it borrowed the previous question's key words).
     """
     query_vector = vectors.question
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
@@ -155,7 +164,7 @@ def retrieve(
         - weights.not_a_statement * ~snapshot.sentence_is_statement
     )
     if previous_quotes:
-        scores = scores + conversation_prior(snapshot, previous_quotes, weights, wants_more)
+        scores = scores + conversation_prior(snapshot, previous_quotes, weights, wants_more, near_previous)
     best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
     np.maximum.at(best, rows, scores)
     order = np.argsort(-best, kind="stable")[:candidates]

@@ -2,7 +2,13 @@
 
 import pytest
 
-from assistant.conversation import asks_for_more, asks_to_go_on, previous_quotes, standalone_question
+from assistant.conversation import (
+    asks_for_more,
+    asks_to_go_on,
+    previous_quotes,
+    rewrite,
+    standalone_question,
+)
 
 AUSTIN_HISTORY = [
     {"role": "user", "content": "Who refused to meet Lloyd Austin in Singapore?"},
@@ -199,3 +205,22 @@ def test_a_request_for_something_else_is_recognised(question: str, more: bool) -
 @pytest.mark.parametrize("question", ["Tell me more about Kerry", "What else did he say?", "Why?"])
 def test_a_question_of_its_own_is_not_a_request_to_go_on(question: str) -> None:
     assert not asks_to_go_on(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "standalone", "borrows"),
+    [
+        ("Why?", "Why? (refused meet Lloyd Austin Singapore)", True),
+        ("Why (briefly)", "Why (briefly) (refused meet Lloyd Austin Singapore)", True),
+        ("Why was he sanctioned?", "Why was Li Shangfu sanctioned?", False),
+        ("What about Raimondo?", "Who refused to meet Raimondo in Singapore?", False),
+        ("What is the TRA (the Taiwan Relations Act) for?", "What is the TRA (the Taiwan Relations Act) for?", False),
+    ],
+)
+def test_a_rewrite_that_borrows_key_words_is_told_from_one_that_names(
+    question: str, standalone: str, borrows: bool
+) -> None:
+    rewritten = rewrite(question, AUSTIN_HISTORY)
+
+    assert rewritten.standalone == standalone == standalone_question(question, AUSTIN_HISTORY)
+    assert rewritten.borrows_key_words is borrows
