@@ -91,6 +91,20 @@ class BM25Index:
             result[indices] += weight * self.idf(term) * counts * (self.k1 + 1) / (counts + self._norm[indices])
         return result
 
+    def coverage(self, query: str) -> float:
+        """The largest share of the query's IDF that one text holds: 1 when a text has all its words, near 0
+        when the question is a paraphrase in words the texts do not use."""
+        idf = {term: self.idf(term) for term in set(tokenize(query))}
+        total = sum(idf.values())
+        if not total or not self.size:
+            return 0.0
+        held = np.zeros(self.size, dtype=np.float32)
+        for term, weight in idf.items():
+            rows = self._postings.get(term)
+            if rows is not None:
+                held[rows[0]] += weight
+        return float(held.max()) / total
+
     def top(self, query: str, k: int) -> list[tuple[int, float]]:
         scores = self.scores(query)
         if not scores.any():

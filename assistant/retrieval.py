@@ -36,6 +36,8 @@ class Weights:
     chunk_dense: float = 1.5  # cosine of the sentence's passage (Chroma)
     chunk_lexical: float = 0.6  # BM25 of the passage with the expanded terms, scaled so the best passage has 1
     not_a_statement: float = 0.75  # headlines, captions and rhetorical questions rarely answer anything
+    full_lexical_coverage: float = 0.5  # the BM25 signals count fully when one passage holds this share of the
+    # question's IDF; below it they fade in proportion: a paraphrase is matched by meaning, not by stray words
     expansion_min_similarity: float = 0.6  # a corpus word this close to a question word also counts for BM25 ...
     expansion_per_word: int = 3  # ... at most this many per question word ...
     expansion_weight: float = 0.5  # ... with this weight times its similarity (the question's own words: 1)
@@ -156,11 +158,12 @@ def retrieve(
     for row, sim in dense:
         chunk_dense[row] = sim
     rows = snapshot.sentence_chunk_rows
+    lexical_trust = min(1.0, snapshot.bm25.coverage(query) / weights.full_lexical_coverage)
     scores = (
         similarity
-        + weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
+        + lexical_trust * weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
         + weights.chunk_dense * chunk_dense[rows]
-        + weights.chunk_lexical * _scaled(snapshot.bm25.weighted_scores(terms))[rows]
+        + lexical_trust * weights.chunk_lexical * _scaled(snapshot.bm25.weighted_scores(terms))[rows]
         - weights.not_a_statement * ~snapshot.sentence_is_statement
     )
     if previous_quotes:

@@ -47,3 +47,15 @@ def test_bm25_of_an_empty_corpus() -> None:
 
     assert index.top("anything", 5) == []
     assert index.scores("anything").shape == (0,)
+
+
+def test_coverage_is_the_largest_share_of_the_question_one_text_holds() -> None:
+    index = BM25Index(["urgent crisis management", "crisis talks resumed", "banana bread"])
+
+    assert index.coverage("urgent crisis management") == pytest.approx(1.0)
+    partial = index.coverage("urgent zebra")  # a word no text uses counts against it, with the highest IDF
+    assert 0 < partial < 0.5
+    assert partial == pytest.approx(index.idf("urgent") / (index.idf("urgent") + index.idf("zebra")))
+    assert index.coverage("zebra giraffe") == 0.0
+    assert index.coverage("the of and") == 0.0  # no content words
+    assert BM25Index([]).coverage("crisis") == 0.0
