@@ -1,7 +1,8 @@
 """Follow-up questions: rewrite a question that leans on the conversation into one that stands alone.
 
-No LLM: pronouns are replaced by the entity the previous turn was about, an ellipsis ("And Kerry?")
-borrows the previous question's frame, and anything else gets the previous question's key words.
+No LLM: "he" and "she" become the person the conversation was last about, "they" the people it compared, an
+ellipsis ("And Kerry?") borrows the previous question's frame, and anything else that leans back gets the
+previous question's key words.
 """
 
 from __future__ import annotations

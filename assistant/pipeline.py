@@ -10,13 +10,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
 from .answering import Answerer, QuoteAnswerer, continuation
-from .conversation import (
-    Message,
-    asks_for_more,
-    asks_to_go_on,
-    previous_quotes,
-    rewrite,
-)
+from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes, rewrite
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
