@@ -47,8 +47,12 @@ QUESTION_START = re.compile(
 QUOTE_MARKER = re.compile(r"\[\d+\]")
 # A quote of ours in an earlier answer: “...” then its marker, plain ("[1]") or as the web chat shows it ("**[1]**").
 QUOTED = re.compile(r"“(.+?)”\s*(?:\*\*)?\[\d+\]", re.S)
-# A question whose answer is a person: "Who refused ...?", not "Who is Rosie Levine?".
-ASKS_WHO_DID = re.compile(r"\s*whom?\b(?!\s+(?:is|was|are|were)\s+[A-Z])", re.I)
+# A question whose answer is people: "Who refused ...?", "Which U.S. officials went ...?"; not "Who is Rosie Levine?".
+ASKS_WHO_DID = re.compile(
+    r"\s*(?:whom?\b(?!\s+(?:is|was|are|were)\s+[A-Z])|(?:which|what)\s+(?:[\w.’'-]+\s+){0,3}?"
+    r"(?:officials?|people|persons?|leaders?|ministers?|diplomats?|experts?|scholars?|members?|envoys?|men|women)\b)",
+    re.I,
+)
 # A full stop after a word of three letters or more ends a sentence ("Kissinger."; not "J." or "U.S.").
 SENTENCE_END = re.compile(r"(?<=[a-z’'-]{3}\.)\s+")
 # Words of the conversation itself, never key words of what it is about: "Tell me more" is about nothing.

@@ -163,6 +163,15 @@ def test_she_after_who_is_someone_is_that_someone_not_a_name_in_the_answer() -> 
     assert standalone_question("What did she say?", history) == "What did Rosie Levine say?"
 
 
+def test_they_are_the_people_an_answer_named_when_the_question_asked_for_people() -> None:
+    history = [
+        {"role": "user", "content": "Which U.S. officials went to China in July?"},
+        {"role": "assistant", "content": "“followed by Treasury Secretary Janet Yellen and John Kerry in July” [1]"},
+    ]
+
+    assert standalone_question("Did Xi meet with them?", history) == "Did Xi meet with Janet Yellen and John Kerry?"
+
+
 def test_them_is_a_thing_when_the_previous_question_named_no_people() -> None:
     history = [
         {"role": "user", "content": "Why did China refuse military talks?"},
