@@ -26,6 +26,7 @@ CSS = """
 .source-context {font-size: 0.92em; line-height: 1.45; white-space: pre-wrap;}
 .source-context mark {background: #fff3a3; padding: 1px 0;}
 .not-found {background: #fff8e1; border-left: 4px solid #f0b400; padding: 8px 10px; margin-bottom: 10px;}
+.understood-as {color: #57606a; font-size: 0.9em; margin-bottom: 10px;}
 """
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~]")
 STREAM_WORDS = 6  # words per streamed update
@@ -54,8 +55,13 @@ def _context_html(text: str, passage_start: int, start: int, end: int) -> str:
 
 
 def render_sources_html(answer: Answer, titles: dict[str, str]) -> str:
-    """Every citation with title, file and offsets, the quote highlighted inside its passage."""
+    """Every citation with title, file and offsets, the quote highlighted inside its passage; above them, how a
+    follow-up was understood, so a wrong guess at "he" or "that" is there to see."""
     cards = []
+    if answer.standalone_question != answer.question:
+        cards.append(
+            f'<div class="understood-as">Understood as: <em>{html.escape(answer.standalone_question)}</em></div>'
+        )
     if not answer.answerable:
         cards.append(
             '<div class="not-found">The documents do not answer this question. '

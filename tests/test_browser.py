@@ -95,6 +95,7 @@ def test_ask_shows_quotes_and_highlighted_sources(browser: Any, server: Server, 
     assert FOLLOW_UP in chat
     assert "sanction" in chat.split(FOLLOW_UP, 1)[1].lower()
     assert FOLLOW_UP_SOURCE in text_of(browser, "#sources")
+    assert "Understood as: Why was Li Shangfu sanctioned?" in text_of(browser, "#sources")
     follow_up_document = read_document(server.docs_dir / FOLLOW_UP_SOURCE)
     marks = [m.get_attribute("textContent") or "" for m in browser.find_elements(By.CSS_SELECTOR, "#sources mark")]
     assert any(mark and mark in follow_up_document for mark in marks), marks

@@ -6,7 +6,7 @@ from conftest import FakeEmbedder, IndexedCopy, fake_settings
 
 from assistant import Answer, Assistant, Citation
 from assistant.conversation import previous_quotes
-from assistant.ui import examples_for, render_answer_markdown
+from assistant.ui import examples_for, render_answer_markdown, render_sources_html
 
 
 def test_every_default_example_is_offered_on_the_seeds(indexed_copy: IndexedCopy) -> None:
@@ -43,3 +43,13 @@ def test_a_quote_across_a_paragraph_break_stays_one_block_quote_and_is_read_back
     quote_block = markdown.split("\n\n[1]")[0]
     assert all(line.startswith(">") for line in quote_block.splitlines())
     assert previous_quotes([{"role": "assistant", "content": markdown}]) == quotes
+
+
+def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
+    quote = "Li remains under sanctions imposed by Washington in 2018."
+    citations = [Citation(1, "a.txt", 0, len(quote), quote)]
+    follow_up = Answer("Why was he <sanctioned>?", "Why was Li Shangfu <sanctioned>?", "", True, citations)
+    standalone = Answer("Why was Li sanctioned?", "Why was Li sanctioned?", "", True, citations)
+
+    assert "Understood as: <em>Why was Li Shangfu &lt;sanctioned&gt;?</em>" in render_sources_html(follow_up, {})
+    assert "Understood as" not in render_sources_html(standalone, {})
