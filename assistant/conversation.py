@@ -18,6 +18,10 @@ PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "h
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "there"}
 # Words that point back without naming anything: "What's the other one?", "And the rest?"
 REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "else", "rest"}
+# A reaction with nothing to react to: "How did Beijing respond?" responds to what the conversation was about.
+REACTION_TO_NOTHING = re.compile(
+    r"\b(?:respond|responded|react|reacted|reply|replied|retaliate|retaliated|push back|pushed back)\W*$", re.I
+)
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
 )
@@ -248,7 +252,7 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
                 )
             )
 
-    if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3:
+    if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3 or REACTION_TO_NOTHING.search(question):
         keywords = _keywords(previous_question)
         return Rewrite(f"{question.rstrip()} ({keywords})", True) if keywords else unchanged
     return unchanged

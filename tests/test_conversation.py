@@ -195,6 +195,15 @@ def test_an_ellipsis_swaps_a_name_only_for_a_name() -> None:
     )
 
 
+def test_a_reaction_to_nothing_named_is_a_reaction_to_the_previous_question() -> None:
+    history = [{"role": "user", "content": "What did Biden call Xi after the trip?"}]
+
+    assert standalone_question("How did Beijing respond?", history) == ("How did Beijing respond? (Biden call Xi trip)")
+    assert standalone_question("How did China react to the Pelosi visit?", history) == (
+        "How did China react to the Pelosi visit?"  # it names what it reacts to
+    )
+
+
 def test_an_ellipsis_after_a_question_without_names_gets_its_key_words() -> None:
     history = [{"role": "user", "content": "Who talked about derisking?"}, {"role": "assistant", "content": "…"}]
 
