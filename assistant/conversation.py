@@ -17,7 +17,7 @@ Message = dict[str, str]
 PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "her": ""}
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "there"}
 # Words that point back without naming anything: "What's the other one?", "And the rest?"
-REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "else", "rest"}
+REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "else", "rest", "instead"}
 # A reaction with nothing to react to: "How did Beijing respond?" responds to what the conversation was about.
 REACTION_TO_NOTHING = re.compile(
     r"\b(?:respond|responded|react|reacted|reply|replied|retaliate|retaliated|push back|pushed back)\W*$", re.I
