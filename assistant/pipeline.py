@@ -16,7 +16,7 @@ from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .settings import Settings
 from .store import IndexPaths, IndexSnapshot
-from .validation import clean_question
+from .validation import clean_history, clean_question
 
 
 def _ms(since: float) -> float:
@@ -86,7 +86,7 @@ class Assistant:
     # --- the chain: question + history -> standalone question -> retrieval -> answer ---
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
-        history: list[Message] = request.get("history") or []
+        history: list[Message] = clean_history(request.get("history"))
         rewritten = rewrite(question, history)
         standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
@@ -137,7 +137,7 @@ class Assistant:
     # --- the public API ---
     def ask(self, question: str, history: list[Message] | None = None) -> Answer:
         """Answer with verbatim quotes, or say the documents do not answer; raises QuestionError on bad input."""
-        return self.chain.invoke({"question": question, "history": history or []})
+        return self.chain.invoke({"question": question, "history": history})
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The passages ranked for a question, best first (no answer is composed)."""

@@ -192,8 +192,11 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
     return app
 
 
-def _plain_history(history: list[dict[str, Any]] | None) -> list[dict[str, str]]:
-    """Gradio messages may carry extra keys or non-text content; the pipeline needs role and text."""
+def _plain_history(history: Any) -> Any:
+    """Gradio messages may carry extra keys or non-text content; the pipeline needs role and text. What is not a
+    list of messages goes on as it is, for the pipeline to say what is wrong with it."""
+    if not isinstance(history, list) or not all(isinstance(message, dict) for message in history):
+        return history
     plain = []
     for message in history or []:
         content = message.get("content")

@@ -97,16 +97,22 @@ def test_ask_batch_answers_each_line_in_order(real_index: RealIndex) -> None:
 
 
 def test_ask_batch_reports_bad_lines_and_goes_on(real_index: RealIndex) -> None:
-    stdin = 'not json\n\n{"question": ""}\n["a list"]\n'
+    stdin = (
+        'not json\n\n{"question": ""}\n["a list"]\n{"question": "Why?", "history": [3]}\n'
+        f'{{"question": "{AUSTIN}"}}\n'
+    )
 
     result = run_cli("ask", "--batch", stdin=stdin, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir)
 
     assert result.returncode == 1
-    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
-    assert len(errors) == 3
+    outputs = [json.loads(line) for line in result.stdout.splitlines()]
+    errors = [output["error"] for output in outputs[:4]]
     assert errors[0].startswith("line 1: ")
     assert errors[1].startswith("line 3: the question is empty")
     assert errors[2] == "line 4: each line must be a JSON object with a 'question'"
+    assert errors[3].startswith("line 5: message 1 of the history is not like")
+    assert len(outputs) == 5 and outputs[4]["answerable"]  # the line after the bad ones is answered
+    assert "Traceback" not in result.stderr
 
 
 def test_retrieve_json_gives_k_passages(real_index: RealIndex) -> None:

@@ -4,7 +4,7 @@ import pytest
 from conftest import FakeEmbedder, fake_settings
 
 from assistant import Assistant, QuestionError
-from assistant.validation import clean_question
+from assistant.validation import clean_history, clean_question
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,35 @@ def test_the_limit_counts_the_stripped_question() -> None:
         clean_question("x" * 51, max_chars=50)
 
 
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("Who met Xi?", "the history must be a list of messages like .*, not str"),
+        (["hello"], "message 1 of the history is not like"),
+        ([{"role": "user", "content": "Hi"}, {"role": "user"}], "message 2 of the history"),
+        ([{"role": "bot", "content": "Hi"}], "message 1 of the history"),
+        ([{"role": "assistant", "content": 3}], "message 1 of the history"),
+    ],
+)
+def test_a_bad_history_raises_a_clear_error(history: object, message: str) -> None:
+    with pytest.raises(QuestionError, match=message):
+        clean_history(history)
+
+
+def test_a_good_history_keeps_the_turns_and_leaves_out_system_messages() -> None:
+    history = [
+        {"role": "system", "content": "You are helpful."},
+        {"role": "user", "content": "Who met Xi?", "name": "extra keys are dropped"},
+        {"role": "assistant", "content": "“Blinken met Xi.” [1]"},
+    ]
+
+    assert clean_history(history) == [
+        {"role": "user", "content": "Who met Xi?"},
+        {"role": "assistant", "content": "“Blinken met Xi.” [1]"},
+    ]
+    assert clean_history(None) == clean_history([]) == []
+
+
 def test_ask_and_retrieve_refuse_bad_questions_before_any_work(tmp_path) -> None:
     embedder = FakeEmbedder()
     assistant = Assistant(fake_settings(tmp_path / "docs", tmp_path / "index"), embedder=embedder)
@@ -43,5 +72,7 @@ def test_ask_and_retrieve_refuse_bad_questions_before_any_work(tmp_path) -> None
             assistant.ask(bad)
         with pytest.raises(QuestionError):
             assistant.retrieve(bad)
+    with pytest.raises(QuestionError, match="message 1 of the history"):
+        assistant.ask("Why?", [3])  # type: ignore[list-item]
     assert embedder.calls == 0
     assert not (tmp_path / "index").exists()

@@ -128,6 +128,20 @@ def test_bad_question_is_a_clear_error_and_the_server_goes_on(client: Client, qu
     assert ask(client, QUESTION)["answerable"] is True  # still answering afterwards
 
 
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [([3, "hello"], "message 1 of the history is not like"), ("hello", "the history must be a list of messages")],
+    ids=["not-messages", "not-a-list"],
+)
+def test_bad_history_is_a_clear_error_and_the_server_goes_on(client: Client, history: Any, message: str) -> None:
+    with pytest.raises(AppError) as caught:
+        client.submit("Why?", history, api_name="/ask").result(timeout=ANSWER_TIMEOUT_S)
+    text = str(caught.value)
+    assert message in text
+    assert "Traceback" not in text and "Internal Server Error" not in text
+    assert ask(client, QUESTION)["answerable"] is True
+
+
 def test_question_at_the_limit_is_accepted(client: Client) -> None:
     question = ("Who refused to meet Lloyd Austin? " * 20)[:MAX_CHARS]
     assert ask(client, question)["question"] == question.strip()
