@@ -198,7 +198,7 @@ def _plain_history(history: Any) -> Any:
     if not isinstance(history, list) or not all(isinstance(message, dict) for message in history):
         return history
     plain = []
-    for message in history or []:
+    for message in history:
         content = message.get("content")
         if isinstance(content, list):  # Gradio 6 may send content as a list of typed parts
             content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
