@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-QUESTION_SETS = tuple(REPO / "eval" / name for name in ("questions.jsonl", "heldout.jsonl", "fresh.jsonl"))
+QUESTION_SETS = tuple(
+    REPO / "eval" / name for name in ("questions.jsonl", "heldout.jsonl", "fresh.jsonl", "natural.jsonl")
+)
 
 T = TypeVar("T")
 
