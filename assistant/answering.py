@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,8 +11,10 @@ import numpy as np
 from .answer import Citation
 from .lexical import STOPWORDS
 from .question_types import (
+    ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
     NAME,
+    SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
     asks_for_overview,
@@ -23,6 +26,10 @@ from .splitting import Chunk
 from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
+NOT_YET = (
+    "The documents speak of this only as something still to come, not as something that happened, so they do not "
+    "answer this question. The closest passages are shown below."
+)
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,7 @@ class QuoteAnswerer:
         passages_considered: int = 5,
         extra_quote_margin: float = 0.12,
         max_quote_chars: int = 600,
-        when_margin: float = 0.35,
+        close_margin: float = 0.35,
         run_on_margin: float = 0.4,
     ) -> None:
         self.abstain_below = abstain_below
@@ -178,7 +185,7 @@ class QuoteAnswerer:
         self.passages_considered = passages_considered
         self.extra_quote_margin = extra_quote_margin
         self.max_quote_chars = max_quote_chars
-        self.when_margin = when_margin
+        self.close_margin = close_margin  # how far below the best a sentence that fits the question may be put first
         self.run_on_margin = run_on_margin
 
     def candidate_sentences(self, retrieval: Retrieval) -> list[int]:
@@ -198,21 +205,32 @@ class QuoteAnswerer:
                 ranked.append(int(index))
         return ranked
 
+    def first_that(self, fits: Callable[[str], bool], ranked: list[int], retrieval: Retrieval) -> list[int] | None:
+        """The ranking with the best close sentence that fits put first; None when no close sentence fits."""
+        close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
+        position = next(
+            (
+                position
+                for position, index in enumerate(ranked[: self.passages_considered])
+                if retrieval.sentence_scores[index] >= close_enough and fits(retrieval.snapshot.sentence_text(index))
+            ),
+            None,
+        )
+        return None if position is None else [ranked[position], *ranked[:position], *ranked[position + 1 :]]
+
     def says_when_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "When ...?" question, the best of the close sentences that holds a date or time goes first."""
         if not ASKS_WHEN.search(question):
             return ranked
-        close_enough = retrieval.sentence_scores[ranked[0]] - self.when_margin
-        dated = next(
-            (
-                position
-                for position, index in enumerate(ranked[: self.passages_considered])
-                if retrieval.sentence_scores[index] >= close_enough
-                and SAYS_WHEN.search(retrieval.snapshot.sentence_text(index))
-            ),
-            0,
-        )
-        return [ranked[dated], *ranked[:dated], *ranked[dated + 1 :]]
+        return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
+
+    def says_it_happened_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int] | None:
+        """For a question about something that happened ("Did Biden and Xi meet in San Francisco?"), the best of
+        the close sentences that does not speak of it as still to come goes first; None when all of them do: the
+        documents were written before it ("a potential meeting ... in San Francisco")."""
+        if not ASKS_WHAT_HAPPENED.search(question):
+            return ranked
+        return self.first_that(lambda text: not SAYS_NOT_YET.search(text), ranked, retrieval)
 
     def first_quote(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
         """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
@@ -257,7 +275,10 @@ class QuoteAnswerer:
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):
             return Draft(not_found(unmentioned), False, [])
-        ranked = self.says_when_first(question, ranked, retrieval)
+        happened = self.says_it_happened_first(question, ranked, retrieval)
+        if happened is None:
+            return Draft(NOT_YET, False, [])
+        ranked = self.says_when_first(question, happened, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
         chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
 

@@ -33,6 +33,23 @@ SAYS_WHEN = re.compile(
     re.I,
 )
 
+# "Did Biden and Xi meet in San Francisco?", "What agreements did Raimondo reach?", "How was it brought down?": a
+# question about something that happened; "How big was ...?" and "Who was ...?" ask what something was like.
+PAST_PARTICIPLE = (
+    r"(?:\w+(?:ed|en|wn)|held|met|made|brought|bought|caught|shot|sent|told|said|built|hit|left|found|lost|won|paid|"
+    r"sold|spent|kept|struck|fought|led|read|run|set|put|cut)"
+)
+ASKS_WHAT_HAPPENED = re.compile(
+    rf"^\W*(?:\w+\s+){{0,3}}?did\b|\b(?:was|were)\s+(?:\w+\s+){{0,4}}?{PAST_PARTICIPLE}\b", re.I
+)
+# A sentence that speaks of it as still to come does not say that it happened ("a potential meeting", "is expected
+# to visit China later this month").
+SAYS_NOT_YET = re.compile(
+    r"\b(?:expected to|set to|plans? to|planning to|potential|possible|upcoming|will|could|might|(?-i:may)|"
+    r"(?:later this|next) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
+    re.I,
+)
+
 
 # "What are these documents about?", "Summarize the articles", "Give me an overview" ...
 OVERVIEW = re.compile(

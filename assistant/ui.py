@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from .answer import Answer
-from .answering import unmentioned_names
+from .answering import NOT_FOUND, unmentioned_names
 from .errors import AssistantError
 from .pipeline import Assistant
 from .settings import Settings
@@ -40,7 +40,8 @@ def escape_markdown(text: str) -> str:
 def render_answer_markdown(answer: Answer) -> str:
     """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
     if not answer.answerable:
-        return f"**Not found in the documents.** {answer.answer.split('. ', 1)[-1]}"
+        # The reason stays ("The documents never mention “Australia”, ..."); the plain one says no more than the label.
+        return f"**Not found in the documents.** {answer.answer.removeprefix(NOT_FOUND.split('. ', 1)[0] + '. ')}"
     # Every line of a quote is marked, so a quote across a paragraph break stays one block quote.
     lines = [f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**" for c in answer.citations]
     sources = [f"[{c.id}] `{c.source}` characters {c.start}–{c.end}" for c in answer.citations]

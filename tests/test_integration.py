@@ -5,6 +5,7 @@ from conftest import ROOT, RealIndex, assert_citations_hold, read_document
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer
+from assistant.answering import NOT_YET
 from assistant.evaluation import evaluate, load_question_set
 from assistant.indexing import check_index
 
@@ -147,6 +148,16 @@ def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_t
 
     assert answer.answerable
     assert "Indo-Pacific Coordinator Kurt Campbell" in answer.citations[0].quote
+
+
+def test_what_the_documents_only_expect_is_not_told_as_what_happened(real_index: RealIndex) -> None:
+    # The articles were written before the San Francisco summit: they speak of "a potential meeting" there.
+    expected = real_index.assistant.ask("Did Biden and Xi end up meeting in San Francisco?")
+    happened = real_index.assistant.ask("Where did Xi and Biden meet in November 2022?")
+
+    assert not expected.answerable and expected.answer == NOT_YET and not expected.citations
+    assert happened.answerable and "Bali" in happened.citations[0].quote  # not the sentence about San Francisco
+    assert "San Francisco" not in happened.citations[0].quote
 
 
 # Floors a little under the README's figures (one or two questions of slack): recall@1, recall@5, first quote

@@ -3,7 +3,9 @@
 import pytest
 
 from assistant.question_types import (
+    ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
+    SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
     asks_for_overview,
@@ -75,3 +77,33 @@ def test_an_overview_question_is_recognised(question: str) -> None:
 )
 def test_a_question_about_something_in_the_documents_is_not_an_overview(question: str) -> None:
     assert not asks_for_overview(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "happened"),
+    [
+        ("Did Biden and Xi meet in San Francisco?", True),
+        ("What agreements did Gina Raimondo reach during her trip?", True),
+        ("How was the balloon brought down?", True),
+        ("Where were the talks held?", True),
+        ("How big was the new arms package?", False),  # what it was like, not what happened
+        ("Who was Taiwan's president?", False),
+        ("When will Qin Gang visit Washington?", False),
+    ],
+)
+def test_a_question_about_something_that_happened_is_recognised(question: str, happened: bool) -> None:
+    assert bool(ASKS_WHAT_HAPPENED.search(question)) is happened
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_yet"),
+    [
+        ("This is expected to pave the way for a potential meeting in San Francisco.", True),
+        ("Gina Raimondo is also expected to visit China later this month.", True),
+        ("Qin Gang will visit Washington.", True),
+        ("In May, Li Shangfu refused to meet Lloyd Austin.", False),  # May the month
+        ("Xi Jinping met Biden in Bali in November.", False),
+    ],
+)
+def test_a_sentence_that_speaks_of_something_still_to_come_is_recognised(sentence: str, not_yet: bool) -> None:
+    assert bool(SAYS_NOT_YET.search(sentence)) is not_yet

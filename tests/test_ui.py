@@ -1,10 +1,12 @@
-"""The chat page's pieces that need no browser: which example questions it offers."""
+"""The chat page's pieces that need no browser: example questions, the answer and sources as shown."""
 
 from pathlib import Path
 
+import pytest
 from conftest import FakeEmbedder, IndexedCopy, fake_settings
 
 from assistant import Answer, Assistant, Citation
+from assistant.answering import NOT_FOUND, NOT_YET, not_found
 from assistant.conversation import previous_quotes
 from assistant.ui import examples_for, render_answer_markdown, render_sources_html
 
@@ -53,3 +55,15 @@ def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
 
     assert "Understood as: <em>Why was Li Shangfu &lt;sanctioned&gt;?</em>" in render_sources_html(follow_up, {})
     assert "Understood as" not in render_sources_html(standalone, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (NOT_FOUND, "**Not found in the documents.** The closest passages are shown below."),
+        (not_found(["Australia"]), "**Not found in the documents.** The documents never mention “Australia”, so"),
+        (NOT_YET, "**Not found in the documents.** The documents speak of this only as something still to come"),
+    ],
+)
+def test_a_not_found_answer_keeps_its_reason(text: str, shown: str) -> None:
+    assert render_answer_markdown(Answer("q", "q", text, False)).startswith(shown)
