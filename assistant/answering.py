@@ -205,6 +205,24 @@ class QuoteAnswerer:
                 ranked.append(int(index))
         return ranked
 
+    def best_of_the_best_passage_first(self, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """The first quote comes from the best passage: of its statements, the one closest to the question by its
+        own meaning and words (its passage's scores are the same for all of them)."""
+        own = retrieval.sentence_own_scores
+        if own is None or not retrieval.chunks:
+            return ranked
+        top_row = retrieval.chunks[0].row
+        snapshot = retrieval.snapshot
+        in_top = [
+            index
+            for index in ranked
+            if snapshot.sentences[index].chunk_row == top_row and snapshot.sentence_is_statement[index]
+        ]
+        if not in_top:
+            return ranked
+        best = max(in_top, key=lambda index: own[index])
+        return [best, *(index for index in ranked if index != best)]
+
     def first_that(self, fits: Callable[[str], bool], ranked: list[int], retrieval: Retrieval) -> list[int] | None:
         """The ranking with the best close sentence that fits put first; None when no close sentence fits."""
         close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
@@ -275,6 +293,7 @@ class QuoteAnswerer:
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):
             return Draft(not_found(unmentioned), False, [])
+        ranked = self.best_of_the_best_passage_first(ranked, retrieval)
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:
             return Draft(NOT_YET, False, [])

@@ -56,6 +56,9 @@ class Retrieval:
     sentence_scores: np.ndarray  # the fused score of every sentence
     chunks: list[ScoredChunk]  # best first
     snapshot: IndexSnapshot
+    # Each sentence's own score: its cosine and its BM25, not its passage's, and no fading for paraphrases (that
+    # is for ranking passages; inside one passage, shared words still tell its sentences apart).
+    sentence_own_scores: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,10 @@ def retrieve(
         chunk_dense[row] = sim
     rows = snapshot.sentence_chunk_rows
     lexical_trust = min(1.0, snapshot.bm25.coverage(query) / weights.full_lexical_coverage)
+    sentence_lexical = weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
     scores = (
         similarity
-        + lexical_trust * weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
+        + lexical_trust * sentence_lexical
         + weights.chunk_dense * chunk_dense[rows]
         + lexical_trust * weights.chunk_lexical * _scaled(snapshot.bm25.weighted_scores(terms))[rows]
         - weights.not_a_statement * ~snapshot.sentence_is_statement
@@ -172,7 +176,7 @@ def retrieve(
     np.maximum.at(best, rows, scores)
     order = np.argsort(-best, kind="stable")[:candidates]
     chunks = [ScoredChunk(int(row), snapshot.chunks[row], float(best[row])) for row in order]
-    return Retrieval(query, similarity, scores, chunks, snapshot)
+    return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical)
 
 
 class HybridRetriever(BaseRetriever):

@@ -21,7 +21,7 @@ from assistant.answering import (
     unmentioned_names,
 )
 from assistant.embeddings import LangChainEmbeddings
-from assistant.retrieval import Retrieval
+from assistant.retrieval import Retrieval, ScoredChunk
 from assistant.splitting import split_into_sentences
 from assistant.store import is_statement
 
@@ -304,6 +304,27 @@ def test_the_first_quote_crosses_a_paragraph_break_only_from_a_lone_sentence(ind
     scores[snapshot.sentences_quoting(lone.text[lone.text.rindex("\n") :].strip())] = -answerer.run_on_margin - 0.01
     alone = answerer.first_quote(retrieval, [pair + 1])
     assert (alone.start, alone.end) == (snapshot.sentences[pair + 1].start, snapshot.sentences[pair + 1].end)
+
+
+def test_the_first_quote_is_the_best_passages_sentence_closest_by_its_own_scores(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    answerer = QuoteAnswerer(abstain_below=0.0)
+    statements = [int(i) for i in np.flatnonzero(snapshot.sentence_is_statement)]
+    best_row = int(snapshot.sentence_chunk_rows[statements[0]])
+    first, second = [i for i in statements if snapshot.sentence_chunk_rows[i] == best_row][:2]
+    other = next(i for i in statements if snapshot.sentence_chunk_rows[i] != best_row)
+    other_row = int(snapshot.sentence_chunk_rows[other])
+    fused = np.zeros(len(snapshot.sentences), dtype=np.float32)
+    fused[[other, first, second]] = [3.0, 2.0, 1.0]  # another passage's sentence has the best fused score ...
+    own = np.zeros_like(fused)
+    own[[other, first, second]] = [0.9, 0.5, 0.8]  # ... the best passage's second sentence the best of its own
+    chunks = [ScoredChunk(row, snapshot.chunks[row], 2.0) for row in (best_row, other_row)]
+    ranked = [other, first, second]
+
+    with_own = Retrieval("question", own, fused, chunks, snapshot, own)
+    assert answerer.best_of_the_best_passage_first(ranked, with_own) == [second, other, first]
+    without_own = Retrieval("question", own, fused, chunks, snapshot)
+    assert answerer.best_of_the_best_passage_first(ranked, without_own) == ranked
 
 
 def test_passages_are_spliced_only_when_no_text_lies_between_them(indexed_copy: IndexedCopy) -> None:
