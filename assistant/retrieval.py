@@ -57,7 +57,8 @@ class Retrieval:
     chunks: list[ScoredChunk]  # best first
     snapshot: IndexSnapshot
     # Each sentence's own score: its cosine and its BM25, not its passage's, and no fading for paraphrases (that
-    # is for ranking passages; inside one passage, shared words still tell its sentences apart).
+    # is for ranking passages; inside one passage, shared words still tell its sentences apart). A follow-up's steer
+    # towards the last quotes is left out too (it chose the passage); a sentence not wanted again stays out.
     sentence_own_scores: np.ndarray | None = None
 
 
@@ -120,7 +121,17 @@ def conversation_prior(
     quoted last; one that names its subject ("When was Li Shangfu sanctioned?") stands alone (not near_previous):
     neither lift nor drop, unless it asks for something else ("What else did Li Shangfu say?").
     """
-    prior = np.zeros(len(snapshot.sentences), dtype=np.float32)
+    steer, not_again = conversation_prior_parts(snapshot, previous_quotes, weights, wants_more, near_previous)
+    return steer + not_again
+
+
+def conversation_prior_parts(
+    snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights, wants_more: bool, near_previous: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The prior in two parts: the steer towards the text near the last quotes (and off the quotes themselves),
+    and, when something else is asked for, the drop for the sentences quoted whole: they are not wanted again."""
+    steer = np.zeros(len(snapshot.sentences), dtype=np.float32)
+    not_again = np.zeros(len(snapshot.sentences), dtype=np.float32)
     quoted_in = [(index, quote) for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
     quoted = [index for index, _ in quoted_in]
     if near_previous:
@@ -128,12 +139,12 @@ def conversation_prior(
             same_source = snapshot.sentence_source_codes == snapshot.sentence_source_codes[index]
             distance = np.abs(snapshot.sentence_starts - snapshot.sentence_starts[index])
             lift = np.where(same_source, np.exp(-distance / weights.previous_quote_reach), 0.0)
-            np.maximum(prior, weights.near_previous_quote * lift, out=prior)
-        prior[quoted] -= weights.repeats_previous_quote
+            np.maximum(steer, weights.near_previous_quote * lift, out=steer)
+        steer[quoted] -= weights.repeats_previous_quote
     if wants_more:  # a sentence quoted whole is not wanted again; one quoted in part may hold the "else"
         whole = [index for index, quote in quoted_in if snapshot.sentence_text(index) in quote]
-        prior[whole] -= weights.repeats_when_more_is_asked
-    return prior
+        not_again[whole] -= weights.repeats_when_more_is_asked
+    return steer, not_again
 
 
 def retrieve(
@@ -163,20 +174,22 @@ def retrieve(
     rows = snapshot.sentence_chunk_rows
     lexical_trust = min(1.0, snapshot.bm25.coverage(query) / weights.full_lexical_coverage)
     sentence_lexical = weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
+    steer, not_again = conversation_prior_parts(snapshot, previous_quotes or [], weights, wants_more, near_previous)
     scores = (
         similarity
         + lexical_trust * sentence_lexical
         + weights.chunk_dense * chunk_dense[rows]
         + lexical_trust * weights.chunk_lexical * _scaled(snapshot.bm25.weighted_scores(terms))[rows]
         - weights.not_a_statement * ~snapshot.sentence_is_statement
+        + steer
+        + not_again
     )
-    if previous_quotes:
-        scores = scores + conversation_prior(snapshot, previous_quotes, weights, wants_more, near_previous)
     best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
     np.maximum.at(best, rows, scores)
     order = np.argsort(-best, kind="stable")[:candidates]
     chunks = [ScoredChunk(int(row), snapshot.chunks[row], float(best[row])) for row in order]
-    return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical)
+    # "What else?" must not get the last quote again, whatever the scores it is chosen by.
+    return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical + not_again)
 
 
 class HybridRetriever(BaseRetriever):

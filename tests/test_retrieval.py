@@ -6,7 +6,13 @@ from typing import Any
 import numpy as np
 
 from assistant.lexical import BM25Index
-from assistant.retrieval import QuestionVectors, Weights, conversation_prior, expanded_terms
+from assistant.retrieval import (
+    QuestionVectors,
+    Weights,
+    conversation_prior,
+    conversation_prior_parts,
+    expanded_terms,
+)
 
 
 def unit(*values: float) -> np.ndarray:
@@ -84,3 +90,6 @@ def test_a_request_for_more_drops_the_sentences_quoted_whole_but_not_those_quote
     assert more[1] == plain[1]  # quoted in part: its other half may be the "else"
     named = conversation_prior(snapshot, quotes, Weights(), wants_more=True, near_previous=False)
     assert named[0] < -5 and named[1] == 0  # "What else did Li Shangfu say?": still not the same quote
+    steer, not_again = conversation_prior_parts(snapshot, quotes, Weights(), wants_more=True, near_previous=True)
+    assert np.allclose(steer + not_again, more)
+    assert not_again[0] < -5 and not not_again[1:].any()  # what the first quote is chosen by keeps only this part
