@@ -114,22 +114,15 @@ def conversation_prior(
     weights: Weights,
     wants_more: bool = False,
     near_previous: bool = True,
-) -> np.ndarray:
-    """Per sentence: a lift that fades with the distance from the last answer's quotes, a drop for those quotes.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence, in two parts: the steer (a lift that fades with the distance from the last answer's quotes,
+    a drop for those quotes) and, when something else is asked for, the drop for the sentences quoted whole: they
+    are not wanted again, whatever the scores a quote is chosen by.
 
     A follow-up that points back ("Why?") is most often answered a few sentences or paragraphs from what was
     quoted last; one that names its subject ("When was Li Shangfu sanctioned?") stands alone (not near_previous):
-    neither lift nor drop, unless it asks for something else ("What else did Li Shangfu say?").
+    no steer, only the drop when it asks for something else ("What else did Li Shangfu say?").
     """
-    steer, not_again = conversation_prior_parts(snapshot, previous_quotes, weights, wants_more, near_previous)
-    return steer + not_again
-
-
-def conversation_prior_parts(
-    snapshot: IndexSnapshot, previous_quotes: list[str], weights: Weights, wants_more: bool, near_previous: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """The prior in two parts: the steer towards the text near the last quotes (and off the quotes themselves),
-    and, when something else is asked for, the drop for the sentences quoted whole: they are not wanted again."""
     steer = np.zeros(len(snapshot.sentences), dtype=np.float32)
     not_again = np.zeros(len(snapshot.sentences), dtype=np.float32)
     quoted_in = [(index, quote) for quote in previous_quotes for index in snapshot.sentences_quoting(quote)]
@@ -174,7 +167,7 @@ def retrieve(
     rows = snapshot.sentence_chunk_rows
     lexical_trust = min(1.0, snapshot.bm25.coverage(query) / weights.full_lexical_coverage)
     sentence_lexical = weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
-    steer, not_again = conversation_prior_parts(snapshot, previous_quotes or [], weights, wants_more, near_previous)
+    steer, not_again = conversation_prior(snapshot, previous_quotes or [], weights, wants_more, near_previous)
     scores = (
         similarity
         + lexical_trust * sentence_lexical

@@ -10,7 +10,6 @@ from assistant.retrieval import (
     QuestionVectors,
     Weights,
     conversation_prior,
-    conversation_prior_parts,
     expanded_terms,
 )
 
@@ -52,6 +51,11 @@ def test_weighted_bm25_scales_each_term() -> None:
     assert np.allclose(index.scores("urgent"), full)
 
 
+def prior_total(*args: Any, **kwargs: Any) -> np.ndarray:
+    steer, not_again = conversation_prior(*args, **kwargs)
+    return steer + not_again
+
+
 def test_a_follow_up_leans_towards_the_text_near_the_last_quote_and_away_from_the_quote_itself() -> None:
     # Sentences of a.txt at 0, 200, 5000 characters, and one of b.txt at 200; the last answer quoted the first.
     snapshot: Any = SimpleNamespace(
@@ -62,14 +66,14 @@ def test_a_follow_up_leans_towards_the_text_near_the_last_quote_and_away_from_th
     )
     weights = Weights()
 
-    prior = conversation_prior(snapshot, ["the quote"], weights)
+    prior = prior_total(snapshot, ["the quote"], weights)
 
     assert np.isclose(prior[0], weights.near_previous_quote - weights.repeats_previous_quote)
     assert weights.near_previous_quote > prior[1] > prior[2] > 0  # fades with the distance ...
     assert prior[3] == 0  # ... and stays in its own document
-    assert not conversation_prior(snapshot, ["a quote from elsewhere"], weights).any()
+    assert not prior_total(snapshot, ["a quote from elsewhere"], weights).any()
     # A follow-up that names its subject ("When was Li Shangfu sanctioned?") stands alone.
-    assert not conversation_prior(snapshot, ["the quote"], weights, near_previous=False).any()
+    assert not prior_total(snapshot, ["the quote"], weights, near_previous=False).any()
 
 
 def test_a_request_for_more_drops_the_sentences_quoted_whole_but_not_those_quoted_in_part() -> None:
@@ -83,13 +87,13 @@ def test_a_request_for_more_drops_the_sentences_quoted_whole_but_not_those_quote
     )
     quotes = ["Wang listed grievances.", "Lai may transit."]
 
-    more = conversation_prior(snapshot, quotes, Weights(), wants_more=True)
-    plain = conversation_prior(snapshot, quotes, Weights())
+    more = prior_total(snapshot, quotes, Weights(), wants_more=True)
+    plain = prior_total(snapshot, quotes, Weights())
 
     assert more[0] < plain[0] - 5  # quoted whole: out of the way
     assert more[1] == plain[1]  # quoted in part: its other half may be the "else"
-    named = conversation_prior(snapshot, quotes, Weights(), wants_more=True, near_previous=False)
+    named = prior_total(snapshot, quotes, Weights(), wants_more=True, near_previous=False)
     assert named[0] < -5 and named[1] == 0  # "What else did Li Shangfu say?": still not the same quote
-    steer, not_again = conversation_prior_parts(snapshot, quotes, Weights(), wants_more=True, near_previous=True)
+    steer, not_again = conversation_prior(snapshot, quotes, Weights(), wants_more=True, near_previous=True)
     assert np.allclose(steer + not_again, more)
     assert not_again[0] < -5 and not not_again[1:].any()  # what the first quote is chosen by keeps only this part
