@@ -124,12 +124,12 @@ def _person_in_conversation(history: list[Message], turns_back: int) -> str | No
     return None
 
 
-def _people(history: list[Message], previous_question: str, previous_answer: str, question: str) -> list[str]:
+def _people(history: list[Message], previous_question: str, previous_answer: str, own: set[str]) -> list[str]:
     """The referents of "they": after "What did Yellen do?" and "And Kerry?", the two people compared; else the
     people the previous question named, or those its answer named when it asked who. In order, each once, none
-    that the question names itself. Fewer than two: "they" is most likely a thing ("restart them": the talks).
+    named by the question's own (lowercased) words. Fewer than two: "they" is most likely a thing ("restart them":
+    the talks).
     """
-    own = {word.lower() for word in re.findall(r"[A-Za-z]+", question)}
 
     def others(names: list[str]) -> list[str]:
         return [name for name in dict.fromkeys(names) if not {w.lower() for w in name.split()} & own]
@@ -241,7 +241,7 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
             return Rewrite(_replace_person(question, name))
 
     if words & {"they", "them", "their"}:
-        people = _people(history, previous_question, previous_answer, question)
+        people = _people(history, previous_question, previous_answer, words)
         if len(people) >= 2:
             return Rewrite(
                 re.sub(
