@@ -14,6 +14,7 @@ from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
+from .scoping import document_scope, source_quoted
 from .settings import Settings
 from .store import IndexPaths, IndexSnapshot
 from .validation import clean_history, clean_question
@@ -95,6 +96,7 @@ class Assistant:
             "standalone": standalone,
             # Only a question that leans on the history is steered towards the last answer's passages.
             "previous_quotes": quoted_last if standalone != question else [],
+            "quoted_last": quoted_last,
             "wants_more": asks_for_more(question),
             "near_previous": rewritten.borrows_key_words,
             # "Tell me more": the text after the last answer's first quote, whatever the answerer.
@@ -105,6 +107,7 @@ class Assistant:
     def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()
         snapshot = self.snapshot()  # before the model loads: no index, no wait
+        within = document_scope(snapshot, state["standalone"], source_quoted(snapshot, state["quoted_last"]))
         vectors = embed_question(self.question_embedder, snapshot, state["standalone"])
         state["retrieval"] = retrieve(
             snapshot,
@@ -114,6 +117,7 @@ class Assistant:
             state["previous_quotes"],
             wants_more=state["wants_more"],
             near_previous=state["near_previous"],
+            within=within,
         )
         state["retrieve_ms"] = _ms(began)
         return state
@@ -122,7 +126,7 @@ class Assistant:
         began = time.perf_counter()
         retrieval: Retrieval = state["retrieval"]
         go_on = state["go_on_after"] and continuation(retrieval.snapshot, state["go_on_after"])
-        draft = go_on or self.answerer.answer(state["standalone"], retrieval)
+        draft = go_on or self.answerer.answer(retrieval.query, retrieval)
         answer_ms = _ms(began)
         return Answer(
             question=state["question"],

@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 
 from .embeddings import Embedder
 from .lexical import expansion_words, tokenize
+from .scoping import document_scope
 from .splitting import Chunk
 from .store import IndexSnapshot
 
@@ -149,17 +150,19 @@ def retrieve(
     weights: Weights = Weights(),
     wants_more: bool = False,
     near_previous: bool = True,
+    within: str | None = None,
 ) -> Retrieval:
     """Score every sentence by meaning and words, its own and its passage's; rank passages by their best.
 
     previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py);
     wants_more: the follow-up asks for something else than those quotes;
-    near_previous: the follow-up still points at them (it borrowed the previous question's key words).
+    near_previous: the follow-up still points at them (it borrowed the previous question's key words);
+    within: only this document's passages are ranked (the question points at it, see scoping.py).
     """
     query_vector = vectors.question
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
     terms = expanded_terms(snapshot, query, vectors, weights)
-    dense = snapshot.dense_chunks(query_vector, candidates)
+    dense = snapshot.dense_chunks(query_vector, candidates, within)
     # Passages beyond Chroma's top candidates get the lowest similarity seen: a bound, not a guess.
     chunk_dense = np.full(len(snapshot.chunks), min((sim for _, sim in dense), default=0.0), dtype=np.float32)
     for row, sim in dense:
@@ -179,7 +182,10 @@ def retrieve(
     )
     best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
     np.maximum.at(best, rows, scores)
-    order = np.argsort(-best, kind="stable")[:candidates]
+    order = np.argsort(-best, kind="stable")
+    if within is not None:
+        order = order[[snapshot.chunks[row].source == within for row in order]]
+    order = order[:candidates]
     chunks = [ScoredChunk(int(row), snapshot.chunks[row], float(best[row])) for row in order]
     # "What else?" must not get the last quote again, whatever the scores it is chosen by.
     return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical + not_again)
@@ -200,7 +206,8 @@ class HybridRetriever(BaseRetriever):
     ) -> list[LangChainDocument]:
         embedder: Embedder = self.embedder
         snapshot = self.snapshot_provider()
-        retrieval = retrieve(snapshot, query, embed_question(embedder, snapshot, query), self.candidates)
+        vectors = embed_question(embedder, snapshot, query)
+        retrieval = retrieve(snapshot, query, vectors, self.candidates, within=document_scope(snapshot, query))
         return [as_langchain_document(scored) for scored in retrieval.chunks[: self.k]]
 
 

@@ -205,11 +205,13 @@ class IndexSnapshot:
             )
         return cls(generation)
 
-    def dense_chunks(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def dense_chunks(self, query_vector: np.ndarray, k: int, source: str | None = None) -> list[tuple[int, float]]:
+        """The k passages closest in meaning (of one source document, if given), with their cosine."""
         k = min(k, len(self.chunks))
         if k == 0:
             return []
-        result = self.collection.query(query_embeddings=[query_vector], n_results=k, include=["distances"])
+        where = {"source": source} if source is not None else None
+        result = self.collection.query(query_embeddings=[query_vector], n_results=k, where=where, include=["distances"])
         return [
             (self.row_of[chunk_id], 1.0 - float(distance))
             for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)

@@ -1,0 +1,162 @@
+"""Which document a question points at, so that it is answered from that document alone.
+
+"According to the LA Times piece, ...", "the article on the benefits and limits of high-level engagement", "the
+'Slow, Bumpy Road' piece", "the first article", "that article" (the one the last answer quoted from), "in notes.md".
+A reference counts only when it fits one document: its names (or their initials) are all in that document and in
+no other, or more of its words are in that document's title than in any other's. Anything less, and the whole
+folder is searched as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from .lexical import tokenize
+from .store import IndexSnapshot
+
+DOCUMENT_NOUN = r"(?:article|piece|story|essay|analysis|column|op-ed|commentary|discussion|interview|report|document)s?"
+# "the LA Times article", "The Diplomat piece's metaphor", "the 'Slow, Bumpy Road' piece", "the piece about the bumpy
+# road of diplomacy".
+REFERENCE = re.compile(
+    r"\b(?P<determiner>the|this|that)\s+"
+    r"(?P<before>(?:(?!(?:the|this|that|a|an)\b)[^\s?;]+\s+){0,8}?)"
+    rf"(?P<noun>{DOCUMENT_NOUN})\b"
+    r"(?:\s+(?:about|on|titled|called|entitled|headlined)\s+(?P<about>(?:[^?;,]|,(?!\s*(?:what|who|whom|whose|when|"
+    r"where|why|how|which|is|are|was|were|do|does|did|can|could)\b))+))?",
+    re.I,
+)
+# "the author", "this writer's view": whoever wrote what the last answer quoted.
+AUTHOR = re.compile(r"\b(?:the|this|that)\s+(?:author|writer)s?\b", re.I)
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "final": -1}
+WORD = re.compile(r"[\w’'.-]+")
+NAME = re.compile(r"^[A-Z][\w.-]*$")
+# Small words inside a name, left out of its initials: "United States Institute of Peace" is USIP.
+NAME_JOINERS = {"of", "and", "for", "the", "on", "in", "de"}
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What a reference to a document can match: its file name, its title's words, its words as written (names keep
+    their capital letters) and the initials of the names it holds."""
+
+    source: str
+    title_stems: frozenset[str]
+    words: frozenset[str]
+    initials: frozenset[str]
+
+
+def _bare(word: str) -> str:
+    """A word without quotes around it or a possessive after it: "‘Slow," -> "Slow", "Diplomat’s" -> "Diplomat"."""
+    word = re.sub(r"[’']s$", "", word.strip("\"'“”‘’,.:;()!"))
+    return word.strip("\"'“”‘’,.:;()!")
+
+
+def initials_in(text: str) -> set[str]:
+    """The initials of every run of two or more capitalised words ("Los Angeles Times": LA, LAT, AT)."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in [*(_bare(word) for word in WORD.findall(text)), ""]:
+        if NAME.match(word):
+            run.append(word[0])
+            continue
+        if word.lower() in NAME_JOINERS and run:
+            continue
+        for start in range(len(run)):
+            for end in range(start + 2, len(run) + 1):
+                found.add("".join(run[start:end]))
+        run = []
+    return found
+
+
+@lru_cache(maxsize=2)  # the live snapshot, and the one it replaced while a question is still in flight
+def document_facts(snapshot: IndexSnapshot) -> tuple[DocumentFacts, ...]:
+    texts: dict[str, list[str]] = {}
+    for chunk in snapshot.chunks:
+        texts.setdefault(chunk.source, []).append(chunk.text)
+    files = snapshot.manifest.get("files", {})
+    return tuple(
+        DocumentFacts(
+            source,
+            frozenset(tokenize(files.get(source, {}).get("title", ""))),
+            frozenset(_bare(word) for text in parts for word in WORD.findall(text)),
+            frozenset(initial for text in parts for initial in initials_in(text)),
+        )
+        for source, parts in texts.items()
+    )
+
+
+def _only(matches: list[DocumentFacts]) -> str | None:
+    return matches[0].source if len(matches) == 1 else None
+
+
+def _by_names(words: list[str], documents: tuple[DocumentFacts, ...]) -> str | None:
+    """The one document that holds every name of the reference: as written, or as initials ("LA" Times)."""
+    names = [word for word in words if NAME.match(word)]
+    if not names:
+        return None
+
+    def holds(document: DocumentFacts, name: str) -> bool:
+        return name in document.words or (name.isupper() and len(name) >= 2 and name in document.initials)
+
+    return _only([document for document in documents if all(holds(document, name) for name in names)])
+
+
+def _by_title(words: list[str], documents: tuple[DocumentFacts, ...]) -> str | None:
+    """The document whose title shares the most words with the reference: at least two, and more than any other's."""
+    stems = set(tokenize(" ".join(words)))
+    shared = sorted(((len(stems & d.title_stems), d.source) for d in documents), reverse=True)
+    if not shared or shared[0][0] < 2 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        return None
+    return shared[0][1]
+
+
+def _by_file_name(question: str, documents: tuple[DocumentFacts, ...]) -> str | None:
+    lowered = question.lower()
+    named = []
+    for document in documents:
+        path = PurePosixPath(document.source)
+        names = {document.source.lower(), path.name.lower()} | ({path.stem.lower()} if len(path.stem) >= 4 else set())
+        if any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", lowered) for name in names):
+            named.append(document)
+    return _only(named)
+
+
+def document_scope(snapshot: IndexSnapshot, question: str, previous_source: str | None = None) -> str | None:
+    """The source of the document the question points at; None when it points at no single one (most questions).
+
+    previous_source: the document the last answer quoted from, which "that article" and "the author" point at.
+    The words that point stay in the question: a title's words also find the passage under the title, which most
+    often says what the author argues.
+    """
+    documents = document_facts(snapshot)
+    if len(documents) < 2:
+        return None
+    named_file = _by_file_name(question, documents)
+    if named_file is not None:
+        return named_file
+    for reference in REFERENCE.finditer(question):
+        words = [_bare(word) for word in WORD.findall(f"{reference['before']} {reference['about'] or ''}")]
+        words = [word for word in words if word]
+        sources = sorted(document.source for document in documents)
+        if not words and reference["determiner"].lower() in {"this", "that"} or words == ["same"]:
+            source = previous_source
+        elif len(words) == 1 and words[0].lower() in ORDINALS:
+            source = sources[ORDINALS[words[0].lower()]] if ORDINALS[words[0].lower()] < len(sources) else None
+        else:
+            source = _by_names(words, documents) or _by_title(words, documents)
+        if source is not None:
+            return source
+    if previous_source is not None and AUTHOR.search(question):
+        return previous_source
+    return None
+
+
+def source_quoted(snapshot: IndexSnapshot, quotes: list[str]) -> str | None:
+    """The document the first of these quotes (the last answer's) comes from, if it is still in the index."""
+    for quote in quotes[:1]:
+        for index in snapshot.sentences_quoting(quote)[:1]:
+            return snapshot.chunks[snapshot.sentences[index].chunk_row].source
+    return None

@@ -1,0 +1,89 @@
+"""A question that points at one document is answered from it alone; anything vaguer searches them all."""
+
+import pytest
+from conftest import IndexedCopy
+
+from assistant.scoping import document_scope, initials_in
+
+LA_TIMES = "003_d94c39d90b50c062.txt"  # ends "This story originally appeared in the Los Angeles Times."
+BUMPY_ROAD = "001_88b05ed209d663f4.txt"  # "The Slow, Bumpy Road of U.S.-China Diplomacy"
+USIP = "002_344bb6e1393d34be.txt"  # "USIP’s Rosie Levine, Alison McFarland, ..."
+FIRST = "000_cdc7ccf3eb7c2414.txt"
+LAST = "004_cba8b70d7f73dee2.txt"
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("What do U.S. officials accuse China of, according to the LA Times article?", LA_TIMES),
+        ("According to the Los Angeles Times piece, which countries are China's allies?", LA_TIMES),
+        ("What did Yang Tao say about de-risking, according to the USIP discussion?", USIP),
+        ("What is getting in the way, according to the piece about the bumpy road of diplomacy?", BUMPY_ROAD),
+        ("According to the piece on the slow, bumpy road of U.S.-China diplomacy, what has China done?", BUMPY_ROAD),
+        ("What does the author of the 'Slow, Bumpy Road' piece want Washington to do?", BUMPY_ROAD),
+        ("Where does the first article say the relationship is heading?", FIRST),
+        ("What does the last article see as the best outcome?", LAST),
+        ("What does 002_344bb6e1393d34be.txt say about military talks?", USIP),
+    ],
+)
+def test_a_reference_that_fits_one_document_scopes_the_question_to_it(
+    indexed_copy: IndexedCopy, question: str, source: str
+) -> None:
+    assert document_scope(indexed_copy.assistant.snapshot(), question) == source
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who refused to meet Lloyd Austin in Singapore?",  # no reference at all
+        "What does the Blinken article say about Taiwan?",  # every document names Blinken
+        "What does the Guardian article say about Taiwan?",  # no document names the Guardian
+        "What was the discussion about Taiwan?",  # a discussion, not a document
+        "What does that article say about Taiwan?",  # which one: nothing was quoted before
+        "Why does the author think the criticism went too far?",
+    ],
+)
+def test_a_reference_that_fits_no_single_document_scopes_nothing(indexed_copy: IndexedCopy, question: str) -> None:
+    assert document_scope(indexed_copy.assistant.snapshot(), question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What else does that article say?", "Is that the view of the same article?", "Why, in the author's view?"],
+)
+def test_that_article_and_the_author_are_those_of_the_last_quote(indexed_copy: IndexedCopy, question: str) -> None:
+    assert document_scope(indexed_copy.assistant.snapshot(), question, previous_source=LA_TIMES) == LA_TIMES
+
+
+def test_initials_are_those_of_capitalised_runs_small_words_left_out() -> None:
+    initials = initials_in(
+        "This story appeared in the Los Angeles Times, as the United States Institute of Peace said."
+    )
+
+    assert {"LA", "LAT", "USIP", "US"} <= initials
+    assert "TS" not in initials  # "This story": one capitalised word is no run
+
+
+def test_a_scoped_question_ranks_only_that_documents_passages(indexed_copy: IndexedCopy) -> None:
+    question = "What do U.S. officials accuse China of, according to the LA Times article?"
+
+    passages = indexed_copy.assistant.retrieve(question, k=5)
+    answer = indexed_copy.assistant.ask(question)
+
+    assert len(passages) == 5 and {passage.source for passage in passages} == {LA_TIMES}
+    assert {citation.source for citation in answer.citations} <= {LA_TIMES}
+
+
+def test_that_article_in_a_follow_up_is_the_one_the_last_answer_quoted(indexed_copy: IndexedCopy) -> None:
+    quote = (
+        "When Secretary of State Antony J. Blinken traveled to Beijing last week to try to restore strained relations "
+        "between the United States and China, both sides kept expectations low."
+    )
+    history = [
+        {"role": "user", "content": "How did the trip begin?"},
+        {"role": "assistant", "content": f"“{quote}” [1]"},
+    ]
+
+    passages = indexed_copy.assistant.ask("What else does that article say about Taiwan?", history).passages
+
+    assert passages and {passage.source for passage in passages} == {LA_TIMES}
