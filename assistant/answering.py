@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,6 +23,7 @@ from .question_types import (
     subject_asked_about,
 )
 from .retrieval import Retrieval
+from .scoping import without_references
 from .splitting import Chunk
 from .store import IndexSnapshot, is_statement
 
@@ -29,6 +31,11 @@ NOT_FOUND = "The documents do not answer this question. The closest passages are
 NOT_YET = (
     "The documents speak of this only as something still to come, not as something that happened, so they do not "
     "answer this question. The closest passages are shown below."
+)
+
+NOTHING_ASKED = (
+    "There is nothing to look up in that. Ask about what the documents say (a person, an event, an argument), "
+    "or ask “What are these documents about?”."
 )
 
 
@@ -95,23 +102,45 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
     return None
 
 
-def opening_statements(snapshot: IndexSnapshot, sources: list[str], min_words: int = 8) -> list[QuoteSpan]:
-    """Each source's first statement of min_words or more, else its first sentence; in the order of sources.
+# What follows a photo's caption: its credit, on the same line in parentheses or on the next line.
+CREDIT = re.compile(r"[ \t]*\([^()\n]*/[^()\n]*\)[ \t]*(?:\n|$)|\s*\n\s*(?:Credit|Photo|Image|Source)s?\s*:", re.I)
 
-    Under a headline, that is most often the standfirst: what the article is about, in one sentence.
+
+# Lines a web page puts between paragraphs: "Continue reading: The US population ...".
+WEB_PAGE_CHROME = re.compile(r"(?:continue reading|read more|related|see also|advertisement|sign up|subscribe)\b", re.I)
+
+
+def is_caption(chunk: Chunk, end: int) -> bool:
+    """Whether the sentence ending at `end` is a photo caption: a credit follows it."""
+    return bool(CREDIT.match(chunk.text, end - chunk.start))
+
+
+def opening_statements(
+    snapshot: IndexSnapshot, sources: list[str], per_source: int = 1, min_words: int = 8
+) -> list[QuoteSpan]:
+    """Each source's first per_source statements of min_words or more (else its first sentence), in the order of
+    sources.
+
+    Under a headline, that is most often the standfirst and the lede: what the article is about.
     """
     first: dict[str, QuoteSpan] = {}
-    opening: dict[str, QuoteSpan] = {}
+    opening: dict[str, dict[int, QuoteSpan]] = {}  # by start: passages overlap, so a sentence can be there twice
     for chunk in snapshot.chunks:  # a source's chunks are stored in order
-        if chunk.source in opening:
-            continue
+        found = opening.setdefault(chunk.source, {})
         for start, end in chunk.sentences:
             span = QuoteSpan(chunk, start, end)
             first.setdefault(chunk.source, span)
-            if is_statement(span.text) and len(span.text.split()) >= min_words:
-                opening[chunk.source] = span
-                break
-    return [opening.get(source) or first[source] for source in sources if source in first]
+            if (
+                len(found) < per_source
+                and is_statement(span.text)
+                and len(span.text.split()) >= min_words
+                and not is_caption(chunk, end)
+                and not WEB_PAGE_CHROME.match(span.text)
+            ):
+                found.setdefault(start, span)
+    return [
+        span for source in sources if source in first for span in (list(opening[source].values()) or [first[source]])
+    ]
 
 
 @dataclass(frozen=True)
@@ -270,15 +299,19 @@ class QuoteAnswerer:
         return join_neighbours([first, after], across_paragraphs=alone and close)[0]
 
     def overview(self, retrieval: Retrieval) -> Draft:
-        """What the documents are about: the opening statements of the most relevant ones, one quote each."""
+        """What the documents are about: the opening statements of the most relevant ones, one quote each; of the
+        one document the question points at, its first statements."""
         snapshot = retrieval.snapshot
+        if retrieval.within is not None:
+            return quote_draft(join_neighbours(opening_statements(snapshot, [retrieval.within], self.max_quotes)))
         relevant = [scored.chunk.source for scored in retrieval.chunks]
         sources = list(dict.fromkeys([*relevant, *sorted(chunk.source for chunk in snapshot.chunks)]))
         return quote_draft(opening_statements(snapshot, sources[: self.max_quotes]))
 
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
-        if asks_for_overview(question) and snapshot.chunks:
+        # "Summarize the LA Times piece": the words that point at the document are not what is asked about.
+        if asks_for_overview(without_references(question) if retrieval.within else question) and snapshot.chunks:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
         unmentioned = unmentioned_names(question, snapshot)

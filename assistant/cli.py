@@ -63,7 +63,7 @@ def print_answer(answer: Any) -> None:
         click.echo("\nSources:")
         for c in answer.citations:
             click.echo(f"  [{c.id}] {c.source} characters {c.start}-{c.end}")
-    else:
+    elif answer.passages:
         click.echo("\nClosest passages:")
         for p in answer.passages[:3]:
             click.echo(f"  {p.rank}. {p.source} characters {p.start}-{p.end}: {shorten(p.text)}")

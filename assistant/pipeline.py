@@ -9,10 +9,11 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
-from .answering import Answerer, QuoteAnswerer, continuation
+from .answering import NOTHING_ASKED, Answerer, Draft, QuoteAnswerer, continuation
 from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes, rewrite
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
+from .question_types import asks_nothing
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .scoping import document_scope, source_quoted
 from .settings import Settings
@@ -101,12 +102,16 @@ class Assistant:
             "near_previous": rewritten.borrows_key_words,
             # "Tell me more": the text after the last answer's first quote, whatever the answerer.
             "go_on_after": quoted_last[0] if quoted_last and asks_to_go_on(question) else None,
+            "asks_nothing": asks_nothing(standalone) and not (quoted_last and asks_to_go_on(question)),
             "started": time.perf_counter(),
         }
 
     def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()
         snapshot = self.snapshot()  # before the model loads: no index, no wait
+        if state["asks_nothing"]:  # "?", "hi": no passages are closer than any others
+            state["retrieval"], state["retrieve_ms"] = None, _ms(began)
+            return state
         within = document_scope(snapshot, state["standalone"], source_quoted(snapshot, state["quoted_last"]))
         vectors = embed_question(self.question_embedder, snapshot, state["standalone"])
         state["retrieval"] = retrieve(
@@ -124,9 +129,12 @@ class Assistant:
 
     def _answer(self, state: dict[str, Any]) -> Answer:
         began = time.perf_counter()
-        retrieval: Retrieval = state["retrieval"]
-        go_on = state["go_on_after"] and continuation(retrieval.snapshot, state["go_on_after"])
-        draft = go_on or self.answerer.answer(retrieval.query, retrieval)
+        retrieval: Retrieval | None = state["retrieval"]
+        if retrieval is None:
+            draft = Draft(NOTHING_ASKED, False, [])
+        else:
+            go_on = state["go_on_after"] and continuation(retrieval.snapshot, state["go_on_after"])
+            draft = go_on or self.answerer.answer(retrieval.query, retrieval)
         answer_ms = _ms(began)
         return Answer(
             question=state["question"],
@@ -134,7 +142,7 @@ class Assistant:
             answer=draft.text,
             answerable=draft.answerable,
             citations=draft.citations,
-            passages=passages_of(retrieval, self.settings.top_k),
+            passages=passages_of(retrieval, self.settings.top_k) if retrieval else [],
             timings_ms={"retrieve": state["retrieve_ms"], "answer": answer_ms, "total": _ms(state["started"])},
         )
 
@@ -147,7 +155,7 @@ class Assistant:
         """The passages ranked for a question, best first (no answer is composed)."""
         k = k or self.settings.top_k
         state = self._retrieve(self._rewrite({"question": question}), max(self.settings.candidates_per_retriever, k))
-        return passages_of(state["retrieval"], k)
+        return passages_of(state["retrieval"], k) if state["retrieval"] else []
 
     def index(self, full: bool = False, progress: Progress | None = None) -> SyncReport:
         """Sync the index with the documents folder and start answering from the result."""

@@ -88,3 +88,16 @@ def subject_asked_about(question: str, most_words: int = 3) -> list[str]:
 def all_words_in(words: list[str], sentence: str) -> bool:
     found = set(content_words(sentence))
     return bool(words) and all(word in found for word in words)
+
+
+# "hi", "thanks!", "ok": words that ask nothing about the documents.
+SMALL_TALK = frozenset(
+    """hi hello hey hiya thanks thank thx cheers ok okay cool great nice good fine bye goodbye morning afternoon
+    evening yes yeah yep nope sure hmm please welcome""".split()
+)
+
+
+def asks_nothing(question: str) -> bool:
+    """Whether there is nothing to look up: "?", "hi", "Who is he?" with nobody to be "he" (an overview request,
+    "What are these about?", asks for something)."""
+    return all(word in SMALL_TALK for word in content_words(question)) and not asks_for_overview(question)

@@ -61,6 +61,7 @@ class Retrieval:
     # is for ranking passages; inside one passage, shared words still tell its sentences apart). A follow-up's steer
     # towards the last quotes is left out too (it chose the passage); a sentence not wanted again stays out.
     sentence_own_scores: np.ndarray | None = None
+    within: str | None = None  # the one document the question points at, if any (see scoping.py)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def retrieve(
     order = order[:candidates]
     chunks = [ScoredChunk(int(row), snapshot.chunks[row], float(best[row])) for row in order]
     # "What else?" must not get the last quote again, whatever the scores it is chosen by.
-    return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical + not_again)
+    return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical + not_again, within)
 
 
 class HybridRetriever(BaseRetriever):

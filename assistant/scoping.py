@@ -24,8 +24,8 @@ REFERENCE = re.compile(
     r"\b(?P<determiner>the|this|that)\s+"
     r"(?P<before>(?:(?!(?:the|this|that|a|an)\b)[^\s?;]+\s+){0,8}?)"
     rf"(?P<noun>{DOCUMENT_NOUN})\b"
-    r"(?:\s+(?:about|on|titled|called|entitled|headlined)\s+(?P<about>(?:[^?;,]|,(?!\s*(?:what|who|whom|whose|when|"
-    r"where|why|how|which|is|are|was|were|do|does|did|can|could)\b))+))?",
+    r"(?:\s+(?:about|on|titled|called|entitled|headlined)\s+(?P<about>(?:(?!\s+about\W*$)(?:[^?;,]|,(?!\s*(?:what|who|"
+    r"whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could)\b)))+))?",
     re.I,
 )
 # "the author", "this writer's view": whoever wrote what the last answer quoted.
@@ -160,3 +160,9 @@ def source_quoted(snapshot: IndexSnapshot, quotes: list[str]) -> str | None:
         for index in snapshot.sentences_quoting(quote)[:1]:
             return snapshot.chunks[snapshot.sentences[index].chunk_row].source
     return None
+
+
+def without_references(question: str) -> str:
+    """The question with "it" for the words that point at a document: "Summarize the LA Times piece" -> "Summarize
+    it", "What is the piece on the bumpy road about?" -> "What is it about?"."""
+    return REFERENCE.sub("it", question)

@@ -39,6 +39,8 @@ def escape_markdown(text: str) -> str:
 
 def render_answer_markdown(answer: Answer) -> str:
     """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
+    if not answer.answerable and not answer.passages:  # nothing was asked ("hi"): no search, no label
+        return answer.answer
     if not answer.answerable:
         # The reason stays ("The documents never mention “Australia”, ..."); the plain one says no more than the label.
         return f"**Not found in the documents.** {answer.answer.removeprefix(NOT_FOUND.split('. ', 1)[0] + '. ')}"

@@ -11,6 +11,7 @@ from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Citation
 from assistant.answering import (
+    NOTHING_ASKED,
     Draft,
     QuoteAnswerer,
     QuoteSpan,
@@ -357,3 +358,10 @@ def test_going_on_skips_a_heading(tmp_path: Path) -> None:
     assert [c.quote for c in draft.citations] == ["It eats leaves. It sleeps at night."]
     assert all(text[c.start : c.end] == c.quote for c in draft.citations)
     assistant.close()
+
+
+def test_a_message_that_asks_nothing_gets_a_hint_and_no_passages(indexed_copy: IndexedCopy) -> None:
+    for message in ["?", "hi"]:
+        answer = indexed_copy.assistant.ask(message)
+
+        assert (answer.answer, answer.answerable, answer.passages) == (NOTHING_ASKED, False, [])

@@ -9,6 +9,7 @@ from assistant.question_types import (
     SAYS_WHEN,
     all_words_in,
     asks_for_overview,
+    asks_nothing,
     fits_question_type,
     subject_asked_about,
 )
@@ -107,3 +108,15 @@ def test_a_question_about_something_that_happened_is_recognised(question: str, h
 )
 def test_a_sentence_that_speaks_of_something_still_to_come_is_recognised(sentence: str, not_yet: bool) -> None:
     assert bool(SAYS_NOT_YET.search(sentence)) is not_yet
+
+
+@pytest.mark.parametrize("question", ["?", "hi", "Thanks!", "ok, great", "Hello there?", "Who is he?", "Why?"])
+def test_a_message_without_anything_to_look_up_asks_nothing(question: str) -> None:
+    assert asks_nothing(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["What are these documents about?", "Summarize", "Who is Kurt Campbell?", "Taiwan?"]
+)
+def test_an_overview_request_or_a_single_topic_word_asks_something(question: str) -> None:
+    assert not asks_nothing(question)

@@ -87,3 +87,11 @@ def test_that_article_in_a_follow_up_is_the_one_the_last_answer_quoted(indexed_c
     passages = indexed_copy.assistant.ask("What else does that article say about Taiwan?", history).passages
 
     assert passages and {passage.source for passage in passages} == {LA_TIMES}
+
+
+def test_a_summary_of_one_document_quotes_its_opening_not_its_captions_or_credits(indexed_copy: IndexedCopy) -> None:
+    answer = indexed_copy.assistant.ask("Summarize the LA Times article")
+
+    assert answer.answerable and {citation.source for citation in answer.citations} == {LA_TIMES}
+    assert answer.citations[0].quote.startswith("When Secretary of State Antony J. Blinken traveled to Beijing")
+    assert not any("Continue reading" in citation.quote for citation in answer.citations)

@@ -6,7 +6,8 @@ import pytest
 from conftest import FakeEmbedder, IndexedCopy, fake_settings
 
 from assistant import Answer, Assistant, Citation
-from assistant.answering import NOT_FOUND, NOT_YET, not_found
+from assistant.answer import Passage
+from assistant.answering import NOT_FOUND, NOT_YET, NOTHING_ASKED, not_found
 from assistant.conversation import previous_quotes
 from assistant.ui import examples_for, render_answer_markdown, render_sources_html
 
@@ -66,4 +67,10 @@ def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
     ],
 )
 def test_a_not_found_answer_keeps_its_reason(text: str, shown: str) -> None:
-    assert render_answer_markdown(Answer("q", "q", text, False)).startswith(shown)
+    closest = [Passage(1, "a.txt", 0, 5, "Hello", 0.4)]
+
+    assert render_answer_markdown(Answer("q", "q", text, False, passages=closest)).startswith(shown)
+
+
+def test_a_message_that_asks_nothing_gets_the_hint_without_a_not_found_label() -> None:
+    assert render_answer_markdown(Answer("hi", "hi", NOTHING_ASKED, False)) == NOTHING_ASKED
