@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS
+from .lexical import STOPWORDS, expansion_words
 from .question_types import (
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
@@ -189,10 +189,25 @@ def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
     return list(dict.fromkeys(name for name in names if not snapshot.mentions(name)))
 
 
+# Verbs a question asks with, not what it asks about: "What did she tell Congress?" is answered by "told".
+ASKING_VERBS = frozenset(
+    "tell told ask asked talk talked mention mentioned explain explained describe described think thought".split()
+)
+
+
+def unmentioned_topic(question: str, snapshot: IndexSnapshot) -> list[str]:
+    """The words of what the question asks about, besides its names, when the documents mention none of them:
+    "What is the weather in Beijing?" -> ["weather"]. One known word is enough to look further."""
+    names = {name.lower() for name in NAME.findall(question.strip())}
+    words = [word for word in expansion_words(question) if word not in names and word not in ASKING_VERBS]
+    return words if words and not any(snapshot.mentions(word) for word in words) else []
+
+
 def not_found(unmentioned: list[str]) -> str:
     if not unmentioned:
         return NOT_FOUND
-    names = ", ".join(f"“{name}”" for name in unmentioned)
+    quoted = [f"“{name}”" for name in unmentioned]
+    names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
     return f"The documents never mention {names}, so they do not answer this question. " + NOT_FOUND.split(". ", 1)[1]
 
 
@@ -314,7 +329,7 @@ class QuoteAnswerer:
         if asks_for_overview(without_references(question) if retrieval.within else question) and snapshot.chunks:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
-        unmentioned = unmentioned_names(question, snapshot)
+        unmentioned = unmentioned_names(question, snapshot) or unmentioned_topic(question, snapshot)
         if (
             unmentioned
             or not ranked

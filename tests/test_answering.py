@@ -18,8 +18,10 @@ from assistant.answering import (
     continuation,
     following_sentence,
     join_neighbours,
+    not_found,
     spliced,
     unmentioned_names,
+    unmentioned_topic,
 )
 from assistant.embeddings import LangChainEmbeddings
 from assistant.retrieval import Retrieval, ScoredChunk
@@ -87,6 +89,27 @@ def test_a_question_about_a_name_the_documents_never_mention_is_not_answered(ind
 )
 def test_names_the_documents_mention_are_not_reported(indexed_copy: IndexedCopy, question: str) -> None:
     assert unmentioned_names(question, indexed_copy.assistant.snapshot()) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "unmentioned"),
+    [
+        ("What is the weather in Beijing?", ["weather"]),
+        ("Who won the 2024 US election?", ["won", "election"]),
+        ("What did she tell Congress?", []),  # "tell" is how it asks; the documents say "told"
+        ("What is the weather like during the talks in Beijing?", []),  # the talks are what it asks about too
+        ("Who is Kurt Campbell?", []),
+    ],
+)
+def test_a_question_whose_every_topic_word_the_documents_never_use_is_reported(
+    indexed_copy: IndexedCopy, question: str, unmentioned: list[str]
+) -> None:
+    assert unmentioned_topic(question, indexed_copy.assistant.snapshot()) == unmentioned
+
+
+def test_the_words_never_mentioned_are_listed_with_or() -> None:
+    assert not_found(["won", "election"]).startswith("The documents never mention “won” or “election”, so")
+    assert not_found(["A", "B", "C"]).startswith("The documents never mention “A”, “B” or “C”, so")
 
 
 def test_the_sentence_after_a_quote_joins_it_within_a_paragraph_only(indexed_copy: IndexedCopy) -> None:
