@@ -18,6 +18,7 @@ from .question_types import (
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
+    asks_across_documents,
     asks_for_overview,
     fits_question_type,
     subject_asked_about,
@@ -223,6 +224,7 @@ class QuoteAnswerer:
         max_quote_chars: int = 600,
         close_margin: float = 0.35,
         run_on_margin: float = 0.4,
+        across_margin: float = 0.5,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -231,11 +233,12 @@ class QuoteAnswerer:
         self.max_quote_chars = max_quote_chars
         self.close_margin = close_margin  # how far below the best a sentence that fits the question may be put first
         self.run_on_margin = run_on_margin
+        self.across_margin = across_margin  # how far below the best another document's best may be quoted
 
-    def candidate_sentences(self, retrieval: Retrieval) -> list[int]:
+    def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
         snapshot = retrieval.snapshot
-        rows = {scored.row for scored in retrieval.chunks[: self.passages_considered]}
+        rows = {scored.row for scored in retrieval.chunks[: passages or self.passages_considered]}
         members = np.flatnonzero(np.isin(snapshot.sentence_chunk_rows, list(rows)))
         seen: set[tuple[str, int]] = set()
         ranked = []
@@ -323,6 +326,18 @@ class QuoteAnswerer:
         sources = list(dict.fromkeys([*relevant, *sorted(chunk.source for chunk in snapshot.chunks)]))
         return quote_draft(opening_statements(snapshot, sources[: self.max_quotes]))
 
+    def across_documents(self, retrieval: Retrieval) -> Draft:
+        """A quote from each document that speaks of it ("What do the articles say about Taiwan?"): each one's best
+        statement among all the passages retrieved, best first, if it scores within across_margin of the best."""
+        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
+        best_of: dict[str, int] = {}
+        for index in self.candidate_sentences(retrieval, passages=len(retrieval.chunks)):
+            if snapshot.sentence_is_statement[index]:
+                best_of.setdefault(snapshot.chunks[snapshot.sentences[index].chunk_row].source, index)
+        ranked = sorted(best_of.values(), key=lambda index: -scores[index])
+        close = [index for index in ranked if scores[index] >= scores[ranked[0]] - self.across_margin]
+        return quote_draft([sentence_span(snapshot, index) for index in close[: self.max_quotes]])
+
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
         # "Summarize the LA Times piece": the words that point at the document are not what is asked about.
@@ -341,6 +356,8 @@ class QuoteAnswerer:
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):
             return Draft(not_found(unmentioned), False, [])
+        if asks_across_documents(question) and retrieval.within is None:
+            return self.across_documents(retrieval)
         ranked = self.best_of_the_best_passage_first(ranked, retrieval)
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:

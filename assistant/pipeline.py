@@ -13,7 +13,7 @@ from .answering import NOTHING_ASKED, Answerer, Draft, QuoteAnswerer, continuati
 from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes, rewrite
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
-from .question_types import asks_nothing
+from .question_types import asks_across_documents, asks_nothing, topic_compared
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .scoping import document_scope, source_quoted
 from .settings import Settings
@@ -113,10 +113,14 @@ class Assistant:
             state["retrieval"], state["retrieve_ms"] = None, _ms(began)
             return state
         within = document_scope(snapshot, state["standalone"], source_quoted(snapshot, state["quoted_last"]))
-        vectors = embed_question(self.question_embedder, snapshot, state["standalone"])
+        # "What do the articles say about Taiwan?" is looked up as "Taiwan": "articles" is no part of the answer.
+        query = (
+            topic_compared(state["standalone"]) if asks_across_documents(state["standalone"]) else state["standalone"]
+        )
+        vectors = embed_question(self.question_embedder, snapshot, query)
         state["retrieval"] = retrieve(
             snapshot,
-            state["standalone"],
+            query,
             vectors,
             candidates or self.settings.candidates_per_retriever,
             state["previous_quotes"],
@@ -134,7 +138,7 @@ class Assistant:
             draft = Draft(NOTHING_ASKED, False, [])
         else:
             go_on = state["go_on_after"] and continuation(retrieval.snapshot, state["go_on_after"])
-            draft = go_on or self.answerer.answer(retrieval.query, retrieval)
+            draft = go_on or self.answerer.answer(state["standalone"], retrieval)
         answer_ms = _ms(began)
         return Answer(
             question=state["question"],

@@ -64,6 +64,35 @@ OVERVIEW_REQUEST_WORDS = set(
     overview gist say cover discuss""".split()
 )
 
+# "What do the articles say about Taiwan?", "Compare the documents' views of the trip", "How does each author see
+# Xi?": answered by a quote from each of the documents that speak of it.
+DOCUMENTS = r"(?:articles|documents|pieces|authors|writers|sources|texts|analyses|essays|reports)"
+ASKS_ACROSS_DOCUMENTS = re.compile(
+    rf"\b(?:compare|comparison|contrast|differ|difference|differences|disagree)\b.*\b{DOCUMENTS}\b|"
+    rf"\b{DOCUMENTS}\W*\s+(?:\w+\s+){{0,2}}?(?:say|think|argue|see|view|describe|differ|disagree|agree|compare)\b|"
+    r"\b(?:each|every|all|different)\s+(?:of the\s+)?(?:article|document|piece|author|writer|source)s?\b",
+    re.I,
+)
+
+
+# The words of such a question that ask for the comparison, not what it is about.
+COMPARING_WORDS = re.compile(
+    rf"\b(?:{DOCUMENTS}|article|document|piece|author|writer|source|compare|comparison|contrast|differ|different|"
+    r"difference|differences|disagree|agree|views?|opinions?|perspectives?|each|every|all|say|think|argue|see|"
+    r"describe)\b",
+    re.I,
+)
+
+
+def asks_across_documents(question: str) -> bool:
+    return bool(ASKS_ACROSS_DOCUMENTS.search(question))
+
+
+def topic_compared(question: str) -> str:
+    """What a question across documents is about: "Compare the articles' views of the trip" -> "the trip"."""
+    topic = " ".join(COMPARING_WORDS.sub(" ", question).split())
+    return topic if content_words(topic) else question
+
 
 def asks_for_overview(question: str) -> bool:
     return bool(OVERVIEW.search(question)) and not set(content_words(question)) - OVERVIEW_REQUEST_WORDS

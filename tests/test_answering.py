@@ -388,3 +388,16 @@ def test_a_message_that_asks_nothing_gets_a_hint_and_no_passages(indexed_copy: I
         answer = indexed_copy.assistant.ask(message)
 
         assert (answer.answer, answer.answerable, answer.passages) == (NOTHING_ASKED, False, [])
+
+
+def test_a_question_across_the_documents_quotes_each_document_once(indexed_copy: IndexedCopy) -> None:
+    # Fake similarities are too low to pass the threshold set for MiniLM.
+    settings = fake_settings(indexed_copy.docs_dir, indexed_copy.index_dir, abstain_below=0.0)
+    assistant = Assistant(settings, embedder=indexed_copy.embedder)
+    answer = assistant.ask("What do the articles say about Taiwan?")
+    assistant.close()
+
+    sources = [citation.source for citation in answer.citations]
+    assert answer.answerable and len(sources) >= 2 and len(set(sources)) == len(sources)
+    assert all("Taiwan" in citation.quote for citation in answer.citations)
+    assert_citations_hold(answer.to_dict(), indexed_copy.docs_dir)

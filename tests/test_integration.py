@@ -170,6 +170,24 @@ QUALITY_FLOORS = {
 }
 
 
+def test_a_question_across_the_documents_quotes_three_of_them(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What do the articles say about Taiwan?").to_dict()
+
+    sources = [citation["source"] for citation in answer["citations"]]
+    assert len(sources) == 3 and len(set(sources)) == 3
+    assert all("Taiwan" in citation["quote"] for citation in answer["citations"])
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
+def test_a_question_about_one_document_is_answered_from_it(real_index: RealIndex) -> None:
+    question = "What do U.S. officials accuse China of, according to the LA Times article?"
+    answer = real_index.assistant.ask(question).to_dict()
+
+    assert {passage["source"] for passage in answer["passages"]} == {"003_d94c39d90b50c062.txt"}
+    assert "China has bullied its smaller neighbors" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 @pytest.mark.parametrize("question_set", list(QUALITY_FLOORS))
 def test_quality_does_not_fall_below_the_figures_in_the_readme(real_index: RealIndex, question_set: str) -> None:
     """A guard against regressions."""

@@ -8,10 +8,12 @@ from assistant.question_types import (
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
+    asks_across_documents,
     asks_for_overview,
     asks_nothing,
     fits_question_type,
     subject_asked_about,
+    topic_compared,
 )
 
 
@@ -120,3 +122,29 @@ def test_a_message_without_anything_to_look_up_asks_nothing(question: str) -> No
 )
 def test_an_overview_request_or_a_single_topic_word_asks_something(question: str) -> None:
     assert not asks_nothing(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What do the articles say about Taiwan?", "What do the about Taiwan?"),
+        ("Compare the views of the different articles on the trip", "the of the on the trip"),
+        ("How does each author see Kissinger?", "How does Kissinger?"),
+        ("Do the documents agree on whether the trip was a success?", "Do the on whether the trip was a success?"),
+    ],
+)
+def test_a_question_across_the_documents_is_recognised_and_looked_up_by_its_topic(question: str, topic: str) -> None:
+    assert asks_across_documents(question)
+    assert topic_compared(question) == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Blinken say about Taiwan?",
+        "What is the goal of the Diplomat's series of articles by Chinese and American experts?",
+        "Which sources did the author cite?",
+    ],
+)
+def test_a_question_about_one_thing_said_is_not_across_the_documents(question: str) -> None:
+    assert not asks_across_documents(question)
