@@ -22,7 +22,7 @@ TOKEN = re.compile(r"[a-z0-9]+")
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'sanctions'/'sanctioned', not a linguist's stemmer."""
-    for suffix in ("ing", "ed", "es", "s"):
+    for suffix in ("ingly", "edly", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word

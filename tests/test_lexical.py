@@ -9,6 +9,11 @@ def test_tokens_are_lowercased_stems_without_stopwords() -> None:
     assert tokenize("The Sanctions were imposed; he was sanctioned!") == ["sanction", "impos", "sanction"]
 
 
+def test_an_adverb_of_a_participle_has_the_participles_stem() -> None:
+    assert tokenize("worryingly worrying") == ["worry", "worry"]
+    assert tokenize("reportedly reported") == ["report", "report"]
+
+
 def test_apostrophes_of_every_kind_are_the_same() -> None:
     assert tokenize("China’s") == tokenize("China's") == tokenize("Chinas")
 
