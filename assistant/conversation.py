@@ -194,6 +194,7 @@ class Rewrite:
 
     standalone: str
     borrows_key_words: bool = False  # "Why? (refused meet Lloyd Austin)": it still points at what was quoted last
+    previous: str = ""  # the question it borrowed from, itself made to stand alone
 
 
 def standalone_question(question: str, history: list[Message] | None, turns_back: int = 3) -> str:
@@ -233,7 +234,7 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
         if names and names[0] in previous_question and re.match(r"(?:the\s+)?[A-Z]", rest):
             return Rewrite(previous_question.replace(names[0], rest, 1))
         keywords = _keywords(previous_question)
-        return Rewrite(f"{rest.rstrip('?')}? ({keywords})", True) if keywords else unchanged
+        return Rewrite(f"{rest.rstrip('?')}? ({keywords})", True, previous_question) if keywords else unchanged
 
     if words & set(PERSON_PRONOUNS):
         name = _person_in_conversation(history, turns_back) or _person_referent(previous_question, previous_answer)
@@ -254,5 +255,5 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
 
     if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3 or REACTION_TO_NOTHING.search(question):
         keywords = _keywords(previous_question)
-        return Rewrite(f"{question.rstrip()} ({keywords})", True) if keywords else unchanged
+        return Rewrite(f"{question.rstrip()} ({keywords})", True, previous_question) if keywords else unchanged
     return unchanged

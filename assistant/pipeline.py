@@ -100,6 +100,7 @@ class Assistant:
             "quoted_last": quoted_last,
             "wants_more": asks_for_more(question),
             "near_previous": rewritten.borrows_key_words,
+            "previous_question": rewritten.previous,
             # "Tell me more": the text after the last answer's first quote, whatever the answerer.
             "go_on_after": quoted_last[0] if quoted_last and asks_to_go_on(question) else None,
             "asks_nothing": asks_nothing(standalone) and not (quoted_last and asks_to_go_on(question)),
@@ -112,7 +113,8 @@ class Assistant:
         if state["asks_nothing"]:  # "?", "hi": no passages are closer than any others
             state["retrieval"], state["retrieve_ms"] = None, _ms(began)
             return state
-        within = document_scope(snapshot, state["standalone"], source_quoted(snapshot, state["quoted_last"]))
+        quoted_from = source_quoted(snapshot, state["quoted_last"])
+        within = document_scope(snapshot, state["standalone"], quoted_from, state["previous_question"])
         # "What do the articles say about Taiwan?" is looked up as "Taiwan": "articles" is no part of the answer.
         query = (
             topic_compared(state["standalone"]) if asks_across_documents(state["standalone"]) else state["standalone"]

@@ -124,10 +124,14 @@ def _by_file_name(question: str, documents: tuple[DocumentFacts, ...]) -> str | 
     return _only(named)
 
 
-def document_scope(snapshot: IndexSnapshot, question: str, previous_source: str | None = None) -> str | None:
+def document_scope(
+    snapshot: IndexSnapshot, question: str, previous_source: str | None = None, leans_on: str = ""
+) -> str | None:
     """The source of the document the question points at; None when it points at no single one (most questions).
 
-    previous_source: the document the last answer quoted from, which "that article" and "the author" point at.
+    previous_source: the document the last answer quoted from, which "that article" and "the author" point at;
+    leans_on: the question a follow-up borrowed from, whose document it stays with unless it names one itself
+    ("Why?" after "According to the LA Times piece, ...?").
     The words that point stay in the question: a title's words also find the passage under the title, which most
     often says what the author argues.
     """
@@ -151,6 +155,8 @@ def document_scope(snapshot: IndexSnapshot, question: str, previous_source: str 
             return source
     if previous_source is not None and AUTHOR.search(question):
         return previous_source
+    if leans_on and not REFERENCE.search(question) and not AUTHOR.search(question):
+        return document_scope(snapshot, leans_on, previous_source)
     return None
 
 

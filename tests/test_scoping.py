@@ -95,3 +95,21 @@ def test_a_summary_of_one_document_quotes_its_opening_not_its_captions_or_credit
     assert answer.answerable and {citation.source for citation in answer.citations} == {LA_TIMES}
     assert answer.citations[0].quote.startswith("When Secretary of State Antony J. Blinken traveled to Beijing")
     assert not any("Continue reading" in citation.quote for citation in answer.citations)
+
+
+def test_a_follow_up_stays_with_the_document_of_the_question_it_leans_on(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    asked = "What do U.S. officials accuse China of, according to the LA Times article?"
+
+    assert document_scope(snapshot, "Why? (U.S. officials accuse China LA Times article)", None, asked) == LA_TIMES
+    assert document_scope(snapshot, "And in the first article?", None, asked) == FIRST  # it names its own
+    assert document_scope(snapshot, "And the Diplomat piece?", None, asked) is None  # one that fits none
+
+
+def test_a_follow_up_in_a_chat_is_answered_from_the_same_document(indexed_copy: IndexedCopy) -> None:
+    asked = "What do U.S. officials accuse China of, according to the LA Times article?"
+    history = [{"role": "user", "content": asked}, {"role": "assistant", "content": "No quote."}]
+
+    answer = indexed_copy.assistant.ask("Why?", history)
+
+    assert answer.passages and {passage.source for passage in answer.passages} == {LA_TIMES}
