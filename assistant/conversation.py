@@ -194,7 +194,7 @@ class Rewrite:
 
     standalone: str
     borrows_key_words: bool = False  # "Why? (refused meet Lloyd Austin)": it still points at what was quoted last
-    previous: str = ""  # the question it borrowed from, itself made to stand alone
+    previous: str = ""  # the question asked before, itself made to stand alone
 
 
 def standalone_question(question: str, history: list[Message] | None, turns_back: int = 3) -> str:
@@ -221,6 +221,7 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
     previous_answer = _last(history, "assistant")
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
 
+    unchanged = Rewrite(question, previous=previous_question)
     ellipsis = ELLIPSIS.match(question)
     pronouns = set(PERSON_PRONOUNS) | THING_PRONOUNS
     if (
@@ -232,25 +233,26 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
         names = _names(previous_question)
         # "When did Blinken visit?" then "And Kerry?"; not "And the one China policy?": a name for a name only.
         if names and names[0] in previous_question and re.match(r"(?:the\s+)?[A-Z]", rest):
-            return Rewrite(previous_question.replace(names[0], rest, 1))
+            return Rewrite(previous_question.replace(names[0], rest, 1), previous=previous_question)
         keywords = _keywords(previous_question)
         return Rewrite(f"{rest.rstrip('?')}? ({keywords})", True, previous_question) if keywords else unchanged
 
     if words & set(PERSON_PRONOUNS):
         name = _person_in_conversation(history, turns_back) or _person_referent(previous_question, previous_answer)
         if name:
-            return Rewrite(_replace_person(question, name))
+            return Rewrite(_replace_person(question, name), previous=previous_question)
 
     if words & {"they", "them", "their"}:
         people = _people(history, previous_question, previous_answer, words)
         if len(people) >= 2:
             return Rewrite(
-                re.sub(
+                previous=previous_question,
+                standalone=re.sub(
                     r"\b(they|them|their)\b",
                     lambda m: _join(people) + ("'s" if m.group(0).lower() == "their" else ""),
                     question,
                     flags=re.I,
-                )
+                ),
             )
 
     if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3 or REACTION_TO_NOTHING.search(question):

@@ -114,7 +114,9 @@ class Assistant:
             state["retrieval"], state["retrieve_ms"] = None, _ms(began)
             return state
         quoted_from = source_quoted(snapshot, state["quoted_last"])
-        within = document_scope(snapshot, state["standalone"], quoted_from, state["previous_question"])
+        within = document_scope(
+            snapshot, state["standalone"], quoted_from, state["previous_question"], state["near_previous"]
+        )
         # "What do the articles say about Taiwan?" is looked up as "Taiwan": "articles" is no part of the answer.
         query = (
             topic_compared(state["standalone"]) if asks_across_documents(state["standalone"]) else state["standalone"]

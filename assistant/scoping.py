@@ -32,7 +32,7 @@ REFERENCE = re.compile(
 AUTHOR = re.compile(r"\b(?:the|this|that)\s+(?:author|writer)s?\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "final": -1}
 WORD = re.compile(r"[\w’'.-]+")
-NAME = re.compile(r"^[A-Z][\w.-]*$")
+CAPITALISED_WORD = re.compile(r"^[A-Z][\w.-]*$")
 # Small words inside a name, left out of its initials: "United States Institute of Peace" is USIP.
 NAME_JOINERS = {"of", "and", "for", "the", "on", "in", "de"}
 
@@ -59,7 +59,7 @@ def initials_in(text: str) -> set[str]:
     found: set[str] = set()
     run: list[str] = []
     for word in [*(_bare(word) for word in WORD.findall(text)), ""]:
-        if NAME.match(word):
+        if CAPITALISED_WORD.match(word):
             run.append(word[0])
             continue
         if word.lower() in NAME_JOINERS and run:
@@ -94,7 +94,7 @@ def _only(matches: list[DocumentFacts]) -> str | None:
 
 def _by_names(words: list[str], documents: tuple[DocumentFacts, ...]) -> str | None:
     """The one document that holds every name of the reference: as written, or as initials ("LA" Times)."""
-    names = [word for word in words if NAME.match(word)]
+    names = [word for word in words if CAPITALISED_WORD.match(word)]
     if not names:
         return None
 
@@ -125,19 +125,28 @@ def _by_file_name(question: str, documents: tuple[DocumentFacts, ...]) -> str | 
 
 
 def document_scope(
-    snapshot: IndexSnapshot, question: str, previous_source: str | None = None, leans_on: str = ""
+    snapshot: IndexSnapshot,
+    question: str,
+    previous_source: str | None = None,
+    previous_question: str = "",
+    follow_up: bool = False,
 ) -> str | None:
     """The source of the document the question points at; None when it points at no single one (most questions).
 
-    previous_source: the document the last answer quoted from, which "that article" and "the author" point at;
-    leans_on: the question a follow-up borrowed from, whose document it stays with unless it names one itself
-    ("Why?" after "According to the LA Times piece, ...?").
+    previous_source: the document the last answer quoted from; previous_question: the one asked before, made to
+    stand alone. "That article" and "the author" are those of the last quote, else of the previous question's
+    document. A follow-up that names no document stays with the previous question's ("Why?" after "According to
+    the LA Times piece, ...?").
     The words that point stay in the question: a title's words also find the passage under the title, which most
     often says what the author argues.
     """
     documents = document_facts(snapshot)
     if len(documents) < 2:
         return None
+
+    def earlier() -> str | None:
+        return previous_source or (document_scope(snapshot, previous_question) if previous_question else None)
+
     named_file = _by_file_name(question, documents)
     if named_file is not None:
         return named_file
@@ -146,17 +155,17 @@ def document_scope(
         words = [word for word in words if word]
         sources = sorted(document.source for document in documents)
         if not words and reference["determiner"].lower() in {"this", "that"} or words == ["same"]:
-            source = previous_source
+            source = earlier()
         elif len(words) == 1 and words[0].lower() in ORDINALS:
             source = sources[ORDINALS[words[0].lower()]] if ORDINALS[words[0].lower()] < len(sources) else None
         else:
             source = _by_names(words, documents) or _by_title(words, documents)
         if source is not None:
             return source
-    if previous_source is not None and AUTHOR.search(question):
-        return previous_source
-    if leans_on and not REFERENCE.search(question) and not AUTHOR.search(question):
-        return document_scope(snapshot, leans_on, previous_source)
+    if AUTHOR.search(question):
+        return earlier()
+    if follow_up and previous_question and not REFERENCE.search(question):
+        return document_scope(snapshot, previous_question)
     return None
 
 

@@ -402,3 +402,7 @@ def test_a_question_across_the_documents_quotes_each_document_once(indexed_copy:
     assert answer.answerable and len(sources) >= 2 and len(set(sources)) == len(sources)
     assert all("Taiwan" in citation.quote for citation in answer.citations)
     assert_citations_hold(answer.to_dict(), indexed_copy.docs_dir)
+
+
+def test_key_words_a_follow_up_borrowed_are_not_taken_for_names(indexed_copy: IndexedCopy) -> None:
+    assert unmentioned_names("Who wrote it? (Summarize second article)", indexed_copy.assistant.snapshot()) == []

@@ -101,9 +101,14 @@ def test_a_follow_up_stays_with_the_document_of_the_question_it_leans_on(indexed
     snapshot = indexed_copy.assistant.snapshot()
     asked = "What do U.S. officials accuse China of, according to the LA Times article?"
 
-    assert document_scope(snapshot, "Why? (U.S. officials accuse China LA Times article)", None, asked) == LA_TIMES
-    assert document_scope(snapshot, "And in the first article?", None, asked) == FIRST  # it names its own
-    assert document_scope(snapshot, "And the Diplomat piece?", None, asked) is None  # one that fits none
+    def scope(question: str) -> str | None:
+        return document_scope(snapshot, question, None, asked, follow_up=True)
+
+    assert scope("Why? (U.S. officials accuse China LA Times article)") == LA_TIMES
+    assert scope("And in the first article?") == FIRST  # it names its own
+    assert scope("And the Diplomat piece?") is None  # one that fits none
+    assert document_scope(snapshot, "What does the author recommend?", None, asked) == LA_TIMES
+    assert document_scope(snapshot, "Who met Xi?", None, asked) is None  # not a follow-up: a new question
 
 
 def test_a_follow_up_in_a_chat_is_answered_from_the_same_document(indexed_copy: IndexedCopy) -> None:
