@@ -228,6 +228,7 @@ class QuoteAnswerer:
         close_margin: float = 0.35,
         run_on_margin: float = 0.4,
         across_margin: float = 0.5,
+        unknown_topic_below: float = 0.5,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -237,6 +238,8 @@ class QuoteAnswerer:
         self.close_margin = close_margin  # how far below the best a sentence that fits the question may be put first
         self.run_on_margin = run_on_margin
         self.across_margin = across_margin  # how far below the best another document's best may be quoted
+        # A question whose topic words the documents never use is declined only when no sentence is this close.
+        self.unknown_topic_below = unknown_topic_below
 
     def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -306,7 +309,8 @@ class QuoteAnswerer:
 
         Past a paragraph break (in news writing a paragraph is often one sentence) only a lone sentence runs on,
         and only into a sentence that scores close to it: two sentences are a thought already, and the next
-        paragraph is most often another one ("Alas, there is abundant reason to be skeptical.").
+        paragraph is most often another one ("Alas, there is abundant reason to be skeptical."). A sentence that
+        ends with a colon always runs on: it announces what follows.
         """
         snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
         best = sentence_span(snapshot, ranked[0])
@@ -317,7 +321,8 @@ class QuoteAnswerer:
         alone = (first.start, first.end) == (best.start, best.end)
         after_score = max(scores[snapshot.sentences_quoting(after.text)], default=-np.inf)
         close = after_score >= scores[ranked[0]] - self.run_on_margin
-        return join_neighbours([first, after], across_paragraphs=alone and close)[0]
+        announces = first.text.endswith(":")  # "The three references:" is followed by them, in a list most often
+        return join_neighbours([first, after], across_paragraphs=announces or (alone and close))[0]
 
     def overview(self, retrieval: Retrieval) -> Draft:
         """What the documents are about: the opening statements of the most relevant ones, one quote each; of the
@@ -347,7 +352,10 @@ class QuoteAnswerer:
         if asks_for_overview(without_references(question) if retrieval.within else question) and snapshot.chunks:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
-        unmentioned = unmentioned_names(question, snapshot) or unmentioned_topic(question, snapshot)
+        unmentioned = unmentioned_names(question, snapshot)
+        # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
+        if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
+            unmentioned = unmentioned_topic(question, snapshot)
         if (
             unmentioned
             or not ranked

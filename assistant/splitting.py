@@ -17,6 +17,11 @@ ABBREVIATIONS = frozenset(
 )
 SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+|$)")
 NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"“‘'(\[]*[A-Z0-9À-Ý]")
+# "1." before "A numbered item" ends no sentence.
+LIST_NUMBER = re.compile(r"\s*\d{1,3}")
+# A line that starts a block of its own: a list item, a heading, a quote, a table row, a code fence.
+BLOCK_START = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#|>|\||```|~~~)")
+FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
             continue
         if text[match.start()] == "." and _ends_with_abbreviation(text, match.start()) and stop < end:
             continue
+        if LIST_NUMBER.fullmatch(text, cuts[-1], match.start()):  # "1. A numbered item"
+            continue
         cuts.append(stop)
     return _spans_between(text, [*cuts, end])
 
@@ -73,11 +80,52 @@ def _cap_length(text: str, span: Span, max_chars: int) -> list[Span]:
     return _spans_between(text, [*cuts, end])
 
 
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the text's lines were wrapped at (Markdown, e-mail, plain-text books), if they were: nine lines in
+    ten are at most that long, 60 to 140 characters. Paragraphs written one per line are hundreds of characters."""
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < 5:
+        return None
+    width = lengths[int(0.9 * len(lengths))]
+    return width if 60 <= width <= 140 else None
+
+
+def text_blocks(text: str) -> list[Span]:
+    """Spans of the text that sentences never cross: its lines; in text wrapped at a fixed width, a line that comes
+    close to that width goes on with the next, unless that one starts a block of its own (an item, a heading, a
+    quote, a table row, code)."""
+    starts = [0, *(match.end() for match in re.finditer("\n", text))]
+    lines = [(start, text.find("\n", start) % (len(text) + 1)) for start in starts]
+    width = wrap_width([text[start:end] for start, end in lines])
+    blocks: list[Span] = []
+    in_code = goes_on = False
+    for start, end in lines:
+        line = text[start:end]
+        if not line.strip():
+            goes_on = False
+            continue
+        fence = bool(FENCE.match(line))
+        if goes_on and not fence and not BLOCK_START.match(line):
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+        in_code ^= fence
+        goes_on = (
+            width is not None
+            and not in_code
+            and not fence
+            and not line.lstrip().startswith(("#", "|"))
+            and len(line.rstrip()) >= 0.6 * width
+        )
+    return blocks
+
+
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
-    """Sentence spans of the text; a line break always ends a sentence (headlines, list items)."""
+    """Sentence spans of the text. A line break ends a sentence (headlines, list items), except where the text was
+    wrapped at a fixed width: there a line goes on with the next unless that one starts a block of its own."""
     spans: list[Span] = []
-    for line in re.finditer(r"[^\n]+", text):
-        for span in _split_line(text, line.start(), line.end()):
+    for start, end in text_blocks(text):
+        for span in _split_line(text, start, end):
             spans.extend(_cap_length(text, span, max_chars))
     return spans
 

@@ -1,10 +1,12 @@
 """The real model and a real Chroma store on disk, answering from the seed documents."""
 
+from pathlib import Path
+
 import pytest
 from conftest import ROOT, RealIndex, assert_citations_hold, read_document
 from langchain_core.documents import Document as LangChainDocument
 
-from assistant import Answer
+from assistant import Answer, Assistant, Settings
 from assistant.answering import NOT_YET
 from assistant.evaluation import evaluate, load_question_set
 from assistant.indexing import check_index
@@ -100,6 +102,49 @@ def test_a_question_about_a_country_the_seeds_never_mention_is_not_answered(real
     answer = real_index.assistant.ask("How did Australia react to Blinken's visit to Beijing?")
 
     assert not answer.answerable and "never mention “Australia”" in answer.answer
+
+
+def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What is the weather in Beijing?")
+
+    assert not answer.answerable and "never mention “weather”" in answer.answer
+
+
+GUIDE = """# Working on the project
+
+Every change starts from an issue, and the issue says what a user should be able to do
+once it is closed. A change lands only when the tests pass on a clean checkout, which
+the continuous integration job checks on a fresh machine for every commit on main.
+
+The three rules of review:
+- Read the whole change once more before asking anyone else to read it, top to bottom.
+- Run the tests that the change touches, and the slow ones when it touches the index.
+- Write down what was measured, with the command that measured it, in the change log.
+
+Releases are cut on the first Monday of every month, after the benchmarks have been
+run on the reference laptop and their figures have been copied into the README file.
+"""
+
+
+def test_text_wrapped_at_a_fixed_width_is_quoted_in_whole_sentences(real_embedder: object, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text(GUIDE, encoding="utf-8")
+    (docs / "other.txt").write_text("A second document, about something else entirely.\n", encoding="utf-8")
+    assistant = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=real_embedder)
+    assistant.index()
+
+    when = assistant.ask("When are releases cut?").to_dict()
+    rules = assistant.ask("What are the rules of review?").to_dict()
+    assistant.close()
+
+    assert when["citations"][0]["quote"] == (
+        "Releases are cut on the first Monday of every month, after the benchmarks have been\n"
+        "run on the reference laptop and their figures have been copied into the README file."
+    )
+    assert rules["citations"][0]["quote"].startswith("The three rules of review:\n- Read the whole change")
+    assert_citations_hold(when, docs)
+    assert_citations_hold(rules, docs)
 
 
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:

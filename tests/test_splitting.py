@@ -52,6 +52,52 @@ def test_a_line_break_ends_a_sentence() -> None:
     assert sentences(text) == ["A Headline Without A Period", "The body starts here.", "It goes on", "and a list item"]
 
 
+WRAPPED = """# Notes on the talks
+
+The two sides met in Beijing for the first time in five years, and both of them said
+afterwards that the talks had been candid. Neither side gave ground on Taiwan, which the
+Chinese side called the core of its core interests, and neither expected to.
+Short line.
+- Military channels: still closed, and no date was set for the talks between the two
+  defence ministers.
+- Trade: the American side spoke of de-risking.
+1. A numbered item that is long enough to be wrapped onto the next line of the list,
+   as this one is.
+
+```
+code line one that is quite long and would look like a wrapped line of prose here
+code line two
+```
+The last paragraph is short.
+"""
+
+
+def test_in_text_wrapped_at_a_fixed_width_a_sentence_goes_on_across_line_breaks() -> None:
+    assert sentences(WRAPPED) == [
+        "# Notes on the talks",
+        "The two sides met in Beijing for the first time in five years, and both of them said\n"
+        "afterwards that the talks had been candid.",
+        "Neither side gave ground on Taiwan, which the\n"
+        "Chinese side called the core of its core interests, and neither expected to.",
+        "Short line.",
+        "- Military channels: still closed, and no date was set for the talks between the two\n  defence ministers.",
+        "- Trade: the American side spoke of de-risking.",
+        "1. A numbered item that is long enough to be wrapped onto the next line of the list,\n   as this one is.",
+        "```",
+        "code line one that is quite long and would look like a wrapped line of prose here",
+        "code line two",
+        "```",
+        "The last paragraph is short.",
+    ]
+
+
+def test_paragraphs_written_one_per_line_are_never_joined() -> None:
+    line = "A paragraph of the kind news pages hold, one per line, far longer than any wrapping width. " * 3
+    text = "Headline\n" + "\n".join(line.strip() for _ in range(6)) + "\nA caption (Photo/Agency)\nLast line.\n"
+
+    assert all("\n" not in sentence for sentence in sentences(text))
+
+
 def test_decimals_and_lowercase_continuations_do_not_split() -> None:
     text = "Growth was 5.2 percent in 2023. analysts said so... and more."
 
