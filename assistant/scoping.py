@@ -17,7 +17,10 @@ from pathlib import PurePosixPath
 from .lexical import tokenize
 from .store import IndexSnapshot
 
-DOCUMENT_NOUN = r"(?:article|piece|story|essay|analysis|column|op-ed|commentary|discussion|interview|report|document)s?"
+DOCUMENT_NOUN = (
+    r"(?:article|piece|story|essay|analysis|column|op-ed|commentary|discussion|interview|report|document|guide|note|"
+    r"memo|paper|transcript|book|letter|post|file)s?"
+)
 # "the LA Times article", "The Diplomat piece's metaphor", "the 'Slow, Bumpy Road' piece", "the piece about the bumpy
 # road of diplomacy".
 REFERENCE = re.compile(

@@ -118,3 +118,17 @@ def test_a_follow_up_in_a_chat_is_answered_from_the_same_document(indexed_copy: 
     answer = indexed_copy.assistant.ask("Why?", history)
 
     assert answer.passages and {passage.source for passage in answer.passages} == {LA_TIMES}
+
+
+def test_a_summary_of_a_document_named_by_its_file_quotes_its_opening(indexed_copy: IndexedCopy) -> None:
+    (indexed_copy.docs_dir / "style.md").write_text(
+        "# Style, by example\n\nThese are habits from codebases that careful engineers hold up as models.\n\n"
+        "Small modules with one job each, names that explain themselves, one settings object.\n",
+        encoding="utf-8",
+    )
+    indexed_copy.assistant.index()
+
+    answer = indexed_copy.assistant.ask("Summarize the style guide")
+
+    assert answer.citations and {citation.source for citation in answer.citations} == {"style.md"}
+    assert answer.citations[0].quote.startswith("These are habits from codebases")
