@@ -65,7 +65,7 @@ def render_sources_html(answer: Answer, titles: dict[str, str]) -> str:
         cards.append(
             f'<div class="understood-as">Understood as: <em>{html.escape(answer.standalone_question)}</em></div>'
         )
-    if not answer.answerable:
+    if not answer.answerable and answer.passages:  # "hi" looked nothing up: nothing to show
         cards.append(
             '<div class="not-found">The documents do not answer this question. '
             "These are the closest passages, for you to judge.</div>"

@@ -73,4 +73,7 @@ def test_a_not_found_answer_keeps_its_reason(text: str, shown: str) -> None:
 
 
 def test_a_message_that_asks_nothing_gets_the_hint_without_a_not_found_label() -> None:
-    assert render_answer_markdown(Answer("hi", "hi", NOTHING_ASKED, False)) == NOTHING_ASKED
+    hint = Answer("hi", "hi", NOTHING_ASKED, False)
+
+    assert render_answer_markdown(hint) == NOTHING_ASKED
+    assert render_sources_html(hint, {}) == ""
