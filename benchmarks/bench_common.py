@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 QUESTION_SETS = tuple(
-    REPO / "eval" / name for name in ("questions.jsonl", "heldout.jsonl", "fresh.jsonl", "natural.jsonl")
+    REPO / "eval" / name for name in ("questions.jsonl", "heldout.jsonl", "fresh.jsonl", "natural.jsonl", "blind.jsonl")
 )
 
 T = TypeVar("T")
