@@ -80,13 +80,6 @@ def _names(text: str) -> list[str]:
     return names
 
 
-def _last(history: list[Message], role: str) -> str:
-    for message in reversed(history):
-        if message.get("role") == role and isinstance(message.get("content"), str):
-            return message["content"]
-    return ""
-
-
 def _person_referent(previous_question: str, previous_answer: str) -> str | None:
     asked = _names(previous_question)
     answered = [name for name in _names(QUOTE_MARKER.sub("", previous_answer)) if name not in previous_question]
@@ -98,33 +91,46 @@ def _person_referent(previous_question: str, previous_answer: str) -> str | None
     return (asked + candidates)[0] if asked or candidates else None
 
 
-def _turns(history: list[Message]) -> list[tuple[str, str]]:
-    """(question, answer) of each turn, oldest first; an answer still missing is empty."""
-    turns: list[tuple[str, str]] = []
-    for message in history:
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str  # empty while it is still missing
+    at: int  # the question's position in the history
+
+
+def _turns(history: list[Message]) -> list[Turn]:
+    """Each question with the answer it got, oldest first."""
+    turns: list[Turn] = []
+    for position, message in enumerate(history):
         content = message.get("content")
         if not isinstance(content, str):
             continue
         if message.get("role") == "user":
-            turns.append((content, ""))
+            turns.append(Turn(content, "", position))
         elif message.get("role") == "assistant" and turns:
-            turns[-1] = (turns[-1][0], content)
+            turns[-1] = Turn(turns[-1].question, content, turns[-1].at)
+        elif message.get("role") == "assistant":  # an answer with no question before it: kept, unasked
+            turns.append(Turn("", content, position))
     return turns
 
 
-def _person_in_conversation(history: list[Message], turns_back: int) -> str | None:
+def _last_answer(turns: list[Turn]) -> str:
+    return next((turn.answer for turn in reversed(turns) if turn.answer), "")
+
+
+def _person_in_conversation(turns: list[Turn], turns_back: int) -> str | None:
     """Whom "he" or "she" points to: the person of the last turn that asked about anyone by name or asked who.
 
     "Why?" and "What else?" name nobody: after "Who refused to meet Lloyd Austin?", "Why?", "What else?", the
     question "When was he sanctioned?" is still about the man the first answer named.
     """
-    for question, answer in reversed(_turns(history)[-turns_back:]):
-        if _names(question) or ASKS_WHO_DID.match(question):
-            return _person_referent(question, answer)
+    for turn in reversed(turns[-turns_back:]):
+        if _names(turn.question) or ASKS_WHO_DID.match(turn.question):
+            return _person_referent(turn.question, turn.answer)
     return None
 
 
-def _people(history: list[Message], previous_question: str, previous_answer: str, own: set[str]) -> list[str]:
+def _people(turns: list[Turn], previous_question: str, previous_answer: str, own: set[str]) -> list[str]:
     """The referents of "they": after "What did Yellen do?" and "And Kerry?", the two people compared; else the
     people the previous question named, or those its answer named when it asked who. In order, each once, none
     named by the question's own (lowercased) words. Fewer than two: "they" is most likely a thing ("restart them":
@@ -134,10 +140,9 @@ def _people(history: list[Message], previous_question: str, previous_answer: str
     def others(names: list[str]) -> list[str]:
         return [name for name in dict.fromkeys(names) if not {w.lower() for w in name.split()} & own]
 
-    turns = _turns(history)
-    ellipsis = ELLIPSIS.match(turns[-1][0]) if len(turns) >= 2 else None
+    ellipsis = ELLIPSIS.match(turns[-1].question) if len(turns) >= 2 else None
     if ellipsis:
-        compared = others(_names(turns[-2][0])[:1] + _names(ellipsis.group("rest")))
+        compared = others(_names(turns[-2].question)[:1] + _names(ellipsis.group("rest")))
         if len(compared) >= 2:
             return compared
     found = _names(previous_question)
@@ -165,17 +170,8 @@ def _replace_person(question: str, name: str) -> str:
 
 def previous_quotes(history: list[Message] | None) -> list[str]:
     """The quotes of the last answer: a follow-up is most often answered next to them."""
-    answer = MARKDOWN_ESCAPE.sub(r"\1", BLOCK_QUOTE_MARK.sub("\n", _last(history or [], "assistant")))
+    answer = MARKDOWN_ESCAPE.sub(r"\1", BLOCK_QUOTE_MARK.sub("\n", _last_answer(_turns(history or []))))
     return [quote.strip() for quote in QUOTED.findall(answer)]
-
-
-def _previous_turn(history: list[Message]) -> tuple[str, list[Message]]:
-    """The last question asked and the conversation before it."""
-    for position in range(len(history) - 1, -1, -1):
-        message = history[position]
-        if message.get("role") == "user" and isinstance(message.get("content"), str):
-            return message["content"], history[:position]
-    return "", []
 
 
 def asks_for_more(question: str) -> bool:
@@ -211,14 +207,16 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
     unchanged = Rewrite(question)
     if not history:
         return unchanged
-    previous_question, earlier = _previous_turn(history)
-    if not previous_question:
+    turns = _turns(history)
+    asked = len(turns) - 1
+    while asked > 0 and asks_to_go_on(turns[asked].question):  # "Tell me more" adds nothing to what was asked
+        asked -= 1
+    if asked < 0 or not turns[asked].question:
         return unchanged
-    while asks_to_go_on(previous_question) and earlier:  # "Tell me more" adds nothing to what was asked
-        previous_question, earlier = _previous_turn(earlier)
+    previous_question = turns[asked].question
     if turns_back > 1:
-        previous_question = standalone_question(previous_question, earlier, turns_back - 1)
-    previous_answer = _last(history, "assistant")
+        previous_question = standalone_question(previous_question, history[: turns[asked].at], turns_back - 1)
+    previous_answer = _last_answer(turns)
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
 
     unchanged = Rewrite(question, previous=previous_question)
@@ -238,12 +236,12 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
         return Rewrite(f"{rest.rstrip('?')}? ({keywords})", True, previous_question) if keywords else unchanged
 
     if words & set(PERSON_PRONOUNS):
-        name = _person_in_conversation(history, turns_back) or _person_referent(previous_question, previous_answer)
+        name = _person_in_conversation(turns, turns_back) or _person_referent(previous_question, previous_answer)
         if name:
             return Rewrite(_replace_person(question, name), previous=previous_question)
 
     if words & {"they", "them", "their"}:
-        people = _people(history, previous_question, previous_answer, words)
+        people = _people(turns, previous_question, previous_answer, words)
         if len(people) >= 2:
             return Rewrite(
                 previous=previous_question,
