@@ -10,10 +10,10 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
 from .answering import NOTHING_ASKED, Answerer, Draft, QuoteAnswerer, continuation
-from .conversation import Message, asks_for_more, asks_to_go_on, previous_quotes, rewrite
+from .conversation import Message, Rewrite, asks_for_more, asks_to_go_on, previous_quotes, rewrite
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
-from .question_types import asks_across_documents, asks_nothing, topic_compared
+from .question_types import asks_across_documents, asks_nothing, is_small_talk, topic_compared
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .scoping import document_scope, source_quoted
 from .settings import Settings
@@ -89,7 +89,8 @@ class Assistant:
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = clean_history(request.get("history"))
-        rewritten = rewrite(question, history)
+        # "thanks!" after an answer is no follow-up: it leans on nothing, and asks nothing.
+        rewritten = Rewrite(question) if is_small_talk(question) else rewrite(question, history)
         standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
         return {
@@ -113,10 +114,7 @@ class Assistant:
         if state["asks_nothing"]:  # "?", "hi": no passages are closer than any others
             state["retrieval"], state["retrieve_ms"] = None, _ms(began)
             return state
-        quoted_from = source_quoted(snapshot, state["quoted_last"])
-        within = document_scope(
-            snapshot, state["standalone"], quoted_from, state["previous_question"], state["near_previous"]
-        )
+        within = self._scope(snapshot, state)
         # "What do the articles say about Taiwan?" is looked up as "Taiwan": "articles" is no part of the answer.
         query = (
             topic_compared(state["standalone"]) if asks_across_documents(state["standalone"]) else state["standalone"]
@@ -134,6 +132,12 @@ class Assistant:
         )
         state["retrieve_ms"] = _ms(began)
         return state
+
+    def _scope(self, snapshot: IndexSnapshot, state: dict[str, Any]) -> str | None:
+        quoted_from = source_quoted(snapshot, state["quoted_last"])
+        return document_scope(
+            snapshot, state["standalone"], quoted_from, state["previous_question"], state["near_previous"]
+        )
 
     def _answer(self, state: dict[str, Any]) -> Answer:
         began = time.perf_counter()
@@ -158,6 +162,11 @@ class Assistant:
     def ask(self, question: str, history: list[Message] | None = None) -> Answer:
         """Answer with verbatim quotes, or say the documents do not answer; raises QuestionError on bad input."""
         return self.chain.invoke({"question": question, "history": history})
+
+    def searched_in(self, question: str, history: list[Message] | None = None) -> str | None:
+        """The one document `ask` answers this question from when it points at one ("according to the LA Times
+        piece", "that article"), else None: all of them are searched."""
+        return self._scope(self.snapshot(), self._rewrite({"question": question, "history": history}))
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The passages ranked for a question, best first (no answer is composed)."""

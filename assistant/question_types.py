@@ -131,3 +131,9 @@ def asks_nothing(question: str) -> bool:
     """Whether there is nothing to look up: "?", "hi", "Who is he?" with nobody to be "he" (an overview request,
     "What are these about?", asks for something)."""
     return all(word in SMALL_TALK for word in content_words(question)) and not asks_for_overview(question)
+
+
+def is_small_talk(question: str) -> bool:
+    """ "hi", "thanks!", "ok": nothing to look up even in a conversation ("Why?" is a follow-up, not small talk)."""
+    words = content_words(question)
+    return bool(words) and all(word in SMALL_TALK for word in words)

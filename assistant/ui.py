@@ -26,7 +26,7 @@ CSS = """
 .source-context {font-size: 0.92em; line-height: 1.45; white-space: pre-wrap;}
 .source-context mark {background: #fff3a3; padding: 1px 0;}
 .not-found {background: #fff8e1; border-left: 4px solid #f0b400; padding: 8px 10px; margin-bottom: 10px;}
-.understood-as {color: #57606a; font-size: 0.9em; margin-bottom: 10px;}
+.understood-as, .searched-in {color: #57606a; font-size: 0.9em; margin-bottom: 10px;}
 """
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~]")
 STREAM_WORDS = 6  # words per streamed update
@@ -57,13 +57,19 @@ def _context_html(text: str, passage_start: int, start: int, end: int) -> str:
     return f"{before}<mark>{quote}</mark>{after}"
 
 
-def render_sources_html(answer: Answer, titles: dict[str, str]) -> str:
+def render_sources_html(answer: Answer, titles: dict[str, str], searched_in: str | None = None) -> str:
     """Every citation with title, file and offsets, the quote highlighted inside its passage; above them, how a
-    follow-up was understood, so a wrong guess at "he" or "that" is there to see."""
+    follow-up was understood and which one document was searched, so a wrong guess at "he", "that" or "the LA
+    Times piece" is there to see."""
     cards = []
     if answer.standalone_question != answer.question:
         cards.append(
             f'<div class="understood-as">Understood as: <em>{html.escape(answer.standalone_question)}</em></div>'
+        )
+    if searched_in is not None:
+        title = html.escape(titles.get(searched_in, searched_in))
+        cards.append(
+            f'<div class="searched-in">Searched only: <em>{title}</em> <code>{html.escape(searched_in)}</code></div>'
         )
     if not answer.answerable and answer.passages:  # "hi" looked nothing up: nothing to show
         cards.append(
@@ -133,11 +139,12 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         history.append({"role": "user", "content": message})
         try:
             answer = assistant.ask(message, _plain_history(history[:-1]))
+            searched_in = assistant.searched_in(message, _plain_history(history[:-1]))
         except AssistantError as err:
             history.append({"role": "assistant", "content": f"⚠️ {err}"})
             yield history, "", ""
             return
-        sources = render_sources_html(answer, titles())
+        sources = render_sources_html(answer, titles(), searched_in)
         words = render_answer_markdown(answer).split(" ")
         history.append({"role": "assistant", "content": ""})
         for count in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):

@@ -385,10 +385,12 @@ def test_going_on_skips_a_heading(tmp_path: Path) -> None:
 
 
 def test_a_message_that_asks_nothing_gets_a_hint_and_no_passages(indexed_copy: IndexedCopy) -> None:
-    for message in ["?", "hi"]:
-        answer = indexed_copy.assistant.ask(message)
+    history = [{"role": "user", "content": "Who met Xi?"}, {"role": "assistant", "content": "“Blinken met Xi.” [1]"}]
+    for message, earlier in [("?", None), ("hi", None), ("thanks!", history), ("ok", history)]:
+        answer = indexed_copy.assistant.ask(message, earlier)
 
         assert (answer.answer, answer.answerable, answer.passages) == (NOTHING_ASKED, False, [])
+    assert indexed_copy.assistant.ask("Why?", history).passages  # a follow-up, not small talk
 
 
 def test_a_question_across_the_documents_quotes_each_document_once(indexed_copy: IndexedCopy) -> None:

@@ -96,6 +96,7 @@ def test_ask_shows_quotes_and_highlighted_sources(browser: Any, server: Server, 
     assert "sanction" in chat.split(FOLLOW_UP, 1)[1].lower()
     assert FOLLOW_UP_SOURCE in text_of(browser, "#sources")
     assert "Understood as: Why was Li Shangfu sanctioned?" in text_of(browser, "#sources")
+    assert "Searched only" not in text_of(browser, "#sources")
     follow_up_document = read_document(server.docs_dir / FOLLOW_UP_SOURCE)
     marks = [m.get_attribute("textContent") or "" for m in browser.find_elements(By.CSS_SELECTOR, "#sources mark")]
     assert any(mark and mark in follow_up_document for mark in marks), marks
@@ -109,6 +110,25 @@ def test_a_quote_across_a_paragraph_break_is_one_block_quote(browser: Any, tmp_p
     quotes = [q.get_attribute("textContent") or "" for q in browser.find_elements(By.CSS_SELECTOR, "#chat blockquote")]
     assert any("very different accounts" in q and "U.S. officials would point" in q for q in quotes), quotes
     assert browser.save_screenshot(str(tmp_path / "paragraphs.png"))
+
+
+def test_a_question_about_one_document_says_it_searched_only_that_one(browser: Any) -> None:
+    ask_in_page(browser, "What do U.S. officials accuse China of, according to the LA Times article?", "characters")
+
+    sources = text_of(browser, "#sources")
+    assert "Searched only:" in sources and "003_d94c39d90b50c062.txt" in sources
+    assert "bullied its smaller neighbors" in text_of(browser, "#chat")
+
+
+def test_a_greeting_gets_a_hint_and_no_sources(browser: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ask_in_page(browser, QUESTION, until_in_sources="characters")
+    ask_in_page(browser, "hi", until_in_sources="")
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: "nothing to look up" in text_of(d, "#chat"), message="no hint for a greeting"
+    )
+    assert text_of(browser, "#sources").strip() == ""
 
 
 def test_unanswerable_question_says_so(browser: Any) -> None:

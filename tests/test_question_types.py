@@ -12,6 +12,7 @@ from assistant.question_types import (
     asks_for_overview,
     asks_nothing,
     fits_question_type,
+    is_small_talk,
     subject_asked_about,
     topic_compared,
 )
@@ -148,3 +149,10 @@ def test_a_question_across_the_documents_is_recognised_and_looked_up_by_its_topi
 )
 def test_a_question_about_one_thing_said_is_not_across_the_documents(question: str) -> None:
     assert not asks_across_documents(question)
+
+
+@pytest.mark.parametrize(
+    ("message", "small_talk"), [("thanks!", True), ("OK, great", True), ("Why?", False), ("?", False)]
+)
+def test_small_talk_has_words_and_only_words_of_small_talk(message: str, small_talk: bool) -> None:
+    assert is_small_talk(message) is small_talk

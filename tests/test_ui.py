@@ -58,6 +58,22 @@ def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
     assert "Understood as" not in render_sources_html(standalone, {})
 
 
+def test_the_sources_panel_names_the_one_document_searched() -> None:
+    answer = Answer("What does the LA Times piece say?", "What does the LA Times piece say?", "", False)
+
+    shown = render_sources_html(answer, {"003.txt": "Blinken & Xi"}, searched_in="003.txt")
+
+    assert "Searched only: <em>Blinken &amp; Xi</em> <code>003.txt</code>" in shown
+    assert "Searched only" not in render_sources_html(answer, {})
+
+
+def test_searched_in_is_the_document_a_question_points_at(indexed_copy: IndexedCopy) -> None:
+    assistant = indexed_copy.assistant
+
+    assert assistant.searched_in("What does the LA Times article say?") == "003_d94c39d90b50c062.txt"
+    assert assistant.searched_in("Who met Xi?") is None
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
