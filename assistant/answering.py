@@ -74,6 +74,24 @@ def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> 
     return joined
 
 
+def new_to_the_conversation(spans: list[QuoteSpan], quoted_before: tuple[str, ...]) -> list[QuoteSpan]:
+    """The spans without what the last answer quoted: "Why?" gets the reason that follows the quote it leans on,
+    not that quote again. Each span starts at its first sentence not quoted before; one quoted whole before is left
+    out, unless nothing else is left."""
+
+    def quoted(chunk: Chunk, start: int, end: int) -> bool:
+        text = chunk.text[start - chunk.start : end - chunk.start]
+        return any(text in quote for quote in quoted_before)
+
+    trimmed = []
+    for span in spans:
+        inside = [(start, end) for start, end in span.chunk.sentences if span.start <= start and end <= span.end]
+        new = [start for start, end in inside if not quoted(span.chunk, start, end)]
+        if new:
+            trimmed.append(QuoteSpan(span.chunk, new[0], span.end))
+    return trimmed or spans
+
+
 def sentence_span(snapshot: IndexSnapshot, index: int) -> QuoteSpan:
     sentence = snapshot.sentences[index]
     return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
@@ -379,4 +397,4 @@ class QuoteAnswerer:
 
         first = self.first_quote(retrieval, ranked)
         others = (sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])
-        return quote_draft(join_neighbours([first, *others]))
+        return quote_draft(new_to_the_conversation(join_neighbours([first, *others]), retrieval.quoted_before))

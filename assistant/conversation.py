@@ -170,8 +170,19 @@ def _replace_person(question: str, name: str) -> str:
 
 def previous_quotes(history: list[Message] | None) -> list[str]:
     """The quotes of the last answer: a follow-up is most often answered next to them."""
-    answer = MARKDOWN_ESCAPE.sub(r"\1", BLOCK_QUOTE_MARK.sub("\n", _last_answer(_turns(history or []))))
+    return _quotes_in(_last_answer(_turns(history or [])))
+
+
+def _quotes_in(answer: str) -> list[str]:
+    """The quotes of one answer, as plain text or as the web chat shows it."""
+    answer = MARKDOWN_ESCAPE.sub(r"\1", BLOCK_QUOTE_MARK.sub("\n", answer))
     return [quote.strip() for quote in QUOTED.findall(answer)]
+
+
+def conversation_quotes(history: list[Message] | None) -> list[str]:
+    """The quotes of every answer so far, the last answer's first: what the conversation has already shown."""
+    answers = (turn.answer for turn in reversed(_turns(history or [])) if turn.answer)
+    return [quote for answer in answers for quote in _quotes_in(answer)]
 
 
 def asks_for_more(question: str) -> bool:

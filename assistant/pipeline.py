@@ -10,7 +10,15 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, Passage
 from .answering import NOTHING_ASKED, Answerer, Draft, QuoteAnswerer, continuation
-from .conversation import Message, Rewrite, asks_for_more, asks_to_go_on, previous_quotes, rewrite
+from .conversation import (
+    Message,
+    Rewrite,
+    asks_for_more,
+    asks_to_go_on,
+    conversation_quotes,
+    previous_quotes,
+    rewrite,
+)
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .question_types import asks_across_documents, asks_nothing, is_small_talk, topic_compared
@@ -98,6 +106,7 @@ class Assistant:
             "standalone": standalone,
             # Only a question that leans on the history is steered towards the last answer's passages.
             "previous_quotes": quoted_last if standalone != question else [],
+            "quoted_earlier": conversation_quotes(history) if standalone != question else [],
             "quoted_last": quoted_last,
             "wants_more": asks_for_more(question),
             "near_previous": rewritten.borrows_key_words,
@@ -129,6 +138,7 @@ class Assistant:
             wants_more=state["wants_more"],
             near_previous=state["near_previous"],
             within=within,
+            quoted_earlier=state["quoted_earlier"],
         )
         state["retrieve_ms"] = _ms(began)
         return state

@@ -62,6 +62,7 @@ class Retrieval:
     # towards the last quotes is left out too (it chose the passage); a sentence not wanted again stays out.
     sentence_own_scores: np.ndarray | None = None
     within: str | None = None  # the one document the question points at, if any (see scoping.py)
+    quoted_before: tuple[str, ...] = ()  # the conversation's quotes, when the question points back at them ("Why?")
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,12 @@ def conversation_prior(
     weights: Weights,
     wants_more: bool = False,
     near_previous: bool = True,
+    quoted_earlier: list[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per sentence, in two parts: the steer (a lift that fades with the distance from the last answer's quotes,
-    a drop for those quotes) and, when something else is asked for, the drop for the sentences quoted whole: they
-    are not wanted again, whatever the scores a quote is chosen by.
+    a drop for those quotes) and, when something else is asked for, the drop for the sentences quoted whole in the
+    conversation (quoted_earlier, else the last answer): they are not wanted again, whatever the scores a quote is
+    chosen by.
 
     A follow-up that points back ("Why?") is most often answered a few sentences or paragraphs from what was
     quoted last; one that names its subject ("When was Li Shangfu sanctioned?") stands alone (not near_previous):
@@ -137,7 +140,9 @@ def conversation_prior(
             np.maximum(steer, weights.near_previous_quote * lift, out=steer)
         steer[quoted] -= weights.repeats_previous_quote
     if wants_more:  # a sentence quoted whole is not wanted again; one quoted in part may hold the "else"
-        whole = [index for index, quote in quoted_in if snapshot.sentence_text(index) in quote]
+        said = quoted_earlier if quoted_earlier is not None else previous_quotes
+        said_in = [(index, quote) for quote in said for index in snapshot.sentences_quoting(quote)]
+        whole = [index for index, quote in said_in if snapshot.sentence_text(index) in quote]
         not_again[whole] -= weights.repeats_when_more_is_asked
     return steer, not_again
 
@@ -152,13 +157,15 @@ def retrieve(
     wants_more: bool = False,
     near_previous: bool = True,
     within: str | None = None,
+    quoted_earlier: list[str] | None = None,
 ) -> Retrieval:
     """Score every sentence by meaning and words, its own and its passage's; rank passages by their best.
 
     previous_quotes: the quotes of the answer a follow-up question leans on (see conversation.py);
     wants_more: the follow-up asks for something else than those quotes;
     near_previous: the follow-up still points at them (it borrowed the previous question's key words);
-    within: only this document's passages are ranked (the question points at it, see scoping.py).
+    within: only this document's passages are ranked (the question points at it, see scoping.py);
+    quoted_earlier: the quotes of every answer of the conversation, which "What else?" does not want again.
     """
     query_vector = vectors.question
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
@@ -171,7 +178,9 @@ def retrieve(
     rows = snapshot.sentence_chunk_rows
     lexical_trust = min(1.0, snapshot.bm25.coverage(query) / weights.full_lexical_coverage)
     sentence_lexical = weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
-    steer, not_again = conversation_prior(snapshot, previous_quotes or [], weights, wants_more, near_previous)
+    steer, not_again = conversation_prior(
+        snapshot, previous_quotes or [], weights, wants_more, near_previous, quoted_earlier
+    )
     scores = (
         similarity
         + lexical_trust * sentence_lexical
@@ -189,7 +198,10 @@ def retrieve(
     order = order[:candidates]
     chunks = [ScoredChunk(int(row), snapshot.chunks[row], float(best[row])) for row in order]
     # "What else?" must not get the last quote again, whatever the scores it is chosen by.
-    return Retrieval(query, similarity, scores, chunks, snapshot, similarity + sentence_lexical + not_again, within)
+    own_scores = similarity + sentence_lexical + not_again
+    said = quoted_earlier if quoted_earlier is not None else previous_quotes or []
+    quoted_before = tuple(said) if near_previous else ()  # "Did Xi meet them?" stands alone
+    return Retrieval(query, similarity, scores, chunks, snapshot, own_scores, within, quoted_before)
 
 
 class HybridRetriever(BaseRetriever):

@@ -18,6 +18,7 @@ from assistant.answering import (
     continuation,
     following_sentence,
     join_neighbours,
+    new_to_the_conversation,
     not_found,
     spliced,
     unmentioned_names,
@@ -25,7 +26,7 @@ from assistant.answering import (
 )
 from assistant.embeddings import LangChainEmbeddings
 from assistant.retrieval import Retrieval, ScoredChunk
-from assistant.splitting import split_into_sentences
+from assistant.splitting import Chunk, split_into_sentences
 from assistant.store import is_statement
 
 ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "passages", "timings_ms"}
@@ -408,3 +409,15 @@ def test_a_question_across_the_documents_quotes_each_document_once(indexed_copy:
 
 def test_key_words_a_follow_up_borrowed_are_not_taken_for_names(indexed_copy: IndexedCopy) -> None:
     assert unmentioned_names("Who wrote it? (Summarize second article)", indexed_copy.assistant.snapshot()) == []
+
+
+def test_what_the_conversation_quoted_before_is_not_quoted_again() -> None:
+    text = "First one. Second one. Third one."
+    chunk = Chunk("a.txt:0", "a.txt", 0, len(text), text, ((0, 10), (11, 22), (23, 33)))
+    run_on, repeat, fresh = QuoteSpan(chunk, 0, 22), QuoteSpan(chunk, 0, 10), QuoteSpan(chunk, 23, 33)
+
+    spans = new_to_the_conversation([run_on, repeat, fresh], ("First one.",))
+
+    assert [span.text for span in spans] == ["Second one.", "Third one."]  # trimmed, left out, kept
+    assert new_to_the_conversation([repeat], ("First one.",)) == [repeat]  # nothing else: kept
+    assert new_to_the_conversation([run_on], ()) == [run_on]

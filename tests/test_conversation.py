@@ -5,6 +5,7 @@ import pytest
 from assistant.conversation import (
     asks_for_more,
     asks_to_go_on,
+    conversation_quotes,
     previous_quotes,
     rewrite,
     standalone_question,
@@ -243,3 +244,15 @@ def test_a_rewrite_that_borrows_key_words_is_told_from_one_that_names(
 
     assert rewritten.standalone == standalone == standalone_question(question, AUSTIN_HISTORY)
     assert rewritten.borrows_key_words is borrows
+
+
+def test_the_conversation_quotes_are_those_of_every_answer_the_last_first() -> None:
+    history = [
+        {"role": "user", "content": "Who?"},
+        {"role": "assistant", "content": "“Li refused.” [1]"},
+        {"role": "user", "content": "Why?"},
+        {"role": "assistant", "content": "“He is sanctioned.” [1] “Since 2018.” [2]"},
+    ]
+
+    assert conversation_quotes(history) == ["He is sanctioned.", "Since 2018.", "Li refused."]
+    assert previous_quotes(history) == ["He is sanctioned.", "Since 2018."]

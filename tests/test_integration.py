@@ -205,6 +205,22 @@ def test_what_the_documents_only_expect_is_not_told_as_what_happened(real_index:
     assert "San Francisco" not in happened.citations[0].quote
 
 
+def test_a_chat_never_shows_a_quote_it_has_shown_before(real_index: RealIndex) -> None:
+    history: list[dict[str, str]] = []
+    shown: list[str] = []
+    for question in [
+        "According to the LA Times piece, what do US officials accuse China of?",
+        "Why?",
+        "What else does that article say?",
+    ]:
+        answer = real_index.assistant.ask(question, history)
+        quotes = [citation.quote for citation in answer.citations]
+
+        assert answer.answerable and not any(quote in earlier for quote in quotes for earlier in shown), question
+        shown += quotes
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+
+
 def test_a_question_across_the_documents_quotes_three_of_them(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What do the articles say about Taiwan?").to_dict()
 
