@@ -42,8 +42,8 @@ NAME_JOINERS = {"of", "and", "for", "the", "on", "in", "de"}
 
 @dataclass(frozen=True)
 class DocumentFacts:
-    """What a reference to a document can match: its file name, its title's words, its words as written (names keep
-    their capital letters) and the initials of the names it holds."""
+    """What a reference to a document can match: its source (the file name), its title's words, its words as
+    written (names keep their capital letters) and the initials of the names it holds."""
 
     source: str
     title_stems: frozenset[str]
@@ -117,12 +117,17 @@ def _by_title(words: list[str], documents: tuple[DocumentFacts, ...]) -> str | N
 
 
 def _by_file_name(question: str, documents: tuple[DocumentFacts, ...]) -> str | None:
+    """The one document named by its file ("in notes.md"), or by the file's stem as a document ("the changelog", "the
+    style guide"; not "What style of diplomacy ...?")."""
     lowered = question.lower()
     named = []
     for document in documents:
         path = PurePosixPath(document.source)
-        names = {document.source.lower(), path.name.lower()} | ({path.stem.lower()} if len(path.stem) >= 4 else set())
-        if any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", lowered) for name in names):
+        whole = "|".join(re.escape(name) for name in {document.source.lower(), path.name.lower()})
+        stem = re.escape(path.stem.lower())
+        if re.search(rf"(?<![\w.-])(?:{whole})(?![\w-])", lowered) or re.search(
+            rf"\b(?:the|this|that|in|from)\s+{stem}\b|\b{stem}\s+{DOCUMENT_NOUN}\b", lowered
+        ):
             named.append(document)
     return _only(named)
 
@@ -153,11 +158,11 @@ def document_scope(
     named_file = _by_file_name(question, documents)
     if named_file is not None:
         return named_file
+    sources = sorted(document.source for document in documents)
     for reference in REFERENCE.finditer(question):
         words = [_bare(word) for word in WORD.findall(f"{reference['before']} {reference['about'] or ''}")]
         words = [word for word in words if word]
-        sources = sorted(document.source for document in documents)
-        if not words and reference["determiner"].lower() in {"this", "that"} or words == ["same"]:
+        if (not words and reference["determiner"].lower() in {"this", "that"}) or words == ["same"]:
             source = earlier()
         elif len(words) == 1 and words[0].lower() in ORDINALS:
             source = sources[ORDINALS[words[0].lower()]] if ORDINALS[words[0].lower()] < len(sources) else None

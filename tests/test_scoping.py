@@ -132,3 +132,20 @@ def test_a_summary_of_a_document_named_by_its_file_quotes_its_opening(indexed_co
 
     assert answer.citations and {citation.source for citation in answer.citations} == {"style.md"}
     assert answer.citations[0].quote.startswith("These are habits from codebases")
+
+
+@pytest.mark.parametrize(
+    ("question", "scoped"),
+    [
+        ("What does the changelog say about the index?", True),
+        ("What is new in changelog.md?", True),
+        ("Which changelog entries mention Chroma?", False),  # the stem alone, not as a document
+    ],
+)
+def test_a_file_is_named_whole_or_by_its_stem_as_a_document(
+    indexed_copy: IndexedCopy, question: str, scoped: bool
+) -> None:
+    (indexed_copy.docs_dir / "changelog.md").write_text("# Changelog\n\nThe index is now crash-safe.\n", "utf-8")
+    indexed_copy.assistant.index()
+
+    assert (document_scope(indexed_copy.assistant.snapshot(), question) == "changelog.md") is scoped
