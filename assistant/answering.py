@@ -75,9 +75,9 @@ def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> 
 
 
 def new_to_the_conversation(spans: list[QuoteSpan], quoted_before: tuple[str, ...]) -> list[QuoteSpan]:
-    """The spans without what the last answer quoted: "Why?" gets the reason that follows the quote it leans on,
-    not that quote again. Each span starts at its first sentence not quoted before; one quoted whole before is left
-    out, unless nothing else is left."""
+    """The spans without what the conversation has quoted: "Why?" gets the reason that follows the quote it leans
+    on, not that quote again. Each span starts at its first sentence not quoted before; one quoted whole before is
+    left out, unless nothing else is left."""
 
     def quoted(chunk: Chunk, start: int, end: int) -> bool:
         text = chunk.text[start - chunk.start : end - chunk.start]
@@ -123,8 +123,6 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
 
 # What follows a photo's caption: its credit, on the same line in parentheses or on the next line.
 CREDIT = re.compile(r"[ \t]*\([^()\n]*/[^()\n]*\)[ \t]*(?:\n|$)|\s*\n\s*(?:Credit|Photo|Image|Source)s?\s*:", re.I)
-
-
 # Lines a web page puts between paragraphs: "Continue reading: The US population ...".
 WEB_PAGE_CHROME = re.compile(r"(?:continue reading|read more|related|see also|advertisement|sign up|subscribe)\b", re.I)
 
