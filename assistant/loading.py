@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentsError
 
 SUFFIXES = (".txt", ".md")
+# A Markdown file's YAML front matter ("---", "title: ...", "---"), and the title in it.
+FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.S)
+FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -19,9 +23,16 @@ class Document:
 
     @property
     def title(self) -> str:
-        """The headline: the first of the opening lines that comes back among them (a web page prints it above a
-        column name or a menu, then again over the article), else the first line; without Markdown's "#"."""
-        unmarked = (line.strip().lstrip("#").strip() for line in self.text.splitlines())
+        """The headline: a Markdown front matter's title; else the first of the opening lines that comes back among
+        them (a web page prints it above a column name or a menu, then again over the article), else the first line;
+        without Markdown's "#"."""
+        front_matter = FRONT_MATTER.match(self.text)
+        if front_matter:
+            title = FRONT_MATTER_TITLE.search(front_matter.group(0))
+            if title:
+                return title.group(1).strip().strip("\"'")[:200]
+        body = self.text[front_matter.end() :] if front_matter else self.text
+        unmarked = (line.strip().lstrip("#").strip() for line in body.splitlines())
         lines = [line for line in unmarked if line][:10]
         repeated = next((line for position, line in enumerate(lines) if line in lines[position + 1 :]), None)
         return (repeated or lines[0])[:200] if lines else self.source

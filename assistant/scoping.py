@@ -166,8 +166,8 @@ def document_scope(
             source = earlier()
         elif len(words) == 1 and words[0].lower() in ORDINALS:
             source = sources[ORDINALS[words[0].lower()]] if ORDINALS[words[0].lower()] < len(sources) else None
-        else:
-            source = _by_names(words, documents) or _by_title(words, documents)
+        else:  # "the meeting notes" for "Meeting notes, 3 March": the noun can be a title's word too
+            source = _by_names(words, documents) or _by_title([*words, reference["noun"]], documents)
         if source is not None:
             return source
     if AUTHOR.search(question):

@@ -80,7 +80,8 @@ class Settings(BaseSettings):
     def index_key(self) -> str:
         """Name of the collection: changes whenever a setting that shapes the vectors changes."""
         # v3: passages are embedded under the headline a page prints twice (loading.Document.title).
-        # v4: in text wrapped at a fixed width, a sentence goes on across line breaks (splitting.text_blocks).
+        # v4: in text wrapped at a fixed width, a sentence goes on across line breaks (splitting.text_blocks); a
+        # Markdown front matter's title is the document's title.
         shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v4"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())

@@ -100,6 +100,8 @@ def test_the_title_is_the_headline_a_page_prints_twice_else_the_first_line(tmp_p
     (tmp_path / "page.txt").write_text(page)
     (tmp_path / "plain.txt").write_text("The walrus lives in the Arctic.\nIt eats clams.\n")
     (tmp_path / "notes.md").write_text("# Okapis\n\nThe okapi lives in the forest.\n")
+    (tmp_path / "post.md").write_text('---\ntitle: "Lighthouse review"\ndate: 2026-10-01\n---\n\n# Review\n\nText.\n')
+    (tmp_path / "bare.md").write_text("---\ndate: 2026-10-01\n---\n\n# Lamps\n\nText.\n")
 
     documents, _ = load_documents(tmp_path)
 
@@ -107,4 +109,6 @@ def test_the_title_is_the_headline_a_page_prints_twice_else_the_first_line(tmp_p
         "page.txt": "The Limits of Talks",
         "plain.txt": "The walrus lives in the Arctic.",
         "notes.md": "Okapis",
+        "post.md": "Lighthouse review",  # from the front matter
+        "bare.md": "Lamps",  # front matter without a title: the first line after it
     }

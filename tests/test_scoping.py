@@ -134,6 +134,13 @@ def test_a_summary_of_a_document_named_by_its_file_quotes_its_opening(indexed_co
     assert answer.citations[0].quote.startswith("These are habits from codebases")
 
 
+def test_a_documents_noun_counts_among_its_title_words(indexed_copy: IndexedCopy) -> None:
+    (indexed_copy.docs_dir / "minutes.txt").write_text("Meeting notes, 3 March\n\nBo will order lenses.\n", "utf-8")
+    indexed_copy.assistant.index()
+
+    assert document_scope(indexed_copy.assistant.snapshot(), "What do the meeting notes say?") == "minutes.txt"
+
+
 @pytest.mark.parametrize(
     ("question", "scoped"),
     [
