@@ -19,7 +19,7 @@ from .store import IndexSnapshot
 
 DOCUMENT_NOUN = (
     r"(?:article|piece|story|essay|analysis|column|op-ed|commentary|discussion|interview|report|document|guide|note|"
-    r"memo|paper|transcript|book|letter|post|file)s?"
+    r"memo|paper|transcript|book|letter|post|file|review|minutes|briefing|speech|statement)s?"
 )
 # "the LA Times article", "The Diplomat piece's metaphor", "the 'Slow, Bumpy Road' piece", "the piece about the bumpy
 # road of diplomacy".
@@ -107,11 +107,12 @@ def _by_names(words: list[str], documents: tuple[DocumentFacts, ...]) -> str | N
     return _only([document for document in documents if all(holds(document, name) for name in names)])
 
 
-def _by_title(words: list[str], documents: tuple[DocumentFacts, ...]) -> str | None:
-    """The document whose title shares the most words with the reference: at least two, and more than any other's."""
+def _by_title(words: list[str], documents: tuple[DocumentFacts, ...], needed: int = 2) -> str | None:
+    """The document whose title shares the most words with the reference: at least `needed`, and more than any
+    other's."""
     stems = set(tokenize(" ".join(words)))
     shared = sorted(((len(stems & d.title_stems), d.source) for d in documents), reverse=True)
-    if not shared or shared[0][0] < 2 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+    if not shared or shared[0][0] < needed or (len(shared) > 1 and shared[1][0] == shared[0][0]):
         return None
     return shared[0][1]
 
@@ -166,8 +167,10 @@ def document_scope(
             source = earlier()
         elif len(words) == 1 and words[0].lower() in ORDINALS:
             source = sources[ORDINALS[words[0].lower()]] if ORDINALS[words[0].lower()] < len(sources) else None
-        else:  # "the meeting notes" for "Meeting notes, 3 March": the noun can be a title's word too
-            source = _by_names(words, documents) or _by_title([*words, reference["noun"]], documents)
+        else:  # "the meeting notes" for "Meeting notes, 3 March": the noun can be a title's word too; alone ("the
+            # review"), it is enough when one title holds it
+            title_words = [*words, reference["noun"]]
+            source = _by_names(words, documents) or _by_title(title_words, documents, needed=2 if words else 1)
         if source is not None:
             return source
     if AUTHOR.search(question):

@@ -136,9 +136,12 @@ def test_a_summary_of_a_document_named_by_its_file_quotes_its_opening(indexed_co
 
 def test_a_documents_noun_counts_among_its_title_words(indexed_copy: IndexedCopy) -> None:
     (indexed_copy.docs_dir / "minutes.txt").write_text("Meeting notes, 3 March\n\nBo will order lenses.\n", "utf-8")
+    (indexed_copy.docs_dir / "q3.md").write_text("# Quarterly review of the lamps\n\nForty were fixed.\n", "utf-8")
     indexed_copy.assistant.index()
+    snapshot = indexed_copy.assistant.snapshot()
 
-    assert document_scope(indexed_copy.assistant.snapshot(), "What do the meeting notes say?") == "minutes.txt"
+    assert document_scope(snapshot, "What do the meeting notes say?") == "minutes.txt"
+    assert document_scope(snapshot, "What is the review about?") == "q3.md"  # the one title that holds it
 
 
 @pytest.mark.parametrize(
