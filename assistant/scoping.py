@@ -49,6 +49,7 @@ class DocumentFacts:
     title_stems: frozenset[str]
     words: frozenset[str]
     initials: frozenset[str]
+    named_by: re.Pattern[str]  # its file name in a lowercased question (see file_name_pattern)
 
 
 def _bare(word: str) -> str:
@@ -86,6 +87,7 @@ def document_facts(snapshot: IndexSnapshot) -> tuple[DocumentFacts, ...]:
             frozenset(tokenize(files.get(source, {}).get("title", ""))),
             frozenset(_bare(word) for text in parts for word in WORD.findall(text)),
             frozenset(initial for text in parts for initial in initials_in(text)),
+            file_name_pattern(source),
         )
         for source, parts in texts.items()
     )
@@ -117,20 +119,21 @@ def _by_title(words: list[str], documents: tuple[DocumentFacts, ...], needed: in
     return shared[0][1]
 
 
+def file_name_pattern(source: str) -> re.Pattern[str]:
+    """What names a document by its file in a lowercased question: the file name ("in notes.md"), or its stem used
+    as a document ("the changelog", "the style guide"; not "What style of diplomacy ...?")."""
+    path = PurePosixPath(source)
+    whole = "|".join(re.escape(name) for name in {source.lower(), path.name.lower()})
+    stem = re.escape(path.stem.lower())
+    return re.compile(
+        rf"(?<![\w.-])(?:{whole})(?![\w-])|\b(?:the|this|that|in|from)\s+{stem}\b|\b{stem}\s+{DOCUMENT_NOUN}\b"
+    )
+
+
 def _by_file_name(question: str, documents: tuple[DocumentFacts, ...]) -> str | None:
-    """The one document named by its file ("in notes.md"), or by the file's stem as a document ("the changelog", "the
-    style guide"; not "What style of diplomacy ...?")."""
+    """The one document the question names by its file."""
     lowered = question.lower()
-    named = []
-    for document in documents:
-        path = PurePosixPath(document.source)
-        whole = "|".join(re.escape(name) for name in {document.source.lower(), path.name.lower()})
-        stem = re.escape(path.stem.lower())
-        if re.search(rf"(?<![\w.-])(?:{whole})(?![\w-])", lowered) or re.search(
-            rf"\b(?:the|this|that|in|from)\s+{stem}\b|\b{stem}\s+{DOCUMENT_NOUN}\b", lowered
-        ):
-            named.append(document)
-    return _only(named)
+    return _only([document for document in documents if document.named_by.search(lowered)])
 
 
 def document_scope(
