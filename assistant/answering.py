@@ -208,7 +208,7 @@ def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
 
 # Words a question asks with, not what it asks about: "What did she tell Congress?" is answered by "told"; "What
 # else did Wang Yi say?" by anything Wang Yi said.
-ASKING_WORDS = frozenset(
+QUESTION_FRAME_WORDS = frozenset(
     """tell told ask asked talk talked mention mentioned explain explained describe described think thought else
     anything something more please""".split()
 )
@@ -219,7 +219,7 @@ def unmentioned_topic(question: str, snapshot: IndexSnapshot) -> list[str]:
     """The words of what the question asks about, besides its names, when the documents mention none of them:
     "What is the weather in Beijing?" -> ["weather"]. One known word is enough to look further."""
     names = {name.lower() for name in CAPITALISED.findall(question.strip())}
-    words = [word for word in expansion_words(question) if word not in names and word not in ASKING_WORDS]
+    words = [word for word in expansion_words(question) if word not in names and word not in QUESTION_FRAME_WORDS]
     return words if words and not any(snapshot.mentions(word) for word in words) else []
 
 

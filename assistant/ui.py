@@ -137,9 +137,10 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
     def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
         history = list(history or [])
         history.append({"role": "user", "content": message})
+        earlier = _plain_history(history[:-1])
         try:
-            answer = assistant.ask(message, _plain_history(history[:-1]))
-            searched_in = assistant.searched_in(message, _plain_history(history[:-1]))
+            answer = assistant.ask(message, earlier)
+            searched_in = assistant.searched_in(message, earlier)
         except AssistantError as err:
             history.append({"role": "assistant", "content": f"⚠️ {err}"})
             yield history, "", ""
