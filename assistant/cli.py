@@ -77,10 +77,12 @@ def shorten(text: str, width: int = 160) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--docs-dir", type=click.Path(path_type=Path), help="Documents folder (ASSISTANT_DOCS_DIR).")
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (ASSISTANT_INDEX_DIR).")
+@click.option("--chroma-url", help="Chroma server for the passage vectors, http://HOST:PORT (ASSISTANT_CHROMA_URL).")
 @click.pass_context
-def cli(ctx: click.Context, docs_dir: Path | None, index_dir: Path | None) -> None:
+def cli(ctx: click.Context, docs_dir: Path | None, index_dir: Path | None, chroma_url: str | None) -> None:
     """Answer questions about a folder of documents with verbatim, checkable quotes."""
-    ctx.obj = {k: v for k, v in {"docs_dir": docs_dir, "index_dir": index_dir}.items() if v is not None}
+    given = {"docs_dir": docs_dir, "index_dir": index_dir, "chroma_url": chroma_url}
+    ctx.obj = {k: v for k, v in given.items() if v is not None}
 
 
 @cli.command()

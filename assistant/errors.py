@@ -17,6 +17,10 @@ class IndexMissingError(AssistantError):
     """No usable index exists yet."""
 
 
+class VectorStoreError(AssistantError):
+    """The Chroma server that holds the passage vectors cannot be reached or refused a request."""
+
+
 class IndexBusyError(AssistantError):
     """Another process is updating the index."""
 

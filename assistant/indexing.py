@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 import uuid
@@ -22,16 +21,18 @@ from .lexical import vocabulary_of
 from .loading import Document, load_documents
 from .settings import Settings
 from .splitting import Chunk, split_into_chunks
-from .store import (
+from .store import IndexPaths, IndexSnapshot, prune, publish, read_manifest, write_json
+from .vectors import (
     CHROMA_BATCH,
-    IndexPaths,
-    IndexSnapshot,
-    chroma_collection,
-    close_chroma,
-    open_chroma,
-    prune,
-    publish,
-    write_json,
+    EMBEDDED_FOLDER,
+    VectorPlace,
+    close_client,
+    collection_of,
+    collections_of_index,
+    copy_collection,
+    drop_collections,
+    open_client,
+    where_vectors_live,
 )
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -150,24 +151,27 @@ class Indexer:
     ) -> SyncReport:
         key = self.settings.index_key()
         base = self.paths.current_generation()
-        old_manifest = _read_manifest(base) if base else None
-        reusable = old_manifest is not None and old_manifest["index_key"] == key and not full
+        old_manifest = read_manifest(base) if base else None
+        reusable = (
+            old_manifest is not None
+            and old_manifest["index_key"] == key
+            and VectorPlace.of_manifest(old_manifest).server == self.settings.chroma_url
+            and not full
+        )
         old_files: dict[str, Any] = old_manifest["files"] if reusable and old_manifest else {}
         report = SyncReport(skipped=skipped, documents=len(documents), rebuilt=not reusable)
         _diff(documents, old_files, report)
         keep = {base.name} if base else set()
-        prune(self.paths, keep)  # leftovers of interrupted runs, even when nothing changed since
+        self._prune(keep)  # leftovers of interrupted runs, even when nothing changed since
         if base and not report.changed and old_manifest and old_manifest["skipped"] == skipped:
             report.generation, report.chunks = base.name, old_manifest["chunks"]
             return report
 
         name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         staging = self.paths.generations / f".staging-{name}"
-        staging.parent.mkdir(parents=True, exist_ok=True)
-        if reusable and base:
-            shutil.copytree(base / "chroma", staging / "chroma")
-        else:
-            (staging / "chroma").mkdir(parents=True)
+        staging.mkdir(parents=True)
+        place = VectorPlace.for_generation(self.settings.chroma_url, key, self._index_id(), name)
+        copy_from = base if reusable else None
 
         chunks_of = {
             doc.source: split_into_chunks(doc, self.settings.chunk_max_chars, self.settings.chunk_overlap_sentences)
@@ -192,7 +196,7 @@ class Indexer:
         report.chunks = len(all_chunks)
 
         stale_ids = [cid for source in report.removed + report.updated for cid in old_files[source]["chunks"]]
-        self._write_chroma(staging / "chroma", key, stale_ids, to_add, chunk_vectors, progress)
+        self._write_vectors(place, staging, copy_from, set(stale_ids), to_add, chunk_vectors, progress)
         write_json(staging / "chunks.json", [_chunk_row(chunk) for chunk in all_chunks])
         np.save(staging / "sentence_vectors.npy", sentence_vectors)
         write_json(staging / "vocabulary.json", vocabulary)
@@ -213,10 +217,11 @@ class Indexer:
                     for doc in documents
                 },
                 "skipped": skipped,
+                "vectors": place.to_manifest(),
             },
         )
         publish(self.paths, staging, name)
-        prune(self.paths, {name} | keep)  # keep the previous generation for readers still on it
+        self._prune({name} | keep)  # keep the previous generation for readers still on it
         report.generation = name
         return report
 
@@ -233,20 +238,38 @@ class Indexer:
 
         return cache.embed(texts, self, self.settings.embed_batch_size, advance)
 
+    def _index_id(self) -> str:
+        return self.paths.index_id() if self.settings.chroma_url else ""
+
     @staticmethod
-    def _write_chroma(
-        path: Path,
-        key: str,
-        stale_ids: list[str],
+    def _write_vectors(
+        place: VectorPlace,
+        staging: Path,
+        base: Path | None,
+        stale_ids: set[str],
         chunks: list[Chunk],
         vectors: np.ndarray,
         progress: Progress | None,
     ) -> None:
-        client = open_chroma(path)
+        """The new generation's collection: the base generation's vectors less the stale ones, plus the new."""
+        if place.server is None and base is not None:
+            shutil.copytree(base / EMBEDDED_FOLDER, staging / EMBEDDED_FOLDER)
+        client = open_client(place.server, staging)
         try:
-            collection = chroma_collection(client, key)
-            for i in range(0, len(stale_ids), CHROMA_BATCH):
-                collection.delete(ids=stale_ids[i : i + CHROMA_BATCH])
+            collection = collection_of(client, place.collection)
+            if place.server is None:
+                ids = sorted(stale_ids)
+                for i in range(0, len(ids), CHROMA_BATCH):
+                    collection.delete(ids=ids[i : i + CHROMA_BATCH])
+            elif base is not None:
+                copied_from = collection_of(client, VectorPlace.of_manifest(read_manifest(base)).collection)
+                total = copied_from.count()
+
+                def copied(done: int) -> None:
+                    if progress:
+                        progress("copying vectors", done, total)
+
+                copy_collection(copied_from, collection, stale_ids, copied)
             for i in range(0, len(chunks), CHROMA_BATCH):
                 batch = chunks[i : i + CHROMA_BATCH]
                 collection.add(
@@ -258,7 +281,24 @@ class Indexer:
                 if progress:
                     progress("storing vectors", min(i + CHROMA_BATCH, len(chunks)), len(chunks))
         finally:
-            close_chroma(client)
+            close_client(client)
+
+    def _prune(self, keep: set[str]) -> None:
+        """Drop the generations not kept, with their collections wherever they are, and this index's collections
+        that a crashed run left on the configured server."""
+        dropped: dict[str, list[str]] = {}
+        if self.paths.generations.exists():
+            for generation in self.paths.generations.iterdir():
+                if generation.name not in keep and (generation / "manifest.json").is_file():
+                    place = VectorPlace.of_manifest(read_manifest(generation))
+                    if place.server is not None:
+                        dropped.setdefault(place.server, []).append(place.collection)
+        prune(self.paths, keep)
+        for server, names in dropped.items():
+            drop_collections(server, names)
+        if self.settings.chroma_url:
+            on_server = collections_of_index(self.settings.chroma_url, self._index_id())
+            drop_collections(self.settings.chroma_url, [n for gen, n in on_server.items() if gen not in keep])
 
 
 def _chunk_row(chunk: Chunk) -> dict[str, Any]:
@@ -270,10 +310,6 @@ def _chunk_row(chunk: Chunk) -> dict[str, Any]:
         "text": chunk.text,
         "sentences": [list(span) for span in chunk.sentences],
     }
-
-
-def _read_manifest(generation: Path) -> dict[str, Any]:
-    return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -307,6 +343,9 @@ def check_index(settings: Settings) -> CheckReport:
             )
         if manifest["index_key"] != settings.index_key():
             problems.append("the index was built with other model or splitting settings")
+        if snapshot.vectors.server != settings.chroma_url:
+            wanted = where_vectors_live(settings.chroma_url)
+            problems.append(f"the index keeps its vectors in {snapshot.vectors.describe()}, not in {wanted}")
         documents, _ = load_documents(settings.docs_dir)
         now = {doc.source: doc.sha256 for doc in documents}
         files = manifest["files"]

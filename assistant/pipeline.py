@@ -77,7 +77,7 @@ class Assistant:
             return current
         with self._loading:
             if self._snapshot is None or generation is None or self._snapshot.name != generation.name:
-                fresh = IndexSnapshot.open_current(self.settings.index_dir, self.settings.index_key())
+                fresh = IndexSnapshot.open_current(self.settings.index_dir, self.settings)
                 if self._snapshot is not None:
                     self._retired.append(self._snapshot)
                 self._snapshot = fresh
@@ -198,6 +198,7 @@ class Assistant:
             "chunks": manifest["chunks"],
             "built_at": manifest["built_at"],
             "generation": snapshot.name,
+            "vectors": snapshot.vectors.describe(),
             "skipped": manifest["skipped"],
             "files": {source: entry["title"] for source, entry in manifest["files"].items()},
         }

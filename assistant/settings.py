@@ -7,8 +7,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .vectors import check_server_url
 
 # ASSISTANT_* variables read elsewhere, not settings of the assistant.
 NOT_SETTINGS = {"ASSISTANT_RAISE_ERRORS"}
@@ -22,6 +24,10 @@ class Settings(BaseSettings):
     # --- Where things live ---
     docs_dir: Path = Field(Path("seeds"), description="Folder of .txt/.md documents to answer from.")
     index_dir: Path = Field(Path("index"), description="Folder where the persisted index is kept.")
+    chroma_url: str | None = Field(
+        None,
+        description="Chroma server (http://HOST:PORT) to keep the passage vectors on; default: in the index folder.",
+    )
 
     # --- Embeddings ---
     model_path: Path | None = Field(
@@ -65,6 +71,11 @@ class Settings(BaseSettings):
         ],
         description="Example questions for the chat page, shown when the documents mention their names (JSON list).",
     )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _a_server_address(cls, url: str | None) -> str | None:
+        return check_server_url(url.rstrip("/")) if url else None
 
     @model_validator(mode="after")
     def _no_unknown_variables(self) -> Settings:

@@ -11,7 +11,7 @@ import bisect
 import json
 import os
 import shutil
-import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,9 @@ import numpy as np
 
 from .errors import IndexMissingError
 from .lexical import BM25Index, stem
+from .settings import Settings
 from .splitting import Chunk
-
-CHROMA_BATCH = 1000
+from .vectors import VectorPlace, close_client, collection_of, open_client, unreachable, where_vectors_live
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,22 @@ class IndexPaths:
     def lock(self) -> Path:
         return self.root / ".lock"
 
+    @property
+    def id_file(self) -> Path:
+        return self.root / "ID"
+
+    def index_id(self) -> str:
+        """A random name of this index, made once: it tells its collections on a Chroma server from others'."""
+        try:
+            return self.id_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pass
+        self.root.mkdir(parents=True, exist_ok=True)
+        made = self.root / f".ID.{os.getpid()}"
+        made.write_text(uuid.uuid4().hex[:8] + "\n", encoding="utf-8")
+        os.replace(made, self.id_file)
+        return self.id_file.read_text(encoding="utf-8").strip()
+
     def current_generation(self) -> Path | None:
         try:
             name = self.current.read_text(encoding="utf-8").strip()
@@ -52,29 +68,6 @@ class IndexPaths:
             return None
         path = self.generations / name
         return path if (path / "manifest.json").is_file() else None
-
-
-# Chroma shares one "system" between the clients of a path and creates and stops it without a lock, so
-# clients opened or closed by two threads at once (a sync publishing while a question opens the new
-# generation) can get a stopped or missing system. Every open and close goes through this lock.
-_CHROMA_CLIENTS = threading.Lock()
-
-
-def open_chroma(path: Path) -> Any:
-    import chromadb
-
-    with _CHROMA_CLIENTS:
-        return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
-
-
-def close_chroma(client: Any) -> None:
-    with _CHROMA_CLIENTS:
-        client.close()
-
-
-def chroma_collection(client: Any, name: str) -> Any:
-    # Cosine space set explicitly: MiniLM vectors are compared by angle (Chroma's default is L2).
-    return client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
 
 
 def write_json(path: Path, data: object) -> None:
@@ -115,8 +108,8 @@ def is_statement(sentence: str) -> bool:
     return len(sentence.split()) >= 3 and sentence.rstrip("”\"’')]").endswith((".", "!", ":", ";", "…"))
 
 
-def _read_index_key(generation: Path) -> str:
-    return str(json.loads((generation / "manifest.json").read_text(encoding="utf-8"))["index_key"])
+def read_manifest(generation: Path) -> dict[str, Any]:
+    return dict(json.loads((generation / "manifest.json").read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -132,7 +125,7 @@ class IndexSnapshot:
     def __init__(self, generation: Path) -> None:
         self.path = generation
         self.name = generation.name
-        self.manifest: dict[str, Any] = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        self.manifest = read_manifest(generation)
         rows = json.loads((generation / "chunks.json").read_text(encoding="utf-8"))
         self.chunks = [
             Chunk(r["id"], r["source"], r["start"], r["end"], r["text"], tuple(map(tuple, r["sentences"])))
@@ -162,8 +155,15 @@ class IndexSnapshot:
         self._sentences_by_text: dict[str, list[int]] = {}
         for index, text in enumerate(sentence_texts):
             self._sentences_by_text.setdefault(text, []).append(index)
-        self._client = open_chroma(generation / "chroma")
-        self.collection = chroma_collection(self._client, self.manifest["index_key"])
+        self.vectors = VectorPlace.of_manifest(self.manifest)
+        self._client = open_client(self.vectors.server, generation)
+        try:
+            self.collection = collection_of(self._client, self.vectors.collection)
+        except Exception as error:
+            close_client(self._client)
+            if self.vectors.server is None:
+                raise
+            raise unreachable(self.vectors.server, error) from None
 
     def sentences_quoting(self, quote: str) -> list[int]:
         """Sentences a quote is made of: the one equal to it (most of ours), else those it spans or is part of."""
@@ -193,16 +193,25 @@ class IndexSnapshot:
         return chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
 
     @classmethod
-    def open_current(cls, index_dir: Path, index_key: str | None = None) -> IndexSnapshot:
-        """The live generation; with index_key, only if it was built with those settings."""
+    def open_current(cls, index_dir: Path, matching: Settings | None = None) -> IndexSnapshot:
+        """The live generation; with matching settings, only if it was built with them (model, splitting, and
+        where the vectors live)."""
         generation = IndexPaths(index_dir).current_generation()
         if generation is None:
             raise IndexMissingError(f"no index in '{index_dir}': run `assistant index` to build it")
-        if index_key is not None and _read_index_key(generation) != index_key:
-            raise IndexMissingError(
-                f"the index in '{index_dir}' was built with other model or splitting settings: "
-                "run `assistant index` to rebuild it"
-            )
+        if matching is not None:
+            manifest = read_manifest(generation)
+            if manifest["index_key"] != matching.index_key():
+                raise IndexMissingError(
+                    f"the index in '{index_dir}' was built with other model or splitting settings: "
+                    "run `assistant index` to rebuild it"
+                )
+            built_in = VectorPlace.of_manifest(manifest)
+            if built_in.server != matching.chroma_url:
+                raise IndexMissingError(
+                    f"the index in '{index_dir}' keeps its vectors in {built_in.describe()}, not in "
+                    f"{where_vectors_live(matching.chroma_url)}: run `assistant index` to move them"
+                )
         return cls(generation)
 
     def dense_chunks(self, query_vector: np.ndarray, k: int, source: str | None = None) -> list[tuple[int, float]]:
@@ -211,7 +220,14 @@ class IndexSnapshot:
         if k == 0:
             return []
         where = {"source": source} if source is not None else None
-        result = self.collection.query(query_embeddings=[query_vector], n_results=k, where=where, include=["distances"])
+        try:
+            result = self.collection.query(
+                query_embeddings=[query_vector], n_results=k, where=where, include=["distances"]
+            )
+        except Exception as error:
+            if self.vectors.server is None:
+                raise
+            raise unreachable(self.vectors.server, error) from None
         return [
             (self.row_of[chunk_id], 1.0 - float(distance))
             for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
@@ -219,4 +235,4 @@ class IndexSnapshot:
         ]
 
     def close(self) -> None:
-        close_chroma(self._client)
+        close_client(self._client)

@@ -5,8 +5,12 @@ Run in a worker process per pipeline (see bench.py) so that peak RSS belongs to 
 
 from __future__ import annotations
 
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -47,6 +51,41 @@ class Ours:
         return [(p.source, p.start, p.end) for p in answer.passages]
 
 
+class OursOnServer(Ours):
+    """Ours with the passage vectors on a Chroma server (`chroma run` on loopback) instead of the index folder."""
+
+    def __init__(self, docs_dir: Path, workdir: Path, embedder: Embedder) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        chroma = Path(sys.executable).parent / "chroma"
+        command = [str(chroma), "run", "--path", str(workdir / "chroma-server"), "--port", str(port)]
+        self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_chroma(port)
+        url = f"http://localhost:{port}"
+        settings = Settings(docs_dir=docs_dir, index_dir=workdir / "index", top_k=RANKS, chroma_url=url)
+        self.assistant = Assistant(settings, embedder=embedder)
+
+    def close(self) -> None:
+        self.assistant.close()
+        self.server.terminate()
+        self.server.wait(timeout=30)
+
+
+def wait_for_chroma(port: int, timeout_s: float = 60.0) -> None:
+    import chromadb
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            chromadb.HttpClient(port=port, settings=chromadb.Settings(anonymized_telemetry=False)).heartbeat()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 class Naive:
     """The usual recipe: RecursiveCharacterTextSplitter, Chroma, similarity_search; the raw question only."""
 
@@ -75,7 +114,7 @@ class Naive:
         return [(d.metadata["source"], start := d.metadata["start_index"], start + len(d.page_content)) for d in found]
 
 
-PIPELINES: dict[str, type[Ours] | type[Naive]] = {"ours": Ours, "naive": Naive}
+PIPELINES: dict[str, type[Ours] | type[Naive]] = {"ours": Ours, "server": OursOnServer, "naive": Naive}
 
 
 def answerable_questions() -> list[dict[str, Any]]:
@@ -138,6 +177,8 @@ def run(name: str) -> dict[str, Any]:
         chunks, build_s = timed(pipeline.build)
         latencies, ranks = ask_all(pipeline, items)
         index_mb = folder_mb(Path(tmp))
+        if isinstance(pipeline, OursOnServer):
+            pipeline.close()
     return {
         "pipeline": name,
         "model_load_s": round(load_s, 2),

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from conftest import IndexedCopy
 
-from assistant.store import IndexPaths, chroma_collection, close_chroma, open_chroma, prune
+from assistant.store import IndexPaths, prune
+from assistant.vectors import VectorPlace, close_client, collection_of, open_client
 
 
 def test_current_generation_needs_a_whole_generation(tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_prune_keeps_only_what_it_is_told(tmp_path: Path) -> None:
 
 def test_chroma_clients_can_be_opened_and_closed_from_many_threads(indexed_copy: IndexedCopy) -> None:
     """Chroma's per-path shared system is not thread-safe by itself (KeyError, 'no attribute bindings')."""
-    chroma = IndexPaths(indexed_copy.index_dir).current_generation() / "chroma"
+    generation = IndexPaths(indexed_copy.index_dir).current_generation()
     key = indexed_copy.settings.index_key()
     counts: list[int] = []
     failures: list[BaseException] = []
@@ -40,9 +41,9 @@ def test_chroma_clients_can_be_opened_and_closed_from_many_threads(indexed_copy:
     def open_query_close() -> None:
         for _ in range(25):
             try:
-                client = open_chroma(chroma)
-                counts.append(chroma_collection(client, key).count())
-                close_chroma(client)
+                client = open_client(None, generation)
+                counts.append(collection_of(client, key).count())
+                close_client(client)
             except BaseException as err:  # reported by the main thread
                 failures.append(err)
 
@@ -66,3 +67,10 @@ def test_a_quote_is_traced_to_the_sentences_it_is_made_of(indexed_copy: IndexedC
     assert {first, following} <= set(snapshot.sentences_quoting(f"{one} {two}"))  # two sentences quoted as one
     assert first in snapshot.sentences_quoting(one[5:35])  # a fragment, as a user may paste
     assert snapshot.sentences_quoting("too short") == []
+
+
+def test_a_generation_built_before_server_mode_keeps_its_vectors_in_its_folder() -> None:
+    assert VectorPlace.of_manifest({"index_key": "minilm-k"}) == VectorPlace("minilm-k", None)
+    on_server = VectorPlace.for_generation("http://h:8000", "minilm-k", "ab12cd34", "20261126T170000-abcdef")
+    assert VectorPlace.of_manifest({"index_key": "minilm-k", "vectors": on_server.to_manifest()}) == on_server
+    assert on_server.collection == "minilm-k.ab12cd34.20261126T170000-abcdef"
