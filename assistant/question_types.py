@@ -14,6 +14,15 @@ ASKS_WHAT_IT_IS = re.compile(
     r"^\W*(?:(?:who|what)\s+(?:is|are|was|were)|(?:tell me|what do you know|what does it say)\s+about)\b", re.I
 )
 ASKING_WORDS = {"tell", "about", "know", "say"}
+# "What does Kurt Campbell think?", "What is Wang Yi's position?": asks what someone holds, and any sentence giving
+# it names them.
+ASKS_WHAT_THEY_HOLD = re.compile(
+    r"^\W*(?:what|how)\s+(?:does|did|do)\s+(?:\w+\W+){1,3}?(?:think|say|believe|argue|want|feel|see it)\W*$|"
+    r"^\W*what\s+(?:is|was|are|were)\s+(?:\w+\W+){1,3}?(?:view|views|opinion|position|stance|take|argument)\W*$",
+    re.I,
+)
+POSSESSIVE = re.compile(r"['’]s\b")
+HOLDING_WORDS = frozenset("think believe argue want feel see view views opinion position stance take argument".split())
 
 # Questions that ask for a quantity or a date are only answered by a sentence that holds one.
 ASKS_QUANTITY = re.compile(r"\b(how (many|much|large|big|long|old|far)|what (percentage|number|amount))\b", re.I)
@@ -54,7 +63,8 @@ SAYS_NOT_YET = re.compile(
 
 # "What are these documents about?", "Summarize the articles", "Give me an overview" ...
 OVERVIEW = re.compile(
-    r"\b(?:summari[sz]e|summary|overview|gist|what (?:are|is) (?:\w+ ){0,3}(?:about|on)|"
+    r"\b(?:summari[sz]e|summary|overview|gist|takeaways?|highlights|tl;? ?dr|(?:key|main) (?:points|ideas)|"
+    r"what (?:are|is) (?:\w+ ){0,3}(?:about|on)|"
     r"what do (?:\w+ ){0,3}(?:say|cover|discuss))\b",
     re.I,
 )
@@ -62,7 +72,8 @@ OVERVIEW = re.compile(
 OVERVIEW_REQUEST_WORDS = set(
     """document documents file files article articles text texts piece pieces source sources corpus collection
     folder everything all please briefly brief give quick short these those them they summarize summarise summary
-    overview gist say cover discuss""".split()
+    overview gist say cover discuss key main takeaway takeaways highlights points ideas tl dr tldr two three four
+    five""".split()
 )
 
 # "What do the articles say about Taiwan?", "Compare the documents' views of the trip", "How does each author see
@@ -108,10 +119,13 @@ def fits_question_type(question: str, sentence: str) -> bool:
 
 
 def subject_asked_about(question: str, most_words: int = 3) -> list[str]:
-    """The words of what a "Who is ...?" question asks about, when they are few ("kurt", "campbell"), else none."""
-    if not ASKS_WHAT_IT_IS.search(question):
+    """The words of what a "Who is ...?" or "What does ... think?" question asks about, when they are few ("kurt",
+    "campbell"), else none."""
+    if not ASKS_WHAT_IT_IS.search(question) and not ASKS_WHAT_THEY_HOLD.search(question):
         return []
-    subject = list(dict.fromkeys(word for word in content_words(question) if word not in ASKING_WORDS))
+    asking = ASKING_WORDS | HOLDING_WORDS
+    words = content_words(POSSESSIVE.sub("", question))
+    subject = list(dict.fromkeys(word for word in words if word not in asking))
     return subject if len(subject) <= most_words else []
 
 

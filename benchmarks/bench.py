@@ -161,7 +161,12 @@ def resync_section(scale: dict[str, Any]) -> str:
             f"{scale['chunks']} chunks), then one appended sentence in {scale['edited']}",
             table(
                 ["", "Assistant.index() s", "of which sync s", "texts embedded"],
-                [resync_row("full build", scale, "full"), resync_row("re-sync after 1 edit", scale, "resync")],
+                [
+                    resync_row("full build", scale, "full"),
+                    resync_row("re-sync after 1 edit", scale, "resync"),
+                    resync_row("move the vectors to a Chroma server", scale, "moved"),
+                    resync_row("re-sync after 1 edit, on the server", scale, "server_resync"),
+                ],
             ),
             f"   ratio re-sync / full = {scale['ratio']:.4f} (1/{1 / scale['ratio']:.0f}); "
             f"goal <= 1/20: {verdict}. Model load ({scale['model_load_s']:.1f}s) excluded from both; "

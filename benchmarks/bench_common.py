@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import resource
+import socket
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,3 +44,30 @@ def load_embedder() -> Any:
     from assistant.embeddings import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+@contextmanager
+def chroma_server(data: Path) -> Iterator[str]:
+    """`chroma run` (from the chromadb package) on a free loopback port; yields its URL, stops it after."""
+    import chromadb
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chroma = Path(sys.executable).parent / "chroma"
+    command = [str(chroma), "run", "--path", str(data), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                chromadb.HttpClient(port=port, settings=chromadb.Settings(anonymized_telemetry=False)).heartbeat()
+                break
+            except Exception:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("`chroma run` did not start") from None
+                time.sleep(0.2)
+        yield f"http://localhost:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

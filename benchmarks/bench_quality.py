@@ -5,16 +5,13 @@ Run in a worker process per pipeline (see bench.py) so that peak RSS belongs to 
 
 from __future__ import annotations
 
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Protocol
 
-from bench_common import QUESTION_SETS, SEEDS, folder_mb, load_embedder, peak_rss_mb, timed
+from bench_common import QUESTION_SETS, SEEDS, chroma_server, folder_mb, load_embedder, peak_rss_mb, timed
 
 from assistant import Assistant, Settings
 from assistant.embeddings import Embedder, LangChainEmbeddings
@@ -39,8 +36,8 @@ class Pipeline(Protocol):
 class Ours:
     """Assistant.ask with the conversation; its passages go to rank 10 with top_k=10."""
 
-    def __init__(self, docs_dir: Path, workdir: Path, embedder: Embedder) -> None:
-        settings = Settings(docs_dir=docs_dir, index_dir=workdir / "index", top_k=RANKS)
+    def __init__(self, docs_dir: Path, workdir: Path, embedder: Embedder, chroma_url: str | None = None) -> None:
+        settings = Settings(docs_dir=docs_dir, index_dir=workdir / "index", top_k=RANKS, chroma_url=chroma_url)
         self.assistant = Assistant(settings, embedder=embedder)
 
     def build(self) -> int:
@@ -49,41 +46,6 @@ class Ours:
     def search(self, question: str, history: History) -> list[Span]:
         answer = self.assistant.ask(question, history)
         return [(p.source, p.start, p.end) for p in answer.passages]
-
-
-class OursOnServer(Ours):
-    """Ours with the passage vectors on a Chroma server (`chroma run` on loopback) instead of the index folder."""
-
-    def __init__(self, docs_dir: Path, workdir: Path, embedder: Embedder) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        chroma = Path(sys.executable).parent / "chroma"
-        command = [str(chroma), "run", "--path", str(workdir / "chroma-server"), "--port", str(port)]
-        self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_chroma(port)
-        url = f"http://localhost:{port}"
-        settings = Settings(docs_dir=docs_dir, index_dir=workdir / "index", top_k=RANKS, chroma_url=url)
-        self.assistant = Assistant(settings, embedder=embedder)
-
-    def close(self) -> None:
-        self.assistant.close()
-        self.server.terminate()
-        self.server.wait(timeout=30)
-
-
-def wait_for_chroma(port: int, timeout_s: float = 60.0) -> None:
-    import chromadb
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            chromadb.HttpClient(port=port, settings=chromadb.Settings(anonymized_telemetry=False)).heartbeat()
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 class Naive:
@@ -114,7 +76,7 @@ class Naive:
         return [(d.metadata["source"], start := d.metadata["start_index"], start + len(d.page_content)) for d in found]
 
 
-PIPELINES: dict[str, type[Ours] | type[Naive]] = {"ours": Ours, "server": OursOnServer, "naive": Naive}
+PIPELINES: dict[str, type[Ours] | type[Naive]] = {"ours": Ours, "naive": Naive}
 
 
 def answerable_questions() -> list[dict[str, Any]]:
@@ -172,13 +134,16 @@ def run(name: str) -> dict[str, Any]:
     """Model load, build from nothing in a temp dir, then every question warm; peak RSS last."""
     items = answerable_questions()
     embedder, load_s = timed(load_embedder)
-    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-", ignore_cleanup_errors=True) as tmp:
-        pipeline = PIPELINES[name](SEEDS, Path(tmp), embedder)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-", ignore_cleanup_errors=True) as tmp, ExitStack() as stack:
+        pipeline: Pipeline
+        if name == "server":  # ours, with the passage vectors on `chroma run` over loopback
+            url = stack.enter_context(chroma_server(Path(tmp) / "chroma-server"))
+            pipeline = Ours(SEEDS, Path(tmp), embedder, chroma_url=url)
+        else:
+            pipeline = PIPELINES[name](SEEDS, Path(tmp), embedder)
         chunks, build_s = timed(pipeline.build)
         latencies, ranks = ask_all(pipeline, items)
         index_mb = folder_mb(Path(tmp))
-        if isinstance(pipeline, OursOnServer):
-            pipeline.close()
     return {
         "pipeline": name,
         "model_load_s": round(load_s, 2),

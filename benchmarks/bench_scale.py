@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench_common import SEEDS, load_embedder, peak_rss_mb, timed
+from bench_common import SEEDS, chroma_server, load_embedder, peak_rss_mb, timed
 
 from assistant import Assistant, Settings
 from assistant.loading import read_text
@@ -63,6 +63,14 @@ def run(count: int) -> dict[str, Any]:
         edited = edit_one(docs, count)
         resync, resync_s = timed(assistant.index)
         assistant.close()
+        with chroma_server(Path(tmp) / "chroma-server") as url:
+            on_server = Assistant(
+                Settings(docs_dir=docs, index_dir=Path(tmp) / "index", chroma_url=url), embedder=embedder
+            )
+            moved, moved_s = timed(on_server.index)
+            edit_one(docs, count)
+            server_resync, server_resync_s = timed(on_server.index)
+            on_server.close()
     return {
         "documents": full.documents,
         "corpus_mb": round(corpus_bytes / 1e6, 2),
@@ -77,5 +85,11 @@ def run(count: int) -> dict[str, Any]:
         "resync_sync_s": round(resync.seconds, 3),
         "resync_embedded": resync.texts_embedded,
         "ratio": round(resync_s / full_s, 4),
+        "moved_s": round(moved_s, 2),
+        "moved_sync_s": round(moved.seconds, 2),
+        "moved_embedded": moved.texts_embedded,
+        "server_resync_s": round(server_resync_s, 3),
+        "server_resync_sync_s": round(server_resync.seconds, 3),
+        "server_resync_embedded": server_resync.texts_embedded,
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }

@@ -3,66 +3,19 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import chromadb
 import pytest
 from conftest import FakeEmbedder, assert_citations_hold, fake_settings
 from test_cli import run_cli
+from web_helpers import ChromaServer
 
 from assistant import Assistant, Settings
 from assistant.errors import IndexMissingError, VectorStoreError
 from assistant.indexing import check_index
 from assistant.store import IndexPaths
-
-CHROMA = Path(sys.executable).parent / "chroma"
-
-
-class ChromaServer:
-    """`chroma run` on a free port, with its data in a temporary folder."""
-
-    def __init__(self, data: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://localhost:{self.port}"
-        self._log = (data.parent / "chroma-server.log").open("w")
-        self._process = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(data), "--port", str(self.port)],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                self.client().heartbeat()
-                return
-            except Exception:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"chroma run did not start: see {self._log.name}") from None
-                time.sleep(0.2)
-
-    def client(self) -> Any:
-        return chromadb.HttpClient(port=self.port, settings=chromadb.Settings(anonymized_telemetry=False))
-
-    def collections(self) -> dict[str, int]:
-        client = self.client()
-        try:
-            return {c.name: c.count() for c in client.list_collections()}
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        self._process.terminate()
-        self._process.wait(timeout=30)
-        self._log.close()
 
 
 @pytest.fixture

@@ -154,8 +154,9 @@ def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_ind
     assert "traveled there in June" in answer.citations[0].quote
 
 
-def test_an_overview_question_quotes_what_each_article_is_about(real_index: RealIndex) -> None:
-    answer = real_index.assistant.ask("What are these documents about?")
+@pytest.mark.parametrize("question", ["What are these documents about?", "Give me three key takeaways."])
+def test_an_overview_question_quotes_what_each_article_is_about(real_index: RealIndex, question: str) -> None:
+    answer = real_index.assistant.ask(question)
 
     assert answer.answerable and len({citation.source for citation in answer.citations}) == 3
     standfirsts = {  # the line under each headline
@@ -184,11 +185,14 @@ def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(
     assert_citations_hold(going_on.to_dict(), real_index.settings.docs_dir)
 
 
-@pytest.mark.parametrize("question", ["Who is Kurt Campbell?", "who is kurt campbell"])
+@pytest.mark.parametrize(
+    "question", ["Who is Kurt Campbell?", "who is kurt campbell", "What does Kurt Campbell think?"]
+)
 def test_who_is_a_person_the_documents_name_is_answered_with_a_sentence_naming_them(
     real_index: RealIndex, question: str
 ) -> None:
-    # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one).
+    # MiniLM puts "Who is Kurt Campbell?" far from any sentence about him (cosine 0.08 with the best one), and
+    # "What does Kurt Campbell think?" too (0.16).
     answer = real_index.assistant.ask(question)
 
     assert answer.answerable

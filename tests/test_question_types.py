@@ -33,6 +33,10 @@ def test_a_quantity_question_accepts_a_number_written_in_words(number: str) -> N
         ("Who is the current president of Taiwan?", ["current", "president", "taiwan"]),
         ("What is the current view of the American president on Taiwan?", []),  # too much to be a name
         ("What did Xi say about climate?", []),  # not a "what is" question
+        ("What does Kurt Campbell think?", ["kurt", "campbell"]),  # what someone holds: any answer names them
+        ("What is Wang Yi’s position?", ["wang", "yi"]),
+        ("What did Blinken say?", ["blinken"]),
+        ("What does Blinken think of the sanctions on Li Shangfu?", []),  # asks about the sanctions too
     ],
 )
 def test_the_subject_of_a_who_is_question_is_told_apart(question: str, subject: list[str]) -> None:
@@ -62,6 +66,9 @@ def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
         "summarise",
         "Can you give me an overview?",
         "What do the documents say?",
+        "Give me three key takeaways.",
+        "What are the main points?",
+        "tl;dr",
     ],
 )
 def test_an_overview_question_is_recognised(question: str) -> None:
@@ -77,6 +84,8 @@ def test_an_overview_question_is_recognised(question: str) -> None:
         "Summarize what Blinken said about Taiwan",
         "Give me an overview of the Taiwan issue",
         "What are the talks about?",
+        "What are the key points of the Taiwan debate?",
+        "What is the main point of contention?",
     ],
 )
 def test_a_question_about_something_in_the_documents_is_not_an_overview(question: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError, AuthenticationError
 from web_helpers import (
+    ChromaServer,
     Server,
     assert_quotes_verbatim,
     cited_sources,
@@ -224,3 +225,28 @@ def test_raw_api_call_without_login_is_refused(auth_server: Server) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=30)
     assert caught.value.code in (401, 403)
+
+
+# --- With the passage vectors on a Chroma server --------------------------------------------------------------------
+
+
+def test_the_chat_answers_from_vectors_on_a_chroma_server(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("web-chroma")
+    chroma = ChromaServer(root / "chroma-data")
+    try:
+        running = start_server(
+            root / "chat",
+            env=server_env(ASSISTANT_CHROMA_URL=chroma.url),
+            embedding_cache=seed_embedding_cache(tmp_path_factory),
+        )
+        try:
+            answer = ask(Client(running.url, verbose=False, download_files=False), QUESTION)
+        finally:
+            running.stop()
+        [(collection, count)] = chroma.collections().items()
+    finally:
+        chroma.stop()
+
+    assert answer["answerable"] is True and "Li Shangfu" in answer["citations"][0]["quote"]
+    assert_quotes_verbatim(answer, running.docs_dir)
+    assert count > 0 and collection.endswith(running.index_dir.joinpath("CURRENT").read_text().strip())

@@ -1,6 +1,7 @@
-"""Shared helpers of the web tests: a real `assistant serve` in a subprocess, and a headless Chromium.
+"""Shared helpers of the tests that run servers: a real `assistant serve` in a subprocess, a real Chroma server
+(`chroma run`), and a headless Chromium.
 
-Not a conftest: only tests/test_web.py, tests/test_browser.py and tests/test_watch.py import it.
+Not a conftest: only the web, browser, watch and Chroma server tests import it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import chromadb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,7 @@ ASSISTANT = Path(sys.executable).with_name("assistant")
 READY_TIMEOUT_S = 120.0  # building the index loads the real model: slow on a busy 2-core machine
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMA = Path(sys.executable).with_name("chroma")
 
 
 def free_port() -> int:
@@ -173,6 +176,48 @@ def wait_until_serving(server: Server, timeout: float = READY_TIMEOUT_S) -> None
         if time.monotonic() > deadline:
             pytest.fail(f"the server did not answer on {server.url} within {timeout:.0f}s:\n{server.log()[-4000:]}")
         time.sleep(0.5)
+
+
+# --- A Chroma server -------------------------------------------------------------------------------------------------
+
+
+class ChromaServer:
+    """`chroma run` on a free port, with its data in a temporary folder."""
+
+    def __init__(self, data: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        self._log = (data.parent / "chroma-server.log").open("w")
+        self._process = subprocess.Popen(
+            [str(CHROMA), "run", "--path", str(data), "--port", str(self.port)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.client().heartbeat()
+                return
+            except Exception:
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"chroma run did not start: see {self._log.name}") from None
+                time.sleep(0.2)
+
+    def client(self) -> Any:
+        return chromadb.HttpClient(port=self.port, settings=chromadb.Settings(anonymized_telemetry=False))
+
+    def collections(self) -> dict[str, int]:
+        client = self.client()
+        try:
+            return {c.name: c.count() for c in client.list_collections()}
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=30)
+        self._log.close()
 
 
 def non_loopback_addresses() -> list[str]:
