@@ -18,6 +18,7 @@ from .question_types import (
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
+    asks_about_the_collection,
     asks_across_documents,
     asks_for_overview,
     fits_question_type,
@@ -25,7 +26,7 @@ from .question_types import (
 )
 from .retrieval import Retrieval
 from .scoping import without_references
-from .splitting import Chunk
+from .splitting import BETWEEN_SENTENCES, Chunk
 from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
@@ -52,8 +53,8 @@ class QuoteSpan:
 
 
 def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> list[QuoteSpan]:
-    """Spans of one paragraph (or across_paragraphs) that overlap or are apart only by white space become one span;
-    order is kept."""
+    """Spans of one paragraph (or across_paragraphs) that overlap or are apart only by white space (and a list
+    item's marker) become one span; order is kept."""
     joined: list[QuoteSpan] = []
     for span in spans:
         for position, kept in enumerate(joined):
@@ -66,7 +67,7 @@ def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> 
             between = (min(span.end, kept.end), max(span.start, kept.start))  # empty when they overlap
             gap = holder.text[between[0] - holder.start : between[1] - holder.start]
             one_paragraph = "\n" not in gap  # a line break ends the thought, unless across_paragraphs
-            if not gap.strip() and (one_paragraph or across_paragraphs):
+            if BETWEEN_SENTENCES.fullmatch(gap) and (one_paragraph or across_paragraphs):
                 joined[position] = QuoteSpan(holder, start, end)
                 break
         else:
@@ -165,6 +166,34 @@ class Draft:
     text: str
     answerable: bool
     citations: list[Citation]
+
+
+def title_span(snapshot: IndexSnapshot, source: str) -> QuoteSpan | None:
+    """Where a document's title stands in it (its first occurrence), if a passage holds it."""
+    title = snapshot.manifest["files"][source]["title"]
+    for chunk in snapshot.chunks_of(source):
+        position = chunk.text.find(title)
+        if title and position >= 0:
+            return QuoteSpan(chunk, chunk.start + position, chunk.start + position + len(title))
+    return None
+
+
+def document_list(snapshot: IndexSnapshot, sources: list[str], most: int = 10) -> Draft:
+    """The documents by title, each title cited where it stands (a document whose title no passage holds is named
+    by its file): "There are 5 documents: “The Slow, Bumpy Road of U.S.-China Diplomacy” [2] (001_….txt) ..."."""
+    citations: list[Citation] = []
+    entries = []
+    for source in sources[:most]:
+        span = title_span(snapshot, source)
+        if span is None:
+            entries.append(source)
+            continue
+        citations.append(Citation(len(citations) + 1, source, span.start, span.end, span.text))
+        entries.append(f"“{span.text}” [{len(citations)}] ({source})")
+    count = len(sources)
+    lead = "Its title:" if count == 1 else f"There are {count} documents:"
+    more = f"; and {count - most} more" if count > most else ""
+    return Draft(f"{lead} {'; '.join(entries)}{more}.", bool(citations), citations)
 
 
 def quote_draft(spans: list[QuoteSpan]) -> Draft:
@@ -365,7 +394,11 @@ class QuoteAnswerer:
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
         # "Summarize the LA Times piece": the words that point at the document are not what is asked about.
-        if asks_for_overview(without_references(question) if retrieval.within else question) and snapshot.chunks:
+        asked = without_references(question, snapshot, retrieval.within) if retrieval.within else question
+        if asks_about_the_collection(asked) and snapshot.chunks:
+            listed = [retrieval.within] if retrieval.within else sorted(snapshot.manifest["files"])
+            return document_list(snapshot, listed)
+        if asks_for_overview(asked) and snapshot.chunks:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
         unmentioned = unmentioned_names(question, snapshot)
@@ -378,7 +411,7 @@ class QuoteAnswerer:
             # "Who is X?" is answered by a sentence naming X, however far MiniLM puts the two.
             or (
                 retrieval.sentence_similarity[ranked[0]] < self.abstain_below
-                and not all_words_in(subject_asked_about(question), snapshot.sentence_text(ranked[0]))
+                and not all_words_in(subject_asked_about(asked), snapshot.sentence_text(ranked[0]))
             )
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):

@@ -15,7 +15,8 @@ STOPWORDS = frozenset(
     off on once only or other our ours ourselves out over own same she should so some such than that the their
     theirs them themselves then there these they this those through to too under until up very was we were what
     when where which while who whom why will with would you your yours yourself yourselves also did does said say
-    says according many much may might must shall us""".split()
+    says according many much may might must shall us whats whos wheres hows whens whys thats theres heres lets ive
+    youve weve theyve im youre theyre hes shes isnt arent wasnt werent dont doesnt didnt""".split()
 )
 TOKEN = re.compile(r"[a-z0-9]+")
 

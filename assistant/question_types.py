@@ -96,6 +96,27 @@ COMPARING_WORDS = re.compile(
 )
 
 
+# "How many documents are there?", "What documents do you have?", "List the files", "What is the title of it?": asks
+# about the collection itself, not about what its documents say ...
+ASKS_ABOUT_THE_COLLECTION = re.compile(
+    rf"\bhow many\b.*\b(?:{DOCUMENTS}|files)\b|\b(?:list|name|show)\b.*\b(?:{DOCUMENTS}|files|titles)\b|"
+    rf"^\W*(?:what|which)\s+(?:{DOCUMENTS}|files)\b|\btitles?\b",
+    re.I,
+)
+# ... with nothing else asked: "How many documents did Blinken sign?" is a question about Blinken.
+COLLECTION_REQUEST_WORDS = frozenset(
+    """document documents file files article articles text texts piece pieces source sources report reports essays
+    analyses corpus collection folder index indexed available loaded title titles name names list show many number
+    total count please search access read see use know""".split()
+)
+
+
+def asks_about_the_collection(question: str) -> bool:
+    return bool(ASKS_ABOUT_THE_COLLECTION.search(question)) and not set(content_words(question)) - (
+        COLLECTION_REQUEST_WORDS
+    )
+
+
 def asks_across_documents(question: str) -> bool:
     return bool(ASKS_ACROSS_DOCUMENTS.search(question))
 
@@ -141,10 +162,18 @@ SMALL_TALK = frozenset(
 )
 
 
+# "US" is a name, though "us" is a stopword: "What does the US say?" asks something.
+UNITED_STATES = re.compile(r"\bU\.?S\.?(?:A\.?)?(?!\w)")
+
+
 def asks_nothing(question: str) -> bool:
     """Whether there is nothing to look up: "?", "hi", "Who is he?" with nobody to be "he" (an overview request,
     "What are these about?", asks for something)."""
-    return all(word in SMALL_TALK for word in content_words(question)) and not asks_for_overview(question)
+    return (
+        all(word in SMALL_TALK for word in content_words(question))
+        and not asks_for_overview(question)
+        and not UNITED_STATES.search(question)
+    )
 
 
 def is_small_talk(question: str) -> bool:

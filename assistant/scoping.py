@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .lexical import tokenize
+from .question_types import asks_about_the_collection
 from .store import IndexSnapshot
 
 DOCUMENT_NOUN = (
@@ -34,6 +35,8 @@ REFERENCE = re.compile(
 # "the author", "this writer's view": whoever wrote what the last answer quoted.
 AUTHOR = re.compile(r"\b(?:the|this|that)\s+(?:author|writer)s?\b", re.I)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "final": -1}
+# "the second one", right after the documents were listed ("What documents do you have?").
+LISTED_ONE = re.compile(rf"\bthe\s+(?P<ordinal>{'|'.join(ORDINALS)})\s+one\b", re.I)
 WORD = re.compile(r"[\w’'.-]+")
 CAPITALISED_WORD = re.compile(r"^[A-Z][\w.-]*$")
 # Small words inside a name, left out of its initials: "United States Institute of Peace" is USIP.
@@ -50,6 +53,12 @@ class DocumentFacts:
     words: frozenset[str]
     initials: frozenset[str]
     named_by: re.Pattern[str]  # its file name in a lowercased question (see file_name_pattern)
+
+
+def _nth(sources: list[str], ordinal: str) -> str | None:
+    """The document at this place in the folder's order ("first", "last"), if there are that many."""
+    place = ORDINALS[ordinal.lower()]
+    return sources[place] if place < len(sources) else None
 
 
 def _bare(word: str) -> str:
@@ -163,13 +172,16 @@ def document_scope(
     if named_file is not None:
         return named_file
     sources = sorted(document.source for document in documents)
+    listed_one = LISTED_ONE.search(question)
+    if listed_one and previous_question and asks_about_the_collection(previous_question):
+        return _nth(sources, listed_one["ordinal"])
     for reference in REFERENCE.finditer(question):
         words = [_bare(word) for word in WORD.findall(f"{reference['before']} {reference['about'] or ''}")]
         words = [word for word in words if word]
         if (not words and reference["determiner"].lower() in {"this", "that"}) or words == ["same"]:
             source = earlier()
         elif len(words) == 1 and words[0].lower() in ORDINALS:
-            source = sources[ORDINALS[words[0].lower()]] if ORDINALS[words[0].lower()] < len(sources) else None
+            source = _nth(sources, words[0])
         else:  # "the meeting notes" for "Meeting notes, 3 March": the noun can be a title's word too; alone ("the
             # review"), it is enough when one title holds it
             title_words = [*words, reference["noun"]]
@@ -191,7 +203,13 @@ def source_quoted(snapshot: IndexSnapshot, quotes: list[str]) -> str | None:
     return None
 
 
-def without_references(question: str) -> str:
+def without_references(question: str, snapshot: IndexSnapshot | None = None, source: str | None = None) -> str:
     """The question with "it" for the words that point at a document: "Summarize the LA Times piece" -> "Summarize
-    it", "What is the piece on the bumpy road about?" -> "What is it about?"."""
-    return REFERENCE.sub("it", question)
+    it", "What is the piece on the bumpy road about?" -> "What is it about?", "Summarize the second one" ->
+    "Summarize it"; given the document, its file name too ("What does the changelog say about X?")."""
+    question = LISTED_ONE.sub("it", REFERENCE.sub("it", question))
+    if snapshot is not None and source is not None:
+        for document in document_facts(snapshot):
+            if document.source == source:
+                question = re.sub(document.named_by.pattern, "it", question, flags=re.I)
+    return question

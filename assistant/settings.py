@@ -93,7 +93,8 @@ class Settings(BaseSettings):
         # v3: passages are embedded under the headline a page prints twice (loading.Document.title).
         # v4: in text wrapped at a fixed width, a sentence goes on across line breaks (splitting.text_blocks); a
         # Markdown front matter's title is the document's title.
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v4"
+        # v5: a block's marker ("- ", "1. ", "## ") is not part of its first sentence.
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v5"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

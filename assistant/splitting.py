@@ -22,6 +22,10 @@ LIST_NUMBER = re.compile(r"\s*\d{1,3}")
 # A line that starts a block of its own: a list item, a heading, a quote, a table row, a code fence.
 BLOCK_START = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#|>|\||```|~~~)")
 FENCE = re.compile(r"[ \t]*(?:```|~~~)")
+# What marks a block and is not part of its first sentence: "- ", "* ", "1. ", "## ", "> ".
+BLOCK_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)")
+# What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
+BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
 
 
 @dataclass(frozen=True)
@@ -122,10 +126,12 @@ def text_blocks(text: str) -> list[Span]:
 
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
     """Sentence spans of the text. A line break ends a sentence (headlines, list items), except where the text was
-    wrapped at a fixed width: there a line goes on with the next unless that one starts a block of its own."""
+    wrapped at a fixed width: there a line goes on with the next unless that one starts a block of its own. A
+    block's marker ("- ", "1. ", "## ") is left out of its first sentence."""
     spans: list[Span] = []
     for start, end in text_blocks(text):
-        for span in _split_line(text, start, end):
+        marker = BLOCK_MARKER.match(text, start, end)
+        for span in _split_line(text, marker.end() if marker else start, end):
             spans.extend(_cap_length(text, span, max_chars))
     return spans
 

@@ -132,6 +132,9 @@ class IndexSnapshot:
             for r in rows
         ]
         self.row_of = {chunk.id: row for row, chunk in enumerate(self.chunks)}
+        self._rows_of_source: dict[str, list[int]] = {}
+        for row, chunk in enumerate(self.chunks):
+            self._rows_of_source.setdefault(chunk.source, []).append(row)
         self.sentences = [
             SentenceRow(row, start, end) for row, chunk in enumerate(self.chunks) for start, end in chunk.sentences
         ]
@@ -164,6 +167,10 @@ class IndexSnapshot:
             if self.vectors.server is None:
                 raise
             raise unreachable(self.vectors.server, error) from None
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        """A document's passages, in order."""
+        return [self.chunks[row] for row in self._rows_of_source.get(source, [])]
 
     def sentences_quoting(self, quote: str) -> list[int]:
         """Sentences a quote is made of: the one equal to it (most of ours), else those it spans or is part of."""

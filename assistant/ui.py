@@ -47,7 +47,8 @@ def render_answer_markdown(answer: Answer) -> str:
     # Every line of a quote is marked, so a quote across a paragraph break stays one block quote.
     lines = [f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**" for c in answer.citations]
     sources = [f"[{c.id}] `{c.source}` characters {c.start}–{c.end}" for c in answer.citations]
-    return "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
+    lead = answer.answer.split("“", 1)[0].strip()  # "There are 5 documents:" before a list of titles
+    return (f"{escape_markdown(lead)}\n\n" if lead else "") + "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
 
 
 def _context_html(text: str, passage_start: int, start: int, end: int) -> str:

@@ -421,3 +421,41 @@ def test_what_the_conversation_quoted_before_is_not_quoted_again() -> None:
     assert [span.text for span in spans] == ["Second one.", "Third one."]  # trimmed, left out, kept
     assert new_to_the_conversation([repeat], ("First one.",)) == [repeat]  # nothing else: kept
     assert new_to_the_conversation([run_on], ()) == [run_on]
+
+
+@pytest.mark.parametrize("question", ["How many documents are there?", "What documents do you have?", "List the files"])
+def test_a_question_about_the_collection_lists_the_documents_by_their_cited_titles(
+    indexed_copy: IndexedCopy, question: str
+) -> None:
+    answer = indexed_copy.assistant.ask(question)
+
+    assert answer.answerable and answer.answer.startswith("There are 5 documents: “")
+    assert [c.source for c in answer.citations] == sorted(p.name for p in indexed_copy.docs_dir.iterdir())
+    assert answer.citations[1].quote == "The Slow, Bumpy Road of U.S.-China Diplomacy"
+    assert_citations_hold(answer.to_dict(), indexed_copy.docs_dir)
+
+
+def test_the_title_of_the_document_a_question_points_at(indexed_copy: IndexedCopy) -> None:
+    answer = indexed_copy.assistant.ask("What is the title of the second article?")
+
+    assert answer.answer.startswith("Its title: ")
+    assert [(c.source, c.quote) for c in answer.citations] == [
+        ("001_88b05ed209d663f4.txt", "The Slow, Bumpy Road of U.S.-China Diplomacy")
+    ]
+
+
+def test_a_long_list_of_documents_names_the_first_ten_and_counts_the_rest(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(12):
+        (docs / f"note{number:02d}.md").write_text(f"# Note {number}\n\nThe okapi ate {number} leaves today.\n")
+    (docs / "untitled.txt").write_text("x\n" * 3 + "The tapir slept.\n")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("How many files are there?")
+
+    assert answer.answer.startswith("There are 13 documents: “Note 0” [1] (note00.md); “Note 1” [2] (note01.md)")
+    assert answer.answer.endswith("; and 3 more.") and len(answer.citations) == 10
+    assert_citations_hold(answer.to_dict(), docs)
+    assistant.close()

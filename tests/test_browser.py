@@ -120,6 +120,16 @@ def test_a_question_about_one_document_says_it_searched_only_that_one(browser: A
     assert "bullied its smaller neighbors" in text_of(browser, "#chat")
 
 
+def test_a_question_about_the_collection_lists_the_documents(browser: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ask_in_page(browser, "How many documents are there?", until_in_sources="004_cba8b70d7f73dee2.txt")
+    WebDriverWait(browser, WAIT_S).until(  # the answer streams in after the sources
+        lambda d: "There are 5 documents:" in text_of(d, "#chat") and "Easy Part" in text_of(d, "#chat"),
+        message="no list of the documents",
+    )
+
+
 def test_a_greeting_gets_a_hint_and_no_sources(browser: Any) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 

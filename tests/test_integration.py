@@ -170,6 +170,16 @@ def test_an_overview_question_quotes_what_each_article_is_about(real_index: Real
             assert citation.quote.startswith(standfirsts[citation.source])
 
 
+def test_a_question_about_the_collection_is_answered_with_the_cited_titles(real_index: RealIndex) -> None:
+    listed = real_index.assistant.ask("What documents do you have?")
+    third = real_index.assistant.ask("What's the title of the third article?")
+
+    assert listed.answerable and listed.answer.startswith("There are 5 documents:") and len(listed.citations) == 5
+    assert [c.quote for c in third.citations] == ["Blinken’s Beijing Trip: ‘Constructive’ but No Breakthroughs"]
+    for answer in (listed, third):
+        assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from assistant import Assistant
 from assistant.loading import Document
 from assistant.question_types import asks_nothing
-from assistant.splitting import split_into_chunks, split_into_sentences
+from assistant.splitting import BLOCK_MARKER, split_into_chunks, split_into_sentences, text_blocks
 
 WORDS = [
     "Beijing", "Washington", "talks", "resumed", "U.S.", "Antony", "J.", "Blinken", "Dr.", "Nov.", "e.g.",
@@ -47,7 +47,11 @@ def test_chunks_and_sentences_are_exact_spans(text: str, max_chars: int, overlap
     sentences = split_into_sentences(text, max_chars)
     assert {span for chunk in chunks for span in chunk.sentences} == set(sentences)
     covered = {i for start, end in sentences for i in range(start, end)}
-    assert all(ch.isspace() for i, ch in enumerate(text) if i not in covered), "text was lost between sentences"
+    markers = {
+        i for start, end in text_blocks(text) if (m := BLOCK_MARKER.match(text, start, end)) for i in range(*m.span())
+    }
+    lost = [ch for i, ch in enumerate(text) if i not in covered | markers]
+    assert all(ch.isspace() for ch in lost), "text was lost between sentences (other than a block's marker)"
 
 
 sentence = st.builds(

@@ -8,6 +8,7 @@ from assistant.question_types import (
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
+    asks_about_the_collection,
     asks_across_documents,
     asks_for_overview,
     asks_nothing,
@@ -128,7 +129,8 @@ def test_a_message_without_anything_to_look_up_asks_nothing(question: str) -> No
 
 
 @pytest.mark.parametrize(
-    "question", ["What are these documents about?", "Summarize", "Who is Kurt Campbell?", "Taiwan?"]
+    "question",
+    ["What are these documents about?", "Summarize", "Who is Kurt Campbell?", "Taiwan?", "What does the US say?"],
 )
 def test_an_overview_request_or_a_single_topic_word_asks_something(question: str) -> None:
     assert not asks_nothing(question)
@@ -165,3 +167,21 @@ def test_a_question_about_one_thing_said_is_not_across_the_documents(question: s
 )
 def test_small_talk_has_words_and_only_words_of_small_talk(message: str, small_talk: bool) -> None:
     assert is_small_talk(message) is small_talk
+
+
+@pytest.mark.parametrize(
+    ("question", "about_the_collection"),
+    [
+        ("How many documents are there?", True),
+        ("What documents do you have?", True),
+        ("What’s the title of it?", True),
+        ("List the files", True),
+        ("What files can you search?", True),
+        ("How many articles did Blinken write?", False),  # a question about Blinken
+        ("What do the articles say about Taiwan?", False),
+        ("What are these documents about?", False),  # an overview
+        ("What is the name of the ship?", False),
+    ],
+)
+def test_a_question_about_the_collection_itself_is_recognised(question: str, about_the_collection: bool) -> None:
+    assert asks_about_the_collection(question) is about_the_collection

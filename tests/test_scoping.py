@@ -1,9 +1,12 @@
 """A question that points at one document is answered from it alone; anything vaguer searches them all."""
 
-import pytest
-from conftest import IndexedCopy
+from pathlib import Path
 
-from assistant.scoping import document_scope, initials_in
+import pytest
+from conftest import FakeEmbedder, IndexedCopy, fake_settings
+
+from assistant import Assistant
+from assistant.scoping import document_scope, initials_in, without_references
 
 LA_TIMES = "003_d94c39d90b50c062.txt"  # ends "This story originally appeared in the Los Angeles Times."
 BUMPY_ROAD = "001_88b05ed209d663f4.txt"  # "The Slow, Bumpy Road of U.S.-China Diplomacy"
@@ -111,6 +114,31 @@ def test_a_follow_up_stays_with_the_document_of_the_question_it_leans_on(indexed
     assert document_scope(snapshot, "Who met Xi?", None, asked) is None  # not a follow-up: a new question
 
 
+def test_the_second_one_after_the_documents_were_listed_is_the_second_document(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+
+    def scope(question: str, previous: str) -> str | None:
+        return document_scope(snapshot, question, None, previous, follow_up=True)
+
+    assert scope("Summarize the second one", "What documents do you have?") == "001_88b05ed209d663f4.txt"
+    assert scope("And the last one?", "How many documents are there?") == "004_cba8b70d7f73dee2.txt"
+    assert scope("Who is the second one?", "Which officials did Blinken meet?") is None  # no documents listed
+
+
+def test_a_summary_of_the_second_one_after_a_list_quotes_that_documents_opening(indexed_copy: IndexedCopy) -> None:
+    listed = "What documents do you have?"
+    history = [
+        {"role": "user", "content": listed},
+        {"role": "assistant", "content": indexed_copy.assistant.ask(listed).answer},
+    ]
+
+    answer = indexed_copy.assistant.ask("Summarize the second one", history)
+
+    assert without_references("Summarize the second one") == "Summarize it"
+    assert answer.answerable and {c.source for c in answer.citations} == {"001_88b05ed209d663f4.txt"}
+    assert answer.citations[0].quote.startswith("Washington should be looking for ways")
+
+
 def test_a_follow_up_in_a_chat_is_answered_from_the_same_document(indexed_copy: IndexedCopy) -> None:
     asked = "What do U.S. officials accuse China of, according to the LA Times article?"
     history = [{"role": "user", "content": asked}, {"role": "assistant", "content": "No quote."}]
@@ -159,3 +187,23 @@ def test_a_file_is_named_whole_or_by_its_stem_as_a_document(
     indexed_copy.assistant.index()
 
     assert (document_scope(indexed_copy.assistant.snapshot(), question) == "changelog.md") is scoped
+
+
+def test_what_a_document_named_by_its_file_says_about_a_name_is_a_sentence_of_it_naming_that(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "changelog.md").write_text("# Changelog\n\n- Vectors are stored in Chroma, cosine space.\n", "utf-8")
+    (docs / "notes.md").write_text("# Notes\n\nThe okapi eats leaves. Chroma is a vector store.\n", "utf-8")
+    # However far the model puts them: only a sentence of the changelog that names Chroma can answer.
+    settings = fake_settings(docs, tmp_path / "index", abstain_below=0.99)
+    assistant = Assistant(settings, embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("What does the changelog say about Chroma?")
+
+    assert without_references("What does the changelog say?", assistant.snapshot(), "changelog.md") == (
+        "What does it say?"
+    )
+    assert answer.answerable and [c.source for c in answer.citations] == ["changelog.md"]
+    assert "stored in Chroma" in answer.citations[0].quote
+    assistant.close()

@@ -74,15 +74,15 @@ The last paragraph is short.
 
 def test_in_text_wrapped_at_a_fixed_width_a_sentence_goes_on_across_line_breaks() -> None:
     assert sentences(WRAPPED) == [
-        "# Notes on the talks",
+        "Notes on the talks",
         "The two sides met in Beijing for the first time in five years, and both of them said\n"
         "afterwards that the talks had been candid.",
         "Neither side gave ground on Taiwan, which the\n"
         "Chinese side called the core of its core interests, and neither expected to.",
         "Short line.",
-        "- Military channels: still closed, and no date was set for the talks between the two\n  defence ministers.",
-        "- Trade: the American side spoke of de-risking.",
-        "1. A numbered item that is long enough to be wrapped onto the next line of the list,\n   as this one is.",
+        "Military channels: still closed, and no date was set for the talks between the two\n  defence ministers.",
+        "Trade: the American side spoke of de-risking.",
+        "A numbered item that is long enough to be wrapped onto the next line of the list,\n   as this one is.",
         "```",
         "code line one that is quite long and would look like a wrapped line of prose here",
         "code line two",

@@ -48,6 +48,15 @@ def test_a_quote_across_a_paragraph_break_stays_one_block_quote_and_is_read_back
     assert previous_quotes([{"role": "assistant", "content": markdown}]) == quotes
 
 
+def test_a_list_of_documents_keeps_its_lead_above_the_cited_titles() -> None:
+    citations = [Citation(1, "a.md", 0, 5, "Okapi"), Citation(2, "b.md", 2, 7, "Tapir")]
+    answer = Answer("q", "q", "There are 2 documents: “Okapi” [1] (a.md); “Tapir” [2] (b.md).", True, citations)
+
+    markdown = render_answer_markdown(answer)
+
+    assert markdown.startswith("There are 2 documents:\n\n> “Okapi” **[1]**")
+
+
 def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
     quote = "Li remains under sanctions imposed by Washington in 2018."
     citations = [Citation(1, "a.txt", 0, len(quote), quote)]
