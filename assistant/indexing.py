@@ -52,6 +52,7 @@ class SyncReport:
     seconds: float = 0.0
     generation: str = ""
     rebuilt: bool = False
+    vectors: str = "in the index folder"  # where the generation's passage vectors are
 
     @property
     def changed(self) -> bool:
@@ -73,6 +74,8 @@ class SyncReport:
             f"{self.documents} documents, {self.chunks} chunks: {', '.join(parts)}; "
             f"{self.texts_embedded} texts embedded in {self.seconds:.1f}s"
         )
+        if self.vectors != where_vectors_live(None):
+            line += f"; vectors {self.vectors}"
         if self.skipped:
             line += f"; skipped {len(self.skipped)}: " + ", ".join(
                 f"{s['source']} ({s['reason']})" for s in self.skipped
@@ -159,7 +162,12 @@ class Indexer:
             and not full
         )
         old_files: dict[str, Any] = old_manifest["files"] if reusable and old_manifest else {}
-        report = SyncReport(skipped=skipped, documents=len(documents), rebuilt=not reusable)
+        report = SyncReport(
+            skipped=skipped,
+            documents=len(documents),
+            rebuilt=not reusable,
+            vectors=where_vectors_live(self.settings.chroma_url),
+        )
         _diff(documents, old_files, report)
         keep = {base.name} if base else set()
         self._prune(keep)  # leftovers of interrupted runs, even when nothing changed since
@@ -345,7 +353,7 @@ def check_index(settings: Settings) -> CheckReport:
             problems.append("the index was built with other model or splitting settings")
         if snapshot.vectors.server != settings.chroma_url:
             wanted = where_vectors_live(settings.chroma_url)
-            problems.append(f"the index keeps its vectors in {snapshot.vectors.describe()}, not in {wanted}")
+            problems.append(f"the index keeps its vectors {snapshot.vectors.describe()}, not {wanted}")
         documents, _ = load_documents(settings.docs_dir)
         now = {doc.source: doc.sha256 for doc in documents}
         files = manifest["files"]

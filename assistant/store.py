@@ -216,7 +216,7 @@ class IndexSnapshot:
             built_in = VectorPlace.of_manifest(manifest)
             if built_in.server != matching.chroma_url:
                 raise IndexMissingError(
-                    f"the index in '{index_dir}' keeps its vectors in {built_in.describe()}, not in "
+                    f"the index in '{index_dir}' keeps its vectors {built_in.describe()}, not "
                     f"{where_vectors_live(matching.chroma_url)}: run `assistant index` to move them"
                 )
         return cls(generation)

@@ -104,7 +104,7 @@ def _card(label: str, source: str, start: int, end: int, body: str, titles: dict
 def render_status_markdown(status: dict[str, Any], last_event: str = "") -> str:
     lines = [
         f"**{status['documents']} documents, {status['chunks']} chunks**, built {status['built_at']} "
-        f"(generation `{status['generation']}`), vectors in {status['vectors']}"
+        f"(generation `{status['generation']}`), vectors {status['vectors']}"
     ]
     if status["skipped"]:
         lines.append("Skipped files: " + "; ".join(f"`{s['source']}`: {s['reason']}" for s in status["skipped"]))

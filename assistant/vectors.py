@@ -51,7 +51,7 @@ class VectorPlace:
 
 
 def where_vectors_live(server: str | None) -> str:
-    return f"the Chroma server at {server}" if server else "the index folder"
+    return f"on the Chroma server at {server}" if server else "in the index folder"
 
 
 def check_server_url(url: str) -> str:

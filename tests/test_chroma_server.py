@@ -56,7 +56,8 @@ def test_the_seeds_answer_from_vectors_on_a_server(
     [(name, count)] = chroma_server.collections().items()
     assert name.startswith(settings.index_key() + ".") and name.endswith("." + report.generation)
     assert count == report.chunks
-    assert status["vectors"] == f"the Chroma server at {chroma_server.url}"
+    assert status["vectors"] == f"on the Chroma server at {chroma_server.url}"
+    assert report.summary().endswith(f"; vectors on the Chroma server at {chroma_server.url}")
     assert check_index(settings).healthy
 
 
@@ -122,7 +123,7 @@ def test_moving_the_vectors_to_a_server_and_back_embeds_nothing_again(
     on_server = indexed_copy.settings.model_copy(update={"chroma_url": chroma_server.url})
     moved = Assistant(on_server, embedder=FakeEmbedder())
     try:
-        with pytest.raises(IndexMissingError, match="keeps its vectors in the index folder, not in the Chroma server"):
+        with pytest.raises(IndexMissingError, match="keeps its vectors in the index folder, not on the Chroma server"):
             moved.ask("Who refused to meet Lloyd Austin in Singapore?")
         to_server = moved.index()
         assert moved.ask("Who refused to meet Lloyd Austin in Singapore?").answerable
