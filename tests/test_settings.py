@@ -57,3 +57,10 @@ def test_index_key_is_a_safe_folder_name() -> None:
 
     assert key.startswith("org-model-v2-c700-o1-")
     assert all(ch.isalnum() or ch == "-" for ch in key)
+
+
+def test_a_server_address_that_is_not_one_is_refused() -> None:
+    for wrong in ("localhost:8000", "ftp://host", "http://", "http://host:port"):
+        with pytest.raises(ValueError, match="chroma_url"):
+            Settings(chroma_url=wrong)
+    assert Settings(chroma_url="http://chroma.internal:8000/").chroma_url == "http://chroma.internal:8000"
