@@ -292,14 +292,15 @@ class Indexer:
             close_client(client)
 
     def _prune(self, keep: set[str]) -> None:
-        """Drop the generations not kept, with their collections wherever they are, and this index's collections
-        that a crashed run left on the configured server."""
+        """Drop the generations not kept, with the collections this index wrote for them wherever they are, and
+        this index's collections that a crashed run left on the configured server."""
         dropped: dict[str, list[str]] = {}
         if self.paths.generations.exists():
             for generation in self.paths.generations.iterdir():
                 if generation.name not in keep and (generation / "manifest.json").is_file():
                     place = VectorPlace.of_manifest(read_manifest(generation))
-                    if place.server is not None:
+                    # Not the collections of the index this folder was copied from: that one may still use them.
+                    if place.server is not None and place.made_by(self.paths.index_id()):
                         dropped.setdefault(place.server, []).append(place.collection)
         prune(self.paths, keep)
         for server, names in dropped.items():

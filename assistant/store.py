@@ -50,16 +50,23 @@ class IndexPaths:
         return self.root / "ID"
 
     def index_id(self) -> str:
-        """A random name of this index, made once: it tells its collections on a Chroma server from others'."""
+        """A random name of this index, made once: it tells its collections on a Chroma server from others'.
+
+        It is recorded with the folder it was made for. A copy of the folder (or the folder moved) gets a name of
+        its own, so it never deletes the collections of the index it was copied from, which may still be in use.
+        """
+        here = str(self.root.resolve())
         try:
-            return self.id_file.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
+            recorded = json.loads(self.id_file.read_text(encoding="utf-8"))
+            if recorded["folder"] == here:
+                return str(recorded["id"])
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
             pass
         self.root.mkdir(parents=True, exist_ok=True)
         made = self.root / f".ID.{os.getpid()}"
-        made.write_text(uuid.uuid4().hex[:8] + "\n", encoding="utf-8")
+        write_json(made, {"id": uuid.uuid4().hex[:8], "folder": here})
         os.replace(made, self.id_file)
-        return self.id_file.read_text(encoding="utf-8").strip()
+        return str(json.loads(self.id_file.read_text(encoding="utf-8"))["id"])
 
     def current_generation(self) -> Path | None:
         try:

@@ -43,6 +43,10 @@ class VectorPlace:
             return cls(index_key)
         return cls(f"{index_key}.{index_id}.{generation}", server)
 
+    def made_by(self, index_id: str) -> bool:
+        """Whether the index of this id wrote the collection (on a server; see IndexPaths.index_id)."""
+        return self.server is not None and f".{index_id}." in self.collection
+
     def to_manifest(self) -> dict[str, str | None]:
         return {"collection": self.collection, "server": self.server}
 
@@ -135,7 +139,8 @@ def copy_collection(source: Any, target: Any, leave_out: set[str], progress: Cal
 
 
 def drop_collections(server: str, names: Iterable[str]) -> None:
-    """Delete these collections from the server; a server that is down keeps them for a later sync to find."""
+    """Delete these collections from the server. A server that is down keeps them; a later sync with that server
+    configured finds them by the index id."""
     names = list(names)
     if not names:
         return

@@ -91,6 +91,33 @@ def test_a_sync_keeps_the_previous_generation_on_the_server_and_no_other_index_i
     assert answer["citations"][0]["source"] == "okapi.md"
 
 
+def test_a_copy_of_an_index_folder_never_deletes_the_collections_of_the_original(
+    chroma_server: ChromaServer, seed_docs: Path, tmp_path: Path
+) -> None:
+    original = fake_settings(seed_docs, tmp_path / "index", chroma_url=chroma_server.url)
+    report = Assistant(original, embedder=FakeEmbedder()).index()
+    copied_docs = Path(shutil.copytree(seed_docs, tmp_path / "copied-docs"))
+    copy = original.model_copy(
+        update={"docs_dir": copied_docs, "index_dir": Path(shutil.copytree(original.index_dir, tmp_path / "copy"))}
+    )
+    copied = Assistant(copy, embedder=FakeEmbedder())
+    try:
+        for name in ("okapi.md", "tapir.md"):  # two syncs: the copied generation is pruned by the second
+            add_document(copied_docs, name, f"The {name[:-3]} is an animal that eats leaves and fruit.")
+            copied.index()
+    finally:
+        copied.close()
+
+    [original_collection] = [name for name in chroma_server.collections() if name.endswith(report.generation)]
+    assert chroma_server.collections()[original_collection] == report.chunks  # still whole
+    assert IndexPaths(copy.index_dir).index_id() != IndexPaths(original.index_dir).index_id()
+    survivor = Assistant(original, embedder=FakeEmbedder())
+    try:
+        assert survivor.ask("Who refused to meet Lloyd Austin in Singapore?").answerable
+    finally:
+        survivor.close()
+
+
 def test_a_crash_while_writing_leaves_the_last_generation_and_the_next_sync_drops_its_collection(
     chroma_server: ChromaServer, seed_docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
