@@ -7,8 +7,8 @@ import re
 from .lexical import content_words
 
 # A name in the question: a capitalised word past its first (and past the "(" of the key words a follow-up borrowed:
-# "Who wrote it? (Summarize second article)").
-NAME = re.compile(r"(?<![.?!:]\s)(?<!\()(?<!^)\b[A-Z][A-Za-z]{2,}\b")
+# "Who wrote it? (Summarize second article)"), not the start of a contraction ("… Don’t they?").
+NAME = re.compile(r"(?<![.?!:]\s)(?<!\()(?<!^)\b[A-Z][A-Za-z]{2,}\b(?![’']t\b)")
 # "Who is Kurt Campbell?", "What is the Shangri-La Dialogue?", "Tell me about Wang Yi": asks what something is.
 ASKS_WHAT_IT_IS = re.compile(
     r"^\W*(?:(?:who|what)\s+(?:is|are|was|were)|(?:tell me|what do you know|what does it say)\s+about)\b", re.I

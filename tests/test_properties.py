@@ -5,7 +5,7 @@ import textwrap
 from pathlib import Path
 
 from conftest import FakeEmbedder, assert_citations_hold, fake_settings, read_document
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant import Assistant
@@ -75,6 +75,13 @@ corpus_file = st.fixed_dictionaries(
     files=st.lists(corpus_file, min_size=1, max_size=3),
     picks=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 40)), min_size=1, max_size=3),
     free_question=sentence,
+)
+@example(  # "Don’t" once counted as a name the corpus never mentions ("Don"), so its sentence was declined
+    files=[
+        {"text": "Beijing beijing.\n\nBeijing u.s..” Don’t beijing beijing. Beijing.\n", "bom": False, "newline": "\n"}
+    ],
+    picks=[(0, 1)],
+    free_question="Beijing beijing beijing.",
 )
 def test_every_citation_quotes_its_file_verbatim(files: list[dict], picks: list[tuple], free_question: str) -> None:
     with tempfile.TemporaryDirectory() as root:

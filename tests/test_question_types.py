@@ -5,6 +5,7 @@ import pytest
 from assistant.question_types import (
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
+    NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
@@ -185,3 +186,8 @@ def test_small_talk_has_words_and_only_words_of_small_talk(message: str, small_t
 )
 def test_a_question_about_the_collection_itself_is_recognised(question: str, about_the_collection: bool) -> None:
     assert asks_about_the_collection(question) is about_the_collection
+
+
+def test_a_contraction_is_not_a_name() -> None:
+    assert NAME.findall("Why Don’t they meet? Didn't Blinken meet Xi Jinping?") == ["Blinken", "Jinping"]
+    assert NAME.findall("What is China’s view?") == ["China"]
