@@ -69,7 +69,7 @@ OVERVIEW = re.compile(
     re.I,
 )
 # ... with nothing else asked: "Summarize what Blinken said" is a question about Blinken.
-OVERVIEW_REQUEST_WORDS = set(
+OVERVIEW_REQUEST_WORDS = frozenset(
     """document documents file files article articles text texts piece pieces source sources corpus collection
     folder everything all please briefly brief give quick short these those them they summarize summarise summary
     overview gist say cover discuss key main takeaway takeaways highlights points ideas tl dr tldr two three four
@@ -112,9 +112,7 @@ COLLECTION_REQUEST_WORDS = frozenset(
 
 
 def asks_about_the_collection(question: str) -> bool:
-    return bool(ASKS_ABOUT_THE_COLLECTION.search(question)) and not set(content_words(question)) - (
-        COLLECTION_REQUEST_WORDS
-    )
+    return _asks_only(ASKS_ABOUT_THE_COLLECTION, COLLECTION_REQUEST_WORDS, question)
 
 
 def asks_across_documents(question: str) -> bool:
@@ -128,7 +126,12 @@ def topic_compared(question: str) -> str:
 
 
 def asks_for_overview(question: str) -> bool:
-    return bool(OVERVIEW.search(question)) and not set(content_words(question)) - OVERVIEW_REQUEST_WORDS
+    return _asks_only(OVERVIEW, OVERVIEW_REQUEST_WORDS, question)
+
+
+def _asks_only(asking: re.Pattern[str], request_words: frozenset[str], question: str) -> bool:
+    """Whether the question asks this way and about nothing else: every word of it is one such a request uses."""
+    return bool(asking.search(question)) and not set(content_words(question)) - request_words
 
 
 def fits_question_type(question: str, sentence: str) -> bool:

@@ -52,7 +52,7 @@ class DocumentFacts:
     title_stems: frozenset[str]
     words: frozenset[str]
     initials: frozenset[str]
-    named_by: re.Pattern[str]  # its file name in a lowercased question (see file_name_pattern)
+    named_by: re.Pattern[str]  # its file name in a question (see file_name_pattern)
 
 
 def _nth(sources: list[str], ordinal: str) -> str | None:
@@ -129,20 +129,20 @@ def _by_title(words: list[str], documents: tuple[DocumentFacts, ...], needed: in
 
 
 def file_name_pattern(source: str) -> re.Pattern[str]:
-    """What names a document by its file in a lowercased question: the file name ("in notes.md"), or its stem used
+    """What names a document by its file in a question, in any case: the file name ("in notes.md"), or its stem used
     as a document ("the changelog", "the style guide"; not "What style of diplomacy ...?")."""
     path = PurePosixPath(source)
     whole = "|".join(re.escape(name) for name in {source.lower(), path.name.lower()})
     stem = re.escape(path.stem.lower())
     return re.compile(
-        rf"(?<![\w.-])(?:{whole})(?![\w-])|\b(?:the|this|that|in|from)\s+{stem}\b|\b{stem}\s+{DOCUMENT_NOUN}\b"
+        rf"(?<![\w.-])(?:{whole})(?![\w-])|\b(?:the|this|that|in|from)\s+{stem}\b|\b{stem}\s+{DOCUMENT_NOUN}\b",
+        re.I,
     )
 
 
 def _by_file_name(question: str, documents: tuple[DocumentFacts, ...]) -> str | None:
     """The one document the question names by its file."""
-    lowered = question.lower()
-    return _only([document for document in documents if document.named_by.search(lowered)])
+    return _only([document for document in documents if document.named_by.search(question)])
 
 
 def document_scope(
@@ -211,5 +211,5 @@ def without_references(question: str, snapshot: IndexSnapshot | None = None, sou
     if snapshot is not None and source is not None:
         for document in document_facts(snapshot):
             if document.source == source:
-                question = re.sub(document.named_by.pattern, "it", question, flags=re.I)
+                question = document.named_by.sub("it", question)
     return question
