@@ -178,7 +178,7 @@ def title_span(snapshot: IndexSnapshot, source: str) -> QuoteSpan | None:
     return None
 
 
-def document_list(snapshot: IndexSnapshot, sources: list[str], most: int = 10) -> Draft:
+def document_list(snapshot: IndexSnapshot, sources: list[str], lead: str | None = None, most: int = 10) -> Draft:
     """The documents by title, each title cited where it stands (a document whose title no passage holds is named
     by its file): "There are 5 documents: “The Slow, Bumpy Road of U.S.-China Diplomacy” [2] (001_….txt) ..."."""
     citations: list[Citation] = []
@@ -191,7 +191,7 @@ def document_list(snapshot: IndexSnapshot, sources: list[str], most: int = 10) -
         citations.append(Citation(len(citations) + 1, source, span.start, span.end, span.text))
         entries.append(f"“{span.text}” [{len(citations)}] ({source})")
     count = len(sources)
-    lead = "Its title:" if count == 1 else f"There are {count} documents:"
+    lead = lead or (f"There are {count} documents:" if count > 1 else "There is 1 document:")
     more = f"; and {count - most} more" if count > most else ""
     return Draft(f"{lead} {'; '.join(entries)}{more}.", bool(citations), citations)
 
@@ -396,8 +396,9 @@ class QuoteAnswerer:
         # "Summarize the LA Times piece": the words that point at the document are not what is asked about.
         asked = without_references(question, snapshot, retrieval.within) if retrieval.within else question
         if asks_about_the_collection(asked) and snapshot.chunks:
-            listed = [retrieval.within] if retrieval.within else sorted(snapshot.manifest["files"])
-            return document_list(snapshot, listed)
+            if retrieval.within:
+                return document_list(snapshot, [retrieval.within], lead="Its title:")
+            return document_list(snapshot, sorted(snapshot.manifest["files"]))
         if asks_for_overview(asked) and snapshot.chunks:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)

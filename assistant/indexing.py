@@ -18,7 +18,7 @@ from .cache import EmbeddingCache
 from .embeddings import Embedder
 from .errors import DocumentsError, IndexBusyError
 from .lexical import vocabulary_of
-from .loading import Document, load_documents
+from .loading import Document, describe_skipped, load_documents
 from .settings import Settings
 from .splitting import Chunk, split_into_chunks
 from .store import IndexPaths, IndexSnapshot, prune, publish, read_manifest, write_json
@@ -34,6 +34,7 @@ from .vectors import (
     open_client,
     where_vectors_live,
 )
+from .wording import counted
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -71,15 +72,13 @@ class SyncReport:
         if self.renamed:
             parts.append(f"{len(self.renamed)} renamed")
         line = (
-            f"{self.documents} documents, {self.chunks} chunks: {', '.join(parts)}; "
+            f"{counted(self.documents, 'document')}, {counted(self.chunks, 'chunk')}: {', '.join(parts)}; "
             f"{self.texts_embedded} texts embedded in {self.seconds:.1f}s"
         )
         if self.vectors != where_vectors_live(None):
             line += f"; vectors {self.vectors}"
         if self.skipped:
-            line += f"; skipped {len(self.skipped)}: " + ", ".join(
-                f"{s['source']} ({s['reason']})" for s in self.skipped
-            )
+            line += f"; skipped {len(self.skipped)}: {describe_skipped(self.skipped)}"
         return line
 
 
@@ -134,7 +133,7 @@ class Indexer:
         started = time.perf_counter()
         documents, skipped = load_documents(self.settings.docs_dir)
         if not documents:
-            reason = f"; skipped: {', '.join(s.source for s in skipped)}" if skipped else ""
+            reason = f"; skipped: {describe_skipped([asdict(s) for s in skipped])}" if skipped else ""
             raise DocumentsError(
                 f"no readable .txt or .md files in '{self.settings.docs_dir}'{reason}: add documents, then run again"
             )

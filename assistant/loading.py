@@ -1,15 +1,17 @@
-"""Loading: read every .txt and .md file under the documents folder, skipping bad ones by name."""
+"""Loading: read every text and Markdown file under the documents folder; every other file is skipped by name."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentsError
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+OTHER_KIND = "not a .txt or .md file"
 # A Markdown file's YAML front matter ("---", "title: ...", "---"), and the title in it.
 FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.S)
 FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
@@ -64,7 +66,8 @@ def read_text(path: Path) -> str:
     return decode_document(path.read_bytes())
 
 
-def list_document_paths(docs_dir: Path) -> list[Path]:
+def list_files(docs_dir: Path) -> list[Path]:
+    """Every file under the folder, but those in hidden folders or hidden themselves (.git, .DS_Store)."""
     if not docs_dir.exists():
         raise DocumentsError(f"documents folder '{docs_dir}' does not exist: create it or set ASSISTANT_DOCS_DIR")
     if not docs_dir.is_dir():
@@ -72,18 +75,20 @@ def list_document_paths(docs_dir: Path) -> list[Path]:
     return sorted(
         path
         for path in docs_dir.rglob("*")
-        if path.suffix.lower() in SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
     )
 
 
 def load_documents(docs_dir: Path) -> tuple[list[Document], list[Skipped]]:
-    """All readable documents, and the files skipped with the reason, in a stable order."""
+    """All readable documents, and the files skipped with the reason (a PDF or a picture among them: a user who
+    put it there expects it to be read), in a stable order."""
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    for path in list_document_paths(docs_dir):
+    for path in list_files(docs_dir):
         source = path.relative_to(docs_dir).as_posix()
+        if path.suffix.lower() not in SUFFIXES:
+            skipped.append(Skipped(source, OTHER_KIND))
+            continue
         try:
             raw = path.read_bytes()
             text = decode_document(raw)
@@ -92,3 +97,17 @@ def load_documents(docs_dir: Path) -> tuple[list[Document], list[Skipped]]:
             continue
         documents.append(Document(source, text, hashlib.sha256(raw).hexdigest()))
     return documents, skipped
+
+
+def describe_skipped(skipped: list[dict[str, str]], name: Callable[[str], str] = str, most: int = 5) -> str:
+    """The skipped files grouped by why, each group's first few named: "a.pdf, b.png, c.png, d.png, e.png and 95
+    more (not a .txt or .md file); latin1.txt (not valid UTF-8 (byte 3))". A hundred pictures are one line."""
+    groups: dict[str, list[str]] = {}
+    for entry in skipped:
+        groups.setdefault(entry["reason"], []).append(entry["source"])
+    return "; ".join(
+        ", ".join(name(source) for source in sources[:most])
+        + (f" and {len(sources) - most} more" if len(sources) > most else "")
+        + f" ({why})"
+        for why, sources in groups.items()
+    )

@@ -15,9 +15,11 @@ import gradio as gr
 from .answer import Answer
 from .answering import NOT_FOUND, unmentioned_names
 from .errors import AssistantError
+from .loading import describe_skipped
 from .pipeline import Assistant
 from .settings import Settings
 from .watching import IndexWatcher
+from .wording import counted
 
 CSS = """
 .source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}
@@ -103,11 +105,12 @@ def _card(label: str, source: str, start: int, end: int, body: str, titles: dict
 
 def render_status_markdown(status: dict[str, Any], last_event: str = "") -> str:
     lines = [
-        f"**{status['documents']} documents, {status['chunks']} chunks**, built {status['built_at']} "
+        f"**{counted(status['documents'], 'document')}, {counted(status['chunks'], 'chunk')}**, "
+        f"built {status['built_at']} "
         f"(generation `{status['generation']}`), vectors {status['vectors']}"
     ]
     if status["skipped"]:
-        lines.append("Skipped files: " + "; ".join(f"`{s['source']}`: {s['reason']}" for s in status["skipped"]))
+        lines.append("Skipped files: " + describe_skipped(status["skipped"], name=lambda source: f"`{source}`"))
     if last_event:
         lines.append(f"Last change: {last_event}")
     return "  \n".join(lines)

@@ -444,6 +444,19 @@ def test_the_title_of_the_document_a_question_points_at(indexed_copy: IndexedCop
     ]
 
 
+def test_a_collection_of_one_document_is_counted_as_one(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "okapi.md").write_text("# The okapi\n\nThe okapi lives in the forest.\n")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("How many documents are there?")
+
+    assert answer.answer == "There is 1 document: “The okapi” [1] (okapi.md)."
+    assert_citations_hold(answer.to_dict(), docs)
+
+
 def test_a_long_list_of_documents_names_the_first_ten_and_counts_the_rest(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -28,7 +28,12 @@ def mixed_docs(tmp_path: Path) -> Path:
     (docs / ".git" / "inside.txt").write_text("A file inside a hidden folder.\n", encoding="utf-8")
     (docs / "picture.png").write_bytes(b"\x89PNG\r\n")
     (docs / "script.py").write_text("print('not a document')\n", encoding="utf-8")
+    (docs / "report.pdf").write_bytes(b"%PDF-1.4 ...")
     return docs
+
+
+OTHER_KINDS = {"picture.png", "script.py", "report.pdf"}
+UNREADABLE = {"binary.txt", "empty.txt", "blank.md", "latin1.txt"}
 
 
 def test_readable_text_and_markdown_files_are_loaded(mixed_docs: Path) -> None:
@@ -49,10 +54,11 @@ def test_unreadable_files_are_skipped_with_a_reason(mixed_docs: Path) -> None:
     _, skipped = load_documents(mixed_docs)
     reasons = {s.source: s.reason for s in skipped}
 
-    assert set(reasons) == {"binary.txt", "empty.txt", "blank.md", "latin1.txt"}
+    assert set(reasons) == UNREADABLE | OTHER_KINDS
     assert "binary" in reasons["binary.txt"]
     assert reasons["empty.txt"] == reasons["blank.md"] == "empty file"
     assert "not valid UTF-8" in reasons["latin1.txt"]
+    assert {reasons[source] for source in OTHER_KINDS} == {"not a .txt or .md file"}
 
 
 def test_hidden_files_and_folders_are_ignored(mixed_docs: Path) -> None:
@@ -60,7 +66,15 @@ def test_hidden_files_and_folders_are_ignored(mixed_docs: Path) -> None:
     seen = {doc.source for doc in documents} | {s.source for s in skipped}
 
     assert not any(source.startswith(".") for source in seen)
-    assert "picture.png" not in seen and "script.py" not in seen
+
+
+def test_markdown_and_text_files_under_their_other_suffixes_are_read(tmp_path: Path) -> None:
+    for name in ["a.markdown", "b.mdown", "c.mkd", "d.mkdn", "e.text", "f.TXT", "g.MD"]:
+        (tmp_path / name).write_text(f"# {name}\n\nThe okapi lives in the forest.\n")
+
+    documents, skipped = load_documents(tmp_path)
+
+    assert len(documents) == 7 and not skipped
 
 
 def test_index_reports_skipped_files_by_name_and_indexes_the_rest(mixed_docs: Path, tmp_path: Path) -> None:
@@ -68,8 +82,9 @@ def test_index_reports_skipped_files_by_name_and_indexes_the_rest(mixed_docs: Pa
     report = assistant.index()
 
     assert report.documents == 4
-    assert {s["source"] for s in report.skipped} == {"binary.txt", "empty.txt", "blank.md", "latin1.txt"}
+    assert {s["source"] for s in report.skipped} == UNREADABLE | OTHER_KINDS
     assert "latin1.txt (not valid UTF-8" in report.summary()
+    assert "picture.png, report.pdf, script.py (not a .txt or .md file)" in report.summary()
     assert sorted(assistant.status()["files"]) == ["bom.txt", "notes.md", "plain.txt", "sub/nested.TXT"]
     answer = assistant.ask("What does the walrus eat from the sea floor?").to_dict()
     assert answer["citations"][0]["source"] == "bom.txt"
@@ -86,6 +101,24 @@ def test_folder_without_readable_documents_names_the_skipped_files(tmp_path: Pat
     with pytest.raises(DocumentsError, match=r"no readable .txt or .md files in .*skipped: broken.txt"):
         assistant.index()
     assert not (tmp_path / "index").exists()
+
+
+def test_many_files_skipped_for_one_reason_are_one_line_naming_the_first_five(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "one.txt").write_text("The okapi lives in the forest.\n")
+    for number in range(12):
+        (docs / f"photo{number:02d}.jpg").write_bytes(b"\xff\xd8")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+
+    summary = assistant.index().summary()
+
+    assert summary.startswith("1 document, 1 chunk: 1 added, ")
+    assert summary.endswith(
+        "; skipped 12: photo00.jpg, photo01.jpg, photo02.jpg, photo03.jpg, photo04.jpg and 7 more "
+        "(not a .txt or .md file)"
+    )
+    assistant.close()
 
 
 def test_missing_documents_folder_says_how_to_fix_it(tmp_path: Path) -> None:

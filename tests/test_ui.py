@@ -9,7 +9,7 @@ from assistant import Answer, Assistant, Citation
 from assistant.answer import Passage
 from assistant.answering import NOT_FOUND, NOT_YET, NOTHING_ASKED, not_found
 from assistant.conversation import previous_quotes
-from assistant.ui import examples_for, render_answer_markdown, render_sources_html
+from assistant.ui import examples_for, render_answer_markdown, render_sources_html, render_status_markdown
 
 
 def test_every_default_example_is_offered_on_the_seeds(indexed_copy: IndexedCopy) -> None:
@@ -102,3 +102,25 @@ def test_a_message_that_asks_nothing_gets_the_hint_without_a_not_found_label() -
 
     assert render_answer_markdown(hint) == NOTHING_ASKED
     assert render_sources_html(hint, {}) == ""
+
+
+def test_the_index_panel_counts_in_words_and_groups_skipped_files_by_reason() -> None:
+    status = {
+        "documents": 1,
+        "chunks": 1,
+        "built_at": "2026-11-26T19:00:00",
+        "generation": "g1",
+        "vectors": "in the index folder",
+        "skipped": [
+            {"source": "a_b.pdf", "reason": "not a .txt or .md file"},
+            {"source": "latin1.txt", "reason": "not valid UTF-8 (byte 3)"},
+            {"source": "c.png", "reason": "not a .txt or .md file"},
+        ],
+    }
+
+    panel = render_status_markdown(status)
+
+    assert panel.startswith("**1 document, 1 chunk**, built ")
+    assert (
+        "Skipped files: `a_b.pdf`, `c.png` (not a .txt or .md file); `latin1.txt` (not valid UTF-8 (byte 3))" in panel
+    )
