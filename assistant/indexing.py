@@ -131,7 +131,7 @@ class Indexer:
     def sync(self, full: bool = False, progress: Progress | None = None) -> SyncReport:
         """Bring the index in line with the documents folder; returns what was done."""
         started = time.perf_counter()
-        documents, skipped = load_documents(self.settings.docs_dir)
+        documents, skipped = load_documents(self.settings.docs_dir, leave_out=self.settings.index_dir)
         if not documents:
             reason = f"; skipped: {describe_skipped([asdict(s) for s in skipped])}" if skipped else ""
             raise DocumentsError(
@@ -354,7 +354,7 @@ def check_index(settings: Settings) -> CheckReport:
         if snapshot.vectors.server != settings.chroma_url:
             wanted = where_vectors_live(settings.chroma_url)
             problems.append(f"the index keeps its vectors {snapshot.vectors.describe()}, not {wanted}")
-        documents, _ = load_documents(settings.docs_dir)
+        documents, _ = load_documents(settings.docs_dir, leave_out=settings.index_dir)
         now = {doc.source: doc.sha256 for doc in documents}
         files = manifest["files"]
         pending = sorted({s for s in now if s not in files or files[s]["sha256"] != now[s]} | (set(files) - set(now)))

@@ -66,25 +66,29 @@ def read_text(path: Path) -> str:
     return decode_document(path.read_bytes())
 
 
-def list_files(docs_dir: Path) -> list[Path]:
-    """Every file under the folder, but those in hidden folders or hidden themselves (.git, .DS_Store)."""
+def list_files(docs_dir: Path, leave_out: Path | None = None) -> list[Path]:
+    """Every file under the folder, but those in hidden folders or hidden themselves (.git, .DS_Store), and those
+    under leave_out (an index kept inside the documents folder is not a document)."""
     if not docs_dir.exists():
         raise DocumentsError(f"documents folder '{docs_dir}' does not exist: create it or set ASSISTANT_DOCS_DIR")
     if not docs_dir.is_dir():
         raise DocumentsError(f"'{docs_dir}' is not a folder: set ASSISTANT_DOCS_DIR to a folder of .txt/.md files")
+    left_out = leave_out.resolve() if leave_out is not None else None
     return sorted(
         path
         for path in docs_dir.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+        and not (left_out is not None and path.resolve().is_relative_to(left_out))
     )
 
 
-def load_documents(docs_dir: Path) -> tuple[list[Document], list[Skipped]]:
+def load_documents(docs_dir: Path, leave_out: Path | None = None) -> tuple[list[Document], list[Skipped]]:
     """All readable documents, and the files skipped with the reason (a PDF or a picture among them: a user who
     put it there expects it to be read), in a stable order."""
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    for path in list_files(docs_dir):
+    for path in list_files(docs_dir, leave_out):
         source = path.relative_to(docs_dir).as_posix()
         if path.suffix.lower() not in SUFFIXES:
             skipped.append(Skipped(source, OTHER_KIND))

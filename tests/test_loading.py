@@ -121,6 +121,18 @@ def test_many_files_skipped_for_one_reason_are_one_line_naming_the_first_five(tm
     assistant.close()
 
 
+def test_an_index_kept_inside_the_documents_folder_is_not_read_as_documents(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("The okapi lives in the forest.\n")
+    assistant = Assistant(fake_settings(tmp_path, tmp_path / "index"), embedder=FakeEmbedder())
+    first = assistant.index()
+
+    second = assistant.index()
+
+    assert first.skipped == second.skipped == []
+    assert second.generation == first.generation  # nothing new: the index's own files changed nothing
+    assistant.close()
+
+
 def test_missing_documents_folder_says_how_to_fix_it(tmp_path: Path) -> None:
     assistant = Assistant(fake_settings(tmp_path / "nowhere", tmp_path / "index"), embedder=FakeEmbedder())
 
