@@ -86,19 +86,17 @@ def initials_in(text: str) -> set[str]:
 
 @lru_cache(maxsize=2)  # the live snapshot, and the one it replaced while a question is still in flight
 def document_facts(snapshot: IndexSnapshot) -> tuple[DocumentFacts, ...]:
-    texts: dict[str, list[str]] = {}
-    for chunk in snapshot.chunks:
-        texts.setdefault(chunk.source, []).append(chunk.text)
     files = snapshot.manifest.get("files", {})
+    sources = dict.fromkeys(chunk.source for chunk in snapshot.chunks)  # in the order of the chunk table
     return tuple(
         DocumentFacts(
             source,
             frozenset(tokenize(files.get(source, {}).get("title", ""))),
-            frozenset(_bare(word) for text in parts for word in WORD.findall(text)),
-            frozenset(initial for text in parts for initial in initials_in(text)),
+            frozenset(_bare(word) for chunk in snapshot.chunks_of(source) for word in WORD.findall(chunk.text)),
+            frozenset(initial for chunk in snapshot.chunks_of(source) for initial in initials_in(chunk.text)),
             file_name_pattern(source),
         )
-        for source, parts in texts.items()
+        for source in sources
     )
 
 
