@@ -194,7 +194,7 @@ def evaluate(ctx: click.Context, question_set: Path, as_json: bool, show_misses:
 @cli.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 7860).")
-@click.option("--watch/--no-watch", default=None, help="Re-sync the index when documents change.")
+@click.option("--watch/--no-watch", default=None, help="Re-sync the index when documents change (default: on).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, watch: bool | None) -> None:
     """Start the web chat (building or refreshing the index first)."""

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # --- Web chat ---
     host: str = Field("127.0.0.1", description="Interface the web chat listens on.")
     port: int = Field(7860, ge=0, le=65535, description="Port of the web chat.")
-    watch: bool = Field(False, description="Re-sync the index when files in docs_dir change.")
+    watch: bool = Field(True, description="Re-sync the index when files in docs_dir change (off: ASSISTANT_WATCH=0).")
     auth: str | None = Field(None, description="'user:password' or a path to a file of such lines.")
     concurrency_limit: int = Field(4, ge=1, description="Questions answered at the same time.")
     max_queue_size: int = Field(64, ge=1, description="Questions waiting beyond which new ones are refused.")

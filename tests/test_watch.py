@@ -1,4 +1,5 @@
-"""`serve --watch`: documents added to or removed from the folder are answered from (or forgotten) without a restart."""
+"""`serve` watches by default: documents added to or removed from the folder are answered from (or forgotten)
+without a restart."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ PICKED_UP_WITHIN_S = 15.0  # debounce (0.8 s) + embedding two sentences + writin
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # No flag: `assistant serve` watches the folder unless told not to.
     running = start_server(
-        tmp_path_factory.mktemp("watch"), "--watch", embedding_cache=seed_embedding_cache(tmp_path_factory)
+        tmp_path_factory.mktemp("watch"), embedding_cache=seed_embedding_cache(tmp_path_factory), watch=None
     )
     yield running
     running.stop()

@@ -130,8 +130,11 @@ def start_server(
     *serve_args: str,
     env: dict[str, str] | None = None,
     embedding_cache: Path | None = None,
+    watch: bool | None = False,
 ) -> Server:
-    """`assistant --docs-dir <copy of the seeds> --index-dir <empty> serve --port <free>`, once it answers HTTP."""
+    """`assistant --docs-dir <copy of the seeds> --index-dir <empty> serve --port <free>`, once it answers HTTP. It
+    does not watch the folder unless asked to (`watch=None` leaves it to serve's default): a test that changes the
+    documents re-syncs the index itself."""
     root.mkdir(parents=True, exist_ok=True)
     docs_dir = Path(shutil.copytree(SEEDS, root / "docs"))
     index_dir = root / "index"
@@ -143,7 +146,7 @@ def start_server(
     log_path = root / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*command, *serve_args],
+            [*command, *({True: ["--watch"], False: ["--no-watch"], None: []}[watch]), *serve_args],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
