@@ -248,8 +248,8 @@ class Indexer:
     def _index_id(self) -> str:
         return self.paths.index_id() if self.settings.chroma_url else ""
 
-    @staticmethod
     def _write_vectors(
+        self,
         place: VectorPlace,
         staging: Path,
         base: Path | None,
@@ -261,7 +261,7 @@ class Indexer:
         """The new generation's collection: the base generation's vectors less the stale ones, plus the new."""
         if place.server is None and base is not None:
             shutil.copytree(base / EMBEDDED_FOLDER, staging / EMBEDDED_FOLDER)
-        client = open_client(place.server, staging)
+        client = open_client(place.server, staging, self.settings.chroma_credentials())
         try:
             collection = collection_of(client, place.collection)
             if place.server is None:
@@ -302,11 +302,14 @@ class Indexer:
                     if place.server is not None and place.made_by(self.paths.index_id()):
                         dropped.setdefault(place.server, []).append(place.collection)
         prune(self.paths, keep)
+        credentials = self.settings.chroma_credentials()
         for server, names in dropped.items():
-            drop_collections(server, names)
+            drop_collections(server, names, credentials)
         if self.settings.chroma_url:
-            on_server = collections_of_index(self.settings.chroma_url, self._index_id())
-            drop_collections(self.settings.chroma_url, [n for gen, n in on_server.items() if gen not in keep])
+            on_server = collections_of_index(self.settings.chroma_url, self._index_id(), credentials)
+            drop_collections(
+                self.settings.chroma_url, [n for gen, n in on_server.items() if gen not in keep], credentials
+            )
 
 
 def _chunk_row(chunk: Chunk) -> dict[str, Any]:
@@ -333,7 +336,7 @@ class CheckReport:
 
 def check_index(settings: Settings) -> CheckReport:
     """Compare the manifest with what Chroma, the chunk table and the vectors hold, and with the folder."""
-    snapshot = IndexSnapshot.open_current(settings.index_dir)
+    snapshot = IndexSnapshot.open_current(settings.index_dir, credentials=settings.chroma_credentials())
     try:
         manifest = snapshot.manifest
         recorded = {cid for entry in manifest["files"].values() for cid in entry["chunks"]}

@@ -77,7 +77,9 @@ class Assistant:
             return current
         with self._loading:
             if self._snapshot is None or generation is None or self._snapshot.name != generation.name:
-                fresh = IndexSnapshot.open_current(self.settings.index_dir, self.settings)
+                fresh = IndexSnapshot.open_current(
+                    self.settings.index_dir, self.settings, self.settings.chroma_credentials()
+                )
                 if self._snapshot is not None:
                     self._retired.append(self._snapshot)
                 self._snapshot = fresh

@@ -7,10 +7,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .vectors import check_server_url
+from .vectors import ServerToken, check_server_url
 
 # ASSISTANT_* variables read elsewhere, not settings of the assistant.
 NOT_SETTINGS = {"ASSISTANT_RAISE_ERRORS"}
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None,
         description="Chroma server (http://HOST:PORT) to keep the passage vectors on; default: in the index folder.",
+    )
+    chroma_token: SecretStr | None = Field(
+        None, description="Token the Chroma server wants (behind an auth proxy), sent to that server only."
     )
 
     # --- Embeddings ---
@@ -76,6 +79,17 @@ class Settings(BaseSettings):
     @classmethod
     def _a_server_address(cls, url: str | None) -> str | None:
         return check_server_url(url.rstrip("/")) if url else None
+
+    @model_validator(mode="after")
+    def _a_token_has_a_server(self) -> Settings:
+        if self.chroma_token is not None and not self.chroma_url:
+            raise ValueError("ASSISTANT_CHROMA_TOKEN is set but ASSISTANT_CHROMA_URL is not: name the server it is for")
+        return self
+
+    def chroma_credentials(self) -> ServerToken | None:
+        if self.chroma_token is None or not self.chroma_url:
+            return None
+        return ServerToken(self.chroma_url, self.chroma_token.get_secret_value())
 
     @model_validator(mode="after")
     def _no_unknown_variables(self) -> Settings:

@@ -22,7 +22,15 @@ from .errors import IndexMissingError
 from .lexical import BM25Index, stem
 from .settings import Settings
 from .splitting import Chunk
-from .vectors import VectorPlace, close_client, collection_of, open_client, unreachable, where_vectors_live
+from .vectors import (
+    ServerToken,
+    VectorPlace,
+    close_client,
+    collection_of,
+    open_client,
+    unreachable,
+    where_vectors_live,
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ class SentenceRow:
 class IndexSnapshot:
     """One loaded generation: read-only, so any number of questions can use it at once."""
 
-    def __init__(self, generation: Path) -> None:
+    def __init__(self, generation: Path, credentials: ServerToken | None = None) -> None:
         self.path = generation
         self.name = generation.name
         self.manifest = read_manifest(generation)
@@ -166,14 +174,15 @@ class IndexSnapshot:
         for index, text in enumerate(sentence_texts):
             self._sentences_by_text.setdefault(text, []).append(index)
         self.vectors = VectorPlace.of_manifest(self.manifest)
-        self._client = open_client(self.vectors.server, generation)
+        self._credentials = credentials
+        self._client = open_client(self.vectors.server, generation, credentials)
         try:
             self.collection = collection_of(self._client, self.vectors.collection)
         except Exception as error:
             close_client(self._client)
             if self.vectors.server is None:
                 raise
-            raise unreachable(self.vectors.server, error) from None
+            raise unreachable(self.vectors.server, error, self._credentials) from None
 
     def chunks_of(self, source: str) -> list[Chunk]:
         """A document's passages, in order."""
@@ -207,7 +216,9 @@ class IndexSnapshot:
         return chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
 
     @classmethod
-    def open_current(cls, index_dir: Path, matching: Settings | None = None) -> IndexSnapshot:
+    def open_current(
+        cls, index_dir: Path, matching: Settings | None = None, credentials: ServerToken | None = None
+    ) -> IndexSnapshot:
         """The live generation; with matching settings, only if it was built with them (model, splitting, and
         where the vectors live)."""
         generation = IndexPaths(index_dir).current_generation()
@@ -226,7 +237,7 @@ class IndexSnapshot:
                     f"the index in '{index_dir}' keeps its vectors {built_in.describe()}, not "
                     f"{where_vectors_live(matching.chroma_url)}: run `assistant index` to move them"
                 )
-        return cls(generation)
+        return cls(generation, credentials)
 
     def dense_chunks(self, query_vector: np.ndarray, k: int, source: str | None = None) -> list[tuple[int, float]]:
         """The k passages closest in meaning (of one source document, if given), with their cosine."""
@@ -241,7 +252,7 @@ class IndexSnapshot:
         except Exception as error:
             if self.vectors.server is None:
                 raise
-            raise unreachable(self.vectors.server, error) from None
+            raise unreachable(self.vectors.server, error, self._credentials) from None
         return [
             (self.row_of[chunk_id], 1.0 - float(distance))
             for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)

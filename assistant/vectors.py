@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +54,21 @@ class VectorPlace:
         return where_vectors_live(self.server)
 
 
+@dataclass(frozen=True)
+class ServerToken:
+    """The token the configured Chroma server wants (behind an auth proxy, or a hosted Chroma). It is sent to that
+    server only: an index whose vectors sit on another server never sees it."""
+
+    server: str
+    token: str = field(repr=False)
+
+    def headers_for(self, server: str) -> dict[str, str] | None:
+        if server != self.server:
+            return None
+        # The two headers Chroma's own clients send a token in; a proxy checks one of them.
+        return {"Authorization": f"Bearer {self.token}", "X-Chroma-Token": self.token}
+
+
 def where_vectors_live(server: str | None) -> str:
     return f"on the Chroma server at {server}" if server else "in the index folder"
 
@@ -70,12 +85,32 @@ def check_server_url(url: str) -> str:
     return url
 
 
-def unreachable(server: str, error: BaseException) -> VectorStoreError:
+def unreachable(server: str, error: BaseException, credentials: ServerToken | None = None) -> VectorStoreError:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    headers = credentials.headers_for(server) if credentials else None
+    status = refusal_status(server, headers)
+    if status is not None:
+        wanted = "refused the token in ASSISTANT_CHROMA_TOKEN" if headers else "wants a token"
+        return VectorStoreError(
+            f"the Chroma server at {server} {wanted} (HTTP {status}): "
+            "set ASSISTANT_CHROMA_TOKEN to the token it expects"
+        )
     return VectorStoreError(
         f"cannot use the Chroma server at {server} ({reason}): start it (e.g. `chroma run --path chroma-data "
         "--port 8000`), or unset ASSISTANT_CHROMA_URL to keep the vectors in the index folder"
     )
+
+
+def refusal_status(server: str, headers: dict[str, str] | None) -> int | None:
+    """401 or 403 when the server is up but refuses these credentials (Chroma's client reports it only as a
+    ValueError holding the response body); None otherwise."""
+    import httpx
+
+    try:
+        status = httpx.get(f"{server}/api/v2/auth/identity", headers=headers, timeout=5).status_code
+    except httpx.HTTPError:
+        return None
+    return status if status in (401, 403) else None
 
 
 # Chroma shares one "system" between the clients of a path (or a server) and creates and stops it without a
@@ -84,10 +119,10 @@ def unreachable(server: str, error: BaseException) -> VectorStoreError:
 _CLIENTS = threading.Lock()
 
 
-def open_client(server: str | None, generation: Path) -> Any:
+def open_client(server: str | None, generation: Path, credentials: ServerToken | None = None) -> Any:
     """A Chroma client for a generation's vectors: in its own folder, or on the server."""
     if server is not None:
-        return open_server(server)
+        return open_server(server, credentials)
     import chromadb
 
     with _CLIENTS:
@@ -96,20 +131,22 @@ def open_client(server: str | None, generation: Path) -> Any:
         )
 
 
-def open_server(server: str) -> Any:
+def open_server(server: str, credentials: ServerToken | None = None) -> Any:
     import chromadb
 
     parts = urlsplit(server)
+    headers = credentials.headers_for(server) if credentials else None
     with _CLIENTS:
         try:
             return chromadb.HttpClient(
                 host=parts.hostname or "localhost",
                 port=parts.port or DEFAULT_PORTS[parts.scheme],
                 ssl=parts.scheme == "https",
+                headers=headers,
                 settings=chromadb.Settings(anonymized_telemetry=False),
             )
         except Exception as error:  # chromadb raises ValueError, httpx errors or others for a server it can't use
-            raise unreachable(server, error) from None
+            raise unreachable(server, error, credentials) from None
 
 
 def close_client(client: Any) -> None:
@@ -138,14 +175,14 @@ def copy_collection(source: Any, target: Any, leave_out: set[str], progress: Cal
         progress(min(offset + CHROMA_BATCH, total))
 
 
-def drop_collections(server: str, names: Iterable[str]) -> None:
+def drop_collections(server: str, names: Iterable[str], credentials: ServerToken | None = None) -> None:
     """Delete these collections from the server. A server that is down keeps them; a later sync with that server
     configured finds them by the index id."""
     names = list(names)
     if not names:
         return
     try:
-        client = open_server(server)
+        client = open_server(server, credentials)
     except VectorStoreError:
         return
     try:
@@ -158,13 +195,13 @@ def drop_collections(server: str, names: Iterable[str]) -> None:
         close_client(client)
 
 
-def collections_of_index(server: str, index_id: str) -> dict[str, str]:
+def collections_of_index(server: str, index_id: str, credentials: ServerToken | None = None) -> dict[str, str]:
     """This index's collections on the server, by the generation each belongs to."""
-    client = open_server(server)
+    client = open_server(server, credentials)
     try:
         names = [getattr(c, "name", c) for c in client.list_collections()]
     except Exception as error:
-        raise unreachable(server, error) from None
+        raise unreachable(server, error, credentials) from None
     finally:
         close_client(client)
     marker = f".{index_id}."

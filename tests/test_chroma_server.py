@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from conftest import FakeEmbedder, assert_citations_hold, fake_settings
+from pydantic import SecretStr
 from test_cli import run_cli
-from web_helpers import ChromaServer
+from web_helpers import ChromaServer, TokenProxy
 
 from assistant import Assistant, Settings
 from assistant.errors import IndexMissingError, VectorStoreError
@@ -25,6 +26,13 @@ def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
     server = ChromaServer(tmp_path / "chroma-data")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def token_proxy(chroma_server: ChromaServer) -> Iterator[TokenProxy]:
+    proxy = TokenProxy(chroma_server.port, token="s3cret-token")
+    yield proxy
+    proxy.stop()
 
 
 def generations(index_dir: Path) -> set[str]:
@@ -203,3 +211,42 @@ def test_a_dropped_server_mid_question_is_an_assistant_error(chroma_server: Chro
             assistant.ask("Who refused to meet Lloyd Austin in Singapore?")
     finally:
         assistant.close()
+
+
+def test_a_server_behind_an_auth_proxy_is_used_with_the_token_and_refused_without_it(
+    chroma_server: ChromaServer, token_proxy: TokenProxy, seed_docs: Path, tmp_path: Path
+) -> None:
+    with_token = fake_settings(seed_docs, tmp_path / "index", chroma_url=token_proxy.url, chroma_token="s3cret-token")
+    assistant = Assistant(with_token, embedder=FakeEmbedder())
+    try:
+        report = assistant.index()
+        answer = assistant.ask("Who refused to meet Lloyd Austin in Singapore?").to_dict()
+    finally:
+        assistant.close()
+
+    assert answer["answerable"] and "Li Shangfu" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, seed_docs)
+    assert [name.rsplit(".", 1)[1] for name in chroma_server.collections()] == [report.generation]
+    assert token_proxy.passed > 0 and token_proxy.refused == 0
+    assert check_index(with_token).healthy
+
+    for token, says in [(None, "wants a token"), ("wrong", "refused the token in ASSISTANT_CHROMA_TOKEN")]:
+        settings = with_token.model_copy(update={"chroma_token": token and SecretStr(token)})
+        with pytest.raises(VectorStoreError, match=f"Chroma server at {token_proxy.url} {says} \\(HTTP 401\\)"):
+            Assistant(settings, embedder=FakeEmbedder()).ask("Who refused to meet Lloyd Austin in Singapore?")
+        with pytest.raises(VectorStoreError, match=says):
+            Assistant(settings, embedder=FakeEmbedder()).index()
+    assert token_proxy.refused > 0
+    assert [name.rsplit(".", 1)[1] for name in chroma_server.collections()] == [report.generation]
+
+
+def test_the_cli_without_the_token_says_so_in_one_line(
+    token_proxy: TokenProxy, seed_docs: Path, tmp_path: Path
+) -> None:
+    result = run_cli("--chroma-url", token_proxy.url, "index", docs_dir=seed_docs, index_dir=tmp_path / "index")
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: the Chroma server at {token_proxy.url} wants a token (HTTP 401): "
+        "set ASSISTANT_CHROMA_TOKEN to the token it expects"
+    ]

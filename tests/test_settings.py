@@ -64,3 +64,25 @@ def test_a_server_address_that_is_not_one_is_refused() -> None:
         with pytest.raises(ValueError, match="chroma_url"):
             Settings(chroma_url=wrong)
     assert Settings(chroma_url="http://chroma.internal:8000/").chroma_url == "http://chroma.internal:8000"
+
+
+def test_a_chroma_token_is_sent_to_its_server_only_and_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://vectors.internal:8000")
+    monkeypatch.setenv("ASSISTANT_CHROMA_TOKEN", "s3cret-token")
+    settings = Settings()
+    credentials = settings.chroma_credentials()
+
+    assert credentials is not None
+    assert credentials.headers_for("http://vectors.internal:8000") == {
+        "Authorization": "Bearer s3cret-token",
+        "X-Chroma-Token": "s3cret-token",
+    }
+    assert credentials.headers_for("http://other-server:8000") is None  # an index moved from another server
+    assert "s3cret" not in repr(settings) and "s3cret" not in repr(credentials)
+
+
+def test_a_chroma_token_without_a_server_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_CHROMA_TOKEN", "s3cret-token")
+
+    with pytest.raises(ValidationError, match="ASSISTANT_CHROMA_TOKEN is set but ASSISTANT_CHROMA_URL is not"):
+        Settings()

@@ -6,6 +6,7 @@ Not a conftest: only the web, browser, watch and Chroma server tests import it.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +223,53 @@ class ChromaServer:
         self._process.terminate()
         self._process.wait(timeout=30)
         self._log.close()
+
+
+class TokenProxy:
+    """An auth proxy in front of a Chroma server, as Chroma's docs set one up (the server has no auth of its own):
+    a request without `Authorization: Bearer <token>` gets 401; any other is passed on. It counts what it saw."""
+
+    def __init__(self, upstream_port: int, token: str) -> None:
+        self.refused = self.passed = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def forward(self) -> None:
+                if self.headers.get("Authorization") != f"Bearer {token}":
+                    proxy.refused += 1
+                    self.answer(401, [("Content-Type", "application/json")], b'{"error": "Unauthorized"}')
+                    return
+                proxy.passed += 1
+                length = int(self.headers.get("Content-Length") or 0)
+                upstream = http.client.HTTPConnection("localhost", upstream_port, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                upstream.request(self.command, self.path, self.rfile.read(length) if length else None, headers)
+                response = upstream.getresponse()
+                passed_on = ("transfer-encoding", "content-length", "connection")
+                kept = [(k, v) for k, v in response.getheaders() if k.lower() not in passed_on]
+                self.answer(response.status, kept, response.read())
+                upstream.close()
+
+            def answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+                self.send_response(status)
+                for key, value in headers:
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = forward
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("localhost", 0), Handler)
+        self.url = f"http://localhost:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 def non_loopback_addresses() -> list[str]:
