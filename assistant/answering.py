@@ -355,11 +355,13 @@ class QuoteAnswerer:
         Past a paragraph break (in news writing a paragraph is often one sentence) only a lone sentence runs on,
         and only into a sentence that scores close to it: two sentences are a thought already, and the next
         paragraph is most often another one ("Alas, there is abundant reason to be skeptical."). A sentence that
-        ends with a colon always runs on: it announces what follows.
+        ends with a colon always runs on: it announces what follows. Nothing is joined past max_quote_chars.
         """
         snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
         best = sentence_span(snapshot, ranked[0])
         first = join_neighbours([best, *(sentence_span(snapshot, index) for index in ranked[1:3])])[0]
+        if len(first.text) > self.max_quote_chars:  # pieces of a run-on text (a transcript): the best one alone
+            first = best
         after = following_sentence(snapshot, first)
         if after is None or after.end - first.start > self.max_quote_chars:
             return first

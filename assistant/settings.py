@@ -108,7 +108,8 @@ class Settings(BaseSettings):
         # v4: in text wrapped at a fixed width, a sentence goes on across line breaks (splitting.text_blocks); a
         # Markdown front matter's title is the document's title.
         # v5: a block's marker ("- ", "1. ", "## ") is not part of its first sentence.
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v5"
+        # v6: a sentence longer than 400 characters is cut after a clause (splitting.MAX_SENTENCE_CHARS).
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v6"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

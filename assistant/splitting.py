@@ -74,13 +74,22 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
     return _spans_between(text, [*cuts, end])
 
 
+# The longest sentence quoted whole. A longer one is a run-on: a transcript or an OCR text without punctuation, or
+# a legal sentence of clause after clause; whole, it would be a quote of a page that holds the answer somewhere.
+MAX_SENTENCE_CHARS = 400
+CLAUSE_END = re.compile(r"[,;:)\]—–](?=\s)")
+
+
 def _cap_length(text: str, span: Span, max_chars: int) -> list[Span]:
-    """Cut a run-on 'sentence' (a text without punctuation) at spaces so no span exceeds max_chars."""
+    """Cut a sentence longer than max_chars into pieces no longer: after the last clause mark (",", ";", ":", a dash)
+    in the second half of each piece, else at its last space."""
     start, end = span
     cuts = [start]
     while end - cuts[-1] > max_chars:
-        cut = text.rfind(" ", cuts[-1] + 1, cuts[-1] + max_chars)
-        cuts.append(cut if cut > cuts[-1] else cuts[-1] + max_chars)
+        piece_start, limit = cuts[-1], cuts[-1] + max_chars
+        clauses = [m.end() for m in CLAUSE_END.finditer(text, piece_start + max_chars // 2, limit)]
+        space = text.rfind(" ", piece_start + 1, limit)
+        cuts.append(clauses[-1] if clauses else space if space > piece_start else limit)
     return _spans_between(text, [*cuts, end])
 
 
@@ -127,7 +136,9 @@ def text_blocks(text: str) -> list[Span]:
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
     """Sentence spans of the text. A line break ends a sentence (headlines, list items), except where the text was
     wrapped at a fixed width: there a line goes on with the next unless that one starts a block of its own. A
-    block's marker ("- ", "1. ", "## ") is left out of its first sentence."""
+    block's marker ("- ", "1. ", "## ") is left out of its first sentence. No span is longer than max_chars or
+    MAX_SENTENCE_CHARS."""
+    max_chars = min(max_chars, MAX_SENTENCE_CHARS)
     spans: list[Span] = []
     for start, end in text_blocks(text):
         marker = BLOCK_MARKER.match(text, start, end)

@@ -472,3 +472,18 @@ def test_a_long_list_of_documents_names_the_first_ten_and_counts_the_rest(tmp_pa
     assert answer.answer.endswith("; and 3 more.") and len(answer.citations) == 10
     assert_citations_hold(answer.to_dict(), docs)
     assistant.close()
+
+
+def test_a_text_without_punctuation_is_quoted_around_the_answer_not_a_page_of_it(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = " ".join(["the river flows past the old mill where farmers bring grain"] * 60)
+    (docs / "transcript.txt").write_text(f"{filler} and then she said the secret password is marmalade {filler}\n")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("What is the secret password?")
+
+    assert answer.answerable and "the secret password is marmalade" in answer.answer
+    assert all(len(citation.quote) <= 600 for citation in answer.citations)
+    assert_citations_hold(answer.to_dict(), docs)

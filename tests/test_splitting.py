@@ -4,7 +4,7 @@ import pytest
 from conftest import SEEDS, read_document
 
 from assistant.loading import Document, load_documents
-from assistant.splitting import split_into_chunks, split_into_sentences
+from assistant.splitting import MAX_SENTENCE_CHARS, split_into_chunks, split_into_sentences
 
 
 def sentences(text: str, max_chars: int = 1000) -> list[str]:
@@ -111,6 +111,17 @@ def test_run_on_line_is_cut_at_spaces_within_the_limit() -> None:
 
     assert len(spans) > 5
     assert all(end - start <= 300 for start, end in spans)
+    assert " ".join(text[start:end] for start, end in spans) == text
+
+
+def test_a_long_sentence_is_cut_after_a_clause_and_no_piece_is_longer_than_a_quotable_sentence() -> None:
+    clause = "the tenant shall keep the premises in good repair, "
+    text = "Under this lease " + clause * 14 + "and the landlord shall insure the building."  # ~780 characters
+
+    spans = split_into_sentences(text)
+
+    assert len(spans) > 1 and all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+    assert all(text[start:end].endswith("good repair,") for start, end in spans[:-1])  # after a clause, not in one
     assert " ".join(text[start:end] for start, end in spans) == text
 
 
