@@ -15,6 +15,9 @@ from pydantic import ValidationError
 
 from .errors import AssistantError
 from .settings import Settings
+from .wording import where_in_file
+
+LinesOf = Callable[[str, int, int], tuple[int, int] | None]
 
 
 def build_settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -55,18 +58,19 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
             bar.close()
 
 
-def print_answer(answer: Any) -> None:
+def print_answer(answer: Any, lines_of: LinesOf) -> None:
     click.echo(answer.answer)
     if answer.standalone_question != answer.question:
         click.echo(f"\n(understood as: {answer.standalone_question})")
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
-            click.echo(f"  [{c.id}] {c.source} characters {c.start}-{c.end}")
+            click.echo(f"  [{c.id}] {c.source}, {where_in_file(c.start, c.end, lines_of(c.source, c.start, c.end))}")
     elif answer.passages:
         click.echo("\nClosest passages:")
         for p in answer.passages[:3]:
-            click.echo(f"  {p.rank}. {p.source} characters {p.start}-{p.end}: {shorten(p.text)}")
+            where = where_in_file(p.start, p.end, lines_of(p.source, p.start, p.end))
+            click.echo(f"  {p.rank}. {p.source}, {where}: {shorten(p.text)}")
 
 
 def shorten(text: str, width: int = 160) -> str:
@@ -126,11 +130,12 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, batch: bool, to
         sys.exit(run_batch(make_assistant(settings)))
     if question is None:
         raise AssistantError('give a question, e.g. assistant ask "Who met Xi Jinping?", or use --batch')
-    answer = make_assistant(settings).ask(question)
+    assistant = make_assistant(settings)
+    answer = assistant.ask(question)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print_answer(answer)
+        print_answer(answer, assistant.lines_of)
 
 
 def run_batch(assistant: Any) -> int:
@@ -159,12 +164,14 @@ def run_batch(assistant: Any) -> int:
 @click.pass_context
 def retrieve(ctx: click.Context, question: str, k: int, as_json: bool) -> None:
     """Print the passages ranked for QUESTION."""
-    passages = make_assistant(build_settings(ctx)).retrieve(question, k)
+    assistant = make_assistant(build_settings(ctx))
+    passages = assistant.retrieve(question, k)
     if as_json:
         click.echo(json.dumps([p.__dict__ for p in passages], ensure_ascii=False))
         return
     for p in passages:
-        click.echo(f"{p.rank}. [{p.score:.4f}] {p.source} characters {p.start}-{p.end}\n   {shorten(p.text, 300)}")
+        where = where_in_file(p.start, p.end, assistant.lines_of(p.source, p.start, p.end))
+        click.echo(f"{p.rank}. [{p.score:.4f}] {p.source}, {where}\n   {shorten(p.text, 300)}")
 
 
 @cli.command(name="eval")

@@ -204,7 +204,13 @@ class Indexer:
 
         stale_ids = [cid for source in report.removed + report.updated for cid in old_files[source]["chunks"]]
         self._write_vectors(place, staging, copy_from, set(stale_ids), to_add, chunk_vectors, progress)
-        write_json(staging / "chunks.json", [_chunk_row(chunk) for chunk in all_chunks])
+        first_lines = {doc.source: first_lines_of(doc.text, chunks_of[doc.source]) for doc in documents}
+        rows = [
+            _chunk_row(chunk, line)
+            for doc in documents
+            for chunk, line in zip(chunks_of[doc.source], first_lines[doc.source], strict=True)
+        ]
+        write_json(staging / "chunks.json", rows)
         np.save(staging / "sentence_vectors.npy", sentence_vectors)
         write_json(staging / "vocabulary.json", vocabulary)
         np.save(staging / "vocabulary_vectors.npy", vocabulary_vectors)
@@ -312,12 +318,23 @@ class Indexer:
             )
 
 
-def _chunk_row(chunk: Chunk) -> dict[str, Any]:
+def first_lines_of(text: str, chunks: list[Chunk]) -> list[int]:
+    """The line each chunk starts on (1-based), counted in one pass: chunks start in order."""
+    lines, line, counted_to = [], 1, 0
+    for chunk in chunks:
+        line += text.count("\n", counted_to, chunk.start)
+        counted_to = chunk.start
+        lines.append(line)
+    return lines
+
+
+def _chunk_row(chunk: Chunk, line: int) -> dict[str, Any]:
     return {
         "id": chunk.id,
         "source": chunk.source,
         "start": chunk.start,
         "end": chunk.end,
+        "line": line,  # where it starts: what a person checking a quote in an editor goes by
         "text": chunk.text,
         "sentences": [list(span) for span in chunk.sentences],
     }

@@ -180,6 +180,11 @@ class Assistant:
         piece", "that article"), else None: all of them are searched."""
         return self._scope(self.snapshot(), self._rewrite({"question": question, "history": history}))
 
+    def lines_of(self, source: str, start: int, end: int) -> tuple[int, int] | None:
+        """The first and last line of the document that a citation's characters stand on (for a person checking
+        the quote in an editor), from the live index; None if it no longer holds them."""
+        return self.snapshot().lines_of(source, start, end)
+
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The passages ranked for a question, best first (no answer is composed)."""
         k = k or self.settings.top_k

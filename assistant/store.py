@@ -146,6 +146,7 @@ class IndexSnapshot:
             Chunk(r["id"], r["source"], r["start"], r["end"], r["text"], tuple(map(tuple, r["sentences"])))
             for r in rows
         ]
+        self._first_lines: list[int | None] = [r.get("line") for r in rows]  # None: built before lines were kept
         self.row_of = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self._rows_of_source: dict[str, list[int]] = {}
         for row, chunk in enumerate(self.chunks):
@@ -187,6 +188,18 @@ class IndexSnapshot:
     def chunks_of(self, source: str) -> list[Chunk]:
         """A document's passages, in order."""
         return [self.chunks[row] for row in self._rows_of_source.get(source, [])]
+
+    def lines_of(self, source: str, start: int, end: int) -> tuple[int, int] | None:
+        """The first and last line (1-based) a span of a document stands on; None if no passage holds its ends."""
+        first, last = self._line_at(source, start), self._line_at(source, end - 1)
+        return (first, last) if first is not None and last is not None else None
+
+    def _line_at(self, source: str, offset: int) -> int | None:
+        for row in self._rows_of_source.get(source, []):
+            chunk, first_line = self.chunks[row], self._first_lines[row]
+            if first_line is not None and chunk.start <= offset < chunk.end:
+                return first_line + chunk.text.count("\n", 0, offset - chunk.start)
+        return None
 
     def sentences_quoting(self, quote: str) -> list[int]:
         """Sentences a quote is made of: the one equal to it (most of ours), else those it spans or is part of."""

@@ -6,7 +6,7 @@ import html
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from .loading import describe_skipped
 from .pipeline import Assistant
 from .settings import Settings
 from .watching import IndexWatcher
-from .wording import counted
+from .wording import counted, where_in_file
 
 CSS = """
 .source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}
@@ -39,7 +39,14 @@ def escape_markdown(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
-def render_answer_markdown(answer: Answer) -> str:
+LinesOf = Callable[[str, int, int], tuple[int, int] | None]
+
+
+def no_lines(source: str, start: int, end: int) -> None:
+    return None
+
+
+def render_answer_markdown(answer: Answer, lines_of: LinesOf = no_lines) -> str:
     """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
     if not answer.answerable and not answer.passages:  # nothing was asked ("hi"): no search, no label
         return answer.answer
@@ -48,7 +55,10 @@ def render_answer_markdown(answer: Answer) -> str:
         return f"**Not found in the documents.** {answer.answer.removeprefix(NOT_FOUND.split('. ', 1)[0] + '. ')}"
     # Every line of a quote is marked, so a quote across a paragraph break stays one block quote.
     lines = [f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**" for c in answer.citations]
-    sources = [f"[{c.id}] `{c.source}` characters {c.start}–{c.end}" for c in answer.citations]
+    sources = [
+        f"[{c.id}] `{c.source}` {where_in_file(c.start, c.end, lines_of(c.source, c.start, c.end), '–')}"
+        for c in answer.citations
+    ]
     lead = answer.answer.split("“", 1)[0].strip()  # "There are 5 documents:" before a list of titles
     return (f"{escape_markdown(lead)}\n\n" if lead else "") + "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
 
@@ -60,7 +70,9 @@ def _context_html(text: str, passage_start: int, start: int, end: int) -> str:
     return f"{before}<mark>{quote}</mark>{after}"
 
 
-def render_sources_html(answer: Answer, titles: dict[str, str], searched_in: str | None = None) -> str:
+def render_sources_html(
+    answer: Answer, titles: dict[str, str], searched_in: str | None = None, lines_of: LinesOf = no_lines
+) -> str:
     """Every citation with title, file and offsets, the quote highlighted inside its passage; above them, how a
     follow-up was understood and which one document was searched, so a wrong guess at "he", "that" or "the LA
     Times piece" is there to see."""
@@ -80,7 +92,8 @@ def render_sources_html(answer: Answer, titles: dict[str, str], searched_in: str
             "These are the closest passages, for you to judge.</div>"
         )
         for p in answer.passages[:3]:
-            cards.append(_card(f"Passage {p.rank}", p.source, p.start, p.end, html.escape(p.text), titles))
+            where = where_in_file(p.start, p.end, lines_of(p.source, p.start, p.end), "–")
+            cards.append(_card(f"Passage {p.rank}", p.source, where, html.escape(p.text), titles))
     for c in answer.citations:
         passage = next(
             (p for p in answer.passages if p.source == c.source and p.start <= c.start and c.end <= p.end), None
@@ -90,15 +103,16 @@ def render_sources_html(answer: Answer, titles: dict[str, str], searched_in: str
             if passage
             else f"<mark>{html.escape(c.quote)}</mark>"
         )
-        cards.append(_card(f"[{c.id}]", c.source, c.start, c.end, context, titles))
+        where = where_in_file(c.start, c.end, lines_of(c.source, c.start, c.end), "–")
+        cards.append(_card(f"[{c.id}]", c.source, where, context, titles))
     return "\n".join(cards)
 
 
-def _card(label: str, source: str, start: int, end: int, body: str, titles: dict[str, str]) -> str:
+def _card(label: str, source: str, where: str, body: str, titles: dict[str, str]) -> str:
     title = html.escape(titles.get(source, source))
     return (
         f'<div class="source-card"><h4>{html.escape(label)} {title}</h4>'
-        f'<div class="source-meta">{html.escape(source)} · characters {start}–{end}</div>'
+        f'<div class="source-meta">{html.escape(source)} · {html.escape(where)}</div>'
         f'<div class="source-context">{body}</div></div>'
     )
 
@@ -149,8 +163,8 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
             history.append({"role": "assistant", "content": f"⚠️ {err}"})
             yield history, "", ""
             return
-        sources = render_sources_html(answer, titles(), searched_in)
-        words = render_answer_markdown(answer).split(" ")
+        sources = render_sources_html(answer, titles(), searched_in, assistant.lines_of)
+        words = render_answer_markdown(answer, assistant.lines_of).split(" ")
         history.append({"role": "assistant", "content": ""})
         for count in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):
             history[-1] = {"role": "assistant", "content": " ".join(words[:count])}

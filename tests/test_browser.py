@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,7 @@ def test_ask_shows_quotes_and_highlighted_sources(browser: Any, server: Server, 
     assert "Li Shangfu" in chat
     assert FIRST_SOURCE in chat  # the answer lists its sources under the quotes
     assert FIRST_SOURCE in sources
-    assert "characters" in sources
+    assert re.search(r"line \d+, characters \d+–\d+", sources), sources
 
     document = read_document(server.docs_dir / FIRST_SOURCE)
     marks = [m.get_attribute("textContent") or "" for m in browser.find_elements(By.CSS_SELECTOR, "#sources mark")]

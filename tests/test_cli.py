@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import chromadb
 import pytest
-from conftest import ROOT, RealIndex, assert_citations_hold, tree_state
+from conftest import ROOT, RealIndex, assert_citations_hold, read_document, tree_state
 
 from assistant.indexing import check_index
 from assistant.store import IndexPaths
@@ -62,6 +63,16 @@ def test_index_prints_a_summary_then_syncs_nothing(tmp_path: Path, real_index: R
     assert check.strip() == f"index {second['generation']} is consistent with the documents"
     assert (full["rebuilt"], len(full["added"]), full["texts_embedded"]) == (True, 5, 0)
     assert full["generation"] != second["generation"]
+
+
+def test_ask_prints_the_quotes_and_the_line_and_characters_of_each(real_index: RealIndex) -> None:
+    out = ok(run_cli("ask", AUSTIN, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir))
+
+    quote, sources = out.split("\nSources:\n")
+    [(source, first_line, start, end)] = re.findall(r"\[1\] (\S+), line (\d+), characters (\d+)-(\d+)", sources)
+    text = read_document(real_index.docs_dir / source)
+    assert "Li Shangfu" in quote and text[int(start) : int(end)] in quote
+    assert int(first_line) == text.count("\n", 0, int(start)) + 1
 
 
 def test_ask_json_prints_the_answer_object(real_index: RealIndex) -> None:

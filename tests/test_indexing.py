@@ -278,3 +278,30 @@ def test_check_finds_a_truncated_sentence_table(indexed_copy: IndexedCopy) -> No
     problems = check_index(indexed_copy.settings).problems
 
     assert problems == [f"{len(vectors) - 3} sentence vectors for {len(vectors)} sentences"]
+
+
+def test_every_sentence_of_every_document_is_placed_on_the_lines_it_stands_on(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = [
+        f"Paragraph {n} is about the okapi.\nIt goes on for a second line. And a third sentence." for n in range(60)
+    ]
+    (docs / "long.md").write_text("# Okapis\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    (docs / "crlf.txt").write_bytes("\ufeffThe walrus.\r\n\r\nIt eats clams.\r\nAnd snails.\r\n".encode())
+    assistant = Assistant(fake_settings(docs, tmp_path / "index", chunk_max_chars=300), embedder=FakeEmbedder())
+    assistant.index()
+    snapshot = assistant.snapshot()
+
+    checked = 0
+    for source in ("long.md", "crlf.txt"):
+        text = read_document(docs / source)
+        for chunk in snapshot.chunks_of(source):
+            for start, end in chunk.sentences:
+                expected = (text.count("\n", 0, start) + 1, text.count("\n", 0, end) + 1)
+                assert assistant.lines_of(source, start, end) == expected, text[start:end]
+                checked += 1
+    assert checked > 150 and len(snapshot.chunks_of("long.md")) > 10  # past many chunk boundaries
+    clams = read_document(docs / "crlf.txt").index("It eats clams.")  # offsets count from after the BOM
+    assert assistant.lines_of("crlf.txt", clams, clams + len("It eats clams.")) == (3, 3)
+    assert assistant.lines_of("long.md", 0, len(read_document(docs / "long.md"))) is None  # no passage holds it
+    assistant.close()

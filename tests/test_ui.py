@@ -57,6 +57,22 @@ def test_a_list_of_documents_keeps_its_lead_above_the_cited_titles() -> None:
     assert markdown.startswith("There are 2 documents:\n\n> “Okapi” **[1]**")
 
 
+def test_each_source_says_the_lines_and_characters_its_quote_stands_on() -> None:
+    citations = [Citation(1, "a.md", 10, 40, "The okapi lives in the forest."), Citation(2, "b.md", 0, 90, "Two lines")]
+    answer = Answer("q", "q", "“The okapi lives in the forest.” [1] “Two lines” [2]", True, citations)
+    lines = {("a.md", 10, 40): (3, 3), ("b.md", 0, 90): (1, 2)}
+
+    def lines_of(source: str, start: int, end: int) -> tuple[int, int] | None:
+        return lines.get((source, start, end))
+
+    markdown = render_answer_markdown(answer, lines_of)
+    html = render_sources_html(answer, {"a.md": "Okapis"}, lines_of=lines_of)
+
+    assert "[1] `a.md` line 3, characters 10–40  \n[2] `b.md` lines 1–2, characters 0–90" in markdown
+    assert "a.md · line 3, characters 10–40" in html and "b.md · lines 1–2, characters 0–90" in html
+    assert "`a.md` characters 10–40" in render_answer_markdown(answer)  # lines unknown: the characters alone
+
+
 def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
     quote = "Li remains under sanctions imposed by Washington in 2018."
     citations = [Citation(1, "a.txt", 0, len(quote), quote)]
