@@ -23,7 +23,7 @@ from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
 from .question_types import asks_across_documents, asks_nothing, is_small_talk, topic_compared
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
-from .scoping import document_scope, source_quoted
+from .scoping import document_scope, source_quoted, without_references
 from .settings import Settings
 from .store import IndexPaths, IndexSnapshot
 from .validation import clean_history, clean_question
@@ -130,7 +130,11 @@ class Assistant:
         query = (
             topic_compared(state["standalone"]) if asks_across_documents(state["standalone"]) else state["standalone"]
         )
-        vectors = embed_question(self.question_embedder, snapshot, query)
+        # "What does the LA Times piece say about military talks?" means, within that piece, "What does it say
+        # about military talks?": what points at the piece would pull the question's vector to the line naming the
+        # paper. Its words still count as words ("the Slow, Bumpy Road piece" is near its headline).
+        meaning = without_references(query, snapshot, within) if within is not None else query
+        vectors = embed_question(self.question_embedder, snapshot, meaning)
         state["retrieval"] = retrieve(
             snapshot,
             query,

@@ -253,6 +253,16 @@ def test_a_question_about_one_document_is_answered_from_it(real_index: RealIndex
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_the_words_pointing_at_a_document_do_not_pull_the_answer_to_the_line_naming_it(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What does the LA Times piece say about military talks?").to_dict()
+
+    first = answer["citations"][0]
+    assert first["source"] == "003_d94c39d90b50c062.txt"
+    assert "Los Angeles Times" not in first["quote"]  # "This story originally appeared in the Los Angeles Times."
+    assert "talk" in first["quote"] or "military" in first["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 # Floors a little under the README's figures (one or two questions of slack): recall@1, recall@5, first quote
 # holds the gold, unanswerable questions abstained.
 QUALITY_FLOORS = {
