@@ -414,7 +414,10 @@ class QuoteAnswerer:
             # "Who is X?" is answered by a sentence naming X, however far MiniLM puts the two.
             or (
                 retrieval.sentence_similarity[ranked[0]] < self.abstain_below
-                and not all_words_in(subject_asked_about(asked), snapshot.sentence_text(ranked[0]))
+                and not all_words_in(
+                    subject_asked_about(asked, in_one_document=retrieval.within is not None),
+                    snapshot.sentence_text(ranked[0]),
+                )
             )
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
         ):

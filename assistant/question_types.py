@@ -22,6 +22,8 @@ ASKS_WHAT_THEY_HOLD = re.compile(
     re.I,
 )
 POSSESSIVE = re.compile(r"['’]s\b")
+# "What changed in the changelog about Chroma?": the words after a closing "about" name what is asked about.
+ENDS_ABOUT = re.compile(r"\babout\s+((?:\S+\s+){0,3}?\S+?)\W*$", re.I)
 HOLDING_WORDS = frozenset("think believe argue want feel see view views opinion position stance take argument".split())
 
 # Questions that ask for a quantity or a date are only answered by a sentence that holds one.
@@ -142,9 +144,14 @@ def fits_question_type(question: str, sentence: str) -> bool:
     return True
 
 
-def subject_asked_about(question: str, most_words: int = 3) -> list[str]:
+def subject_asked_about(question: str, in_one_document: bool = False, most_words: int = 3) -> list[str]:
     """The words of what a "Who is ...?" or "What does ... think?" question asks about, when they are few ("kurt",
-    "campbell"), else none."""
+    "campbell"), else none. Of a question about one document, the words after a closing "about" ("What changed in
+    the changelog about Chroma?"); of all of them, "What did Xi say about climate?" asks about Xi too."""
+    about = ENDS_ABOUT.search(question) if in_one_document else None
+    if about and not ASKS_WHAT_IT_IS.search(question):
+        topic = list(dict.fromkeys(content_words(POSSESSIVE.sub("", about.group(1)))))
+        return topic if len(topic) <= most_words else []
     if not ASKS_WHAT_IT_IS.search(question) and not ASKS_WHAT_THEY_HOLD.search(question):
         return []
     asking = ASKING_WORDS | HOLDING_WORDS

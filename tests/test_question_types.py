@@ -45,6 +45,14 @@ def test_the_subject_of_a_who_is_question_is_told_apart(question: str, subject: 
     assert subject_asked_about(question) == subject
 
 
+def test_in_one_document_the_words_after_a_closing_about_are_the_subject() -> None:
+    assert subject_asked_about("What changed in it about Chroma?", in_one_document=True) == ["chroma"]
+    assert subject_asked_about("What did Xi say about climate?", in_one_document=True) == ["climate"]
+    assert subject_asked_about("What did Xi say about climate?") == []  # across the documents: about Xi too
+    assert subject_asked_about("What is it about?", in_one_document=True) == []
+    assert subject_asked_about("What did it say about the long and winding road ahead?", in_one_document=True) == []
+
+
 def test_a_sentence_vouches_for_a_subject_only_with_all_its_words() -> None:
     assert all_words_in(["kurt", "campbell"], "Indo-Pacific Coordinator Kurt Campbell said")
     assert not all_words_in(["kurt", "campbell"], "Campbell affirmed the U.S. narrative")

@@ -200,10 +200,14 @@ def test_what_a_document_named_by_its_file_says_about_a_name_is_a_sentence_of_it
     assistant.index()
 
     answer = assistant.ask("What does the changelog say about Chroma?")
+    changed = assistant.ask("What changed in the changelog about Chroma?")
 
     assert without_references("What does the changelog say?", assistant.snapshot(), "changelog.md") == (
         "What does it say?"
     )
     assert answer.answerable and [c.source for c in answer.citations] == ["changelog.md"]
     assert "stored in Chroma" in answer.citations[0].quote
+    assert changed.answerable and [(c.source, c.quote) for c in changed.citations] == [
+        ("changelog.md", answer.citations[0].quote)
+    ]
     assistant.close()
