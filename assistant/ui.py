@@ -185,7 +185,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
     with gr.Blocks(title="Document assistant") as app:
         gr.Markdown(
             "## Ask the documents\nEvery answer is made of verbatim quotes; each source shows the file, "
-            "the character offsets and the quote highlighted in its passage."
+            "the line and character offsets, and the quote highlighted in its passage."
         )
         with gr.Row():
             with gr.Column(scale=3):
