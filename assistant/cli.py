@@ -15,9 +15,7 @@ from pydantic import ValidationError
 
 from .errors import AssistantError
 from .settings import Settings
-from .wording import where_in_file
-
-LinesOf = Callable[[str, int, int], tuple[int, int] | None]
+from .wording import LinesOf, where_in_file
 
 
 def build_settings(ctx: click.Context, **overrides: Any) -> Settings:

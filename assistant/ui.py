@@ -6,7 +6,7 @@ import html
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from .loading import describe_skipped
 from .pipeline import Assistant
 from .settings import Settings
 from .watching import IndexWatcher
-from .wording import counted, where_in_file
+from .wording import LinesOf, counted, where_in_file
 
 CSS = """
 .source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}
@@ -37,9 +37,6 @@ STREAM_WORDS = 6  # words per streamed update
 def escape_markdown(text: str) -> str:
     """Show a quote exactly as written: characters Markdown would act on are escaped."""
     return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
-
-
-LinesOf = Callable[[str, int, int], tuple[int, int] | None]
 
 
 def no_lines(source: str, start: int, end: int) -> None:

@@ -107,7 +107,7 @@ def refusal_status(server: str, headers: dict[str, str] | None) -> int | None:
     import httpx
 
     try:
-        status = httpx.get(f"{server}/api/v2/auth/identity", headers=headers, timeout=5).status_code
+        status = httpx.get(f"{server}/api/v2/auth/identity", headers=headers, timeout=2).status_code
     except httpx.HTTPError:
         return None
     return status if status in (401, 403) else None

@@ -3,6 +3,11 @@ file ("line 23, characters 9033-9395")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+# (source, start, end) -> the first and last line the characters stand on, if known: `Assistant.lines_of`.
+LinesOf = Callable[[str, int, int], tuple[int, int] | None]
+
 
 def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
