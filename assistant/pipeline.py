@@ -132,8 +132,9 @@ class Assistant:
         )
         # "What does the LA Times piece say about military talks?" means, within that piece, "What does it say
         # about military talks?": what points at the piece would pull the question's vector to the line naming the
-        # paper. Its words still count as words ("the Slow, Bumpy Road piece" is near its headline).
-        meaning = without_references(query, snapshot, within) if within is not None else query
+        # paper. Its words still count as words ("the Slow, Bumpy Road piece" is near its headline). A file's name
+        # stays: in "What does the okapi eat?" (okapi.md) it is what is asked about.
+        meaning = without_references(query) if within is not None else query
         vectors = embed_question(self.question_embedder, snapshot, meaning)
         state["retrieval"] = retrieve(
             snapshot,

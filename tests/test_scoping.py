@@ -211,3 +211,18 @@ def test_what_a_document_named_by_its_file_says_about_a_name_is_a_sentence_of_it
         ("changelog.md", answer.citations[0].quote)
     ]
     assistant.close()
+
+
+def test_a_file_named_like_the_topic_keeps_the_topic_in_the_question(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "okapi.md").write_text("# Okapi\n\nThe okapi is a giraffid of the Congo forests. It eats leaves.\n")
+    (docs / "tapir.md").write_text("# Tapir\n\nThe tapir is a large herbivorous mammal with a short trunk.\n")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("What does the okapi eat?")
+
+    assert assistant.searched_in("What does the okapi eat?") == "okapi.md"  # the file's name points at it ...
+    assert answer.answerable and [c.source for c in answer.citations] == ["okapi.md"]  # ... and is still asked about
+    assistant.close()
