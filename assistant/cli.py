@@ -13,7 +13,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from .errors import AssistantError
+from .errors import AssistantError, QuestionError
 from .settings import Settings
 from .wording import LinesOf, where_in_file
 
@@ -153,6 +153,36 @@ def run_batch(assistant: Any) -> int:
         click.echo(json.dumps(output, ensure_ascii=False))
         sys.stdout.flush()
     return 1 if failures else 0
+
+
+@cli.command()
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """A conversation in the terminal: each line is a question, and follow-ups ("Why was he sanctioned?") lean on
+    the turns before. /new starts afresh; an empty line is skipped; Ctrl-D ends."""
+    assistant = make_assistant(build_settings(ctx))
+    assistant.snapshot()  # no index: one line now, not at every question
+    history: list[dict[str, str]] = []
+    prompt = "? " if sys.stdin.isatty() else ""
+    while True:
+        try:
+            question = input(prompt).strip()
+        except EOFError:
+            return
+        if question == "/new":
+            history = []
+            click.echo("(a new conversation)\n")
+            continue
+        if not question:
+            continue
+        try:
+            answer = assistant.ask(question, history)
+        except QuestionError as err:
+            click.echo(f"error: {err}", err=True)
+            continue
+        print_answer(answer, assistant.lines_of)
+        click.echo()
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 
 
 @cli.command()

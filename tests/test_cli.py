@@ -75,6 +75,19 @@ def test_ask_prints_the_quotes_and_the_line_and_characters_of_each(real_index: R
     assert int(first_line) == text.count("\n", 0, int(start)) + 1
 
 
+def test_chat_answers_a_follow_up_from_the_turn_before_and_new_forgets_it(real_index: RealIndex) -> None:
+    turns = f"{AUSTIN}\nWhy was he sanctioned?\n\n/new\nWhy was he sanctioned?\n{'x' * 3000}\n"
+    result = run_cli("chat", stdin=turns, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir)
+
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("(a new conversation)")
+    assert "Li Shangfu refused to meet" in answers[0]
+    assert "(understood as: Why was Li Shangfu sanctioned?)" in answers[0]
+    assert "under sanctions imposed by Washington in 2018" in answers[0]
+    assert "understood as" not in answers[1]  # a new conversation: nobody is "he" any more
+    assert "error: the question is 3,000 characters long" in result.stderr  # and the chat goes on to the end
+
+
 def test_ask_json_prints_the_answer_object(real_index: RealIndex) -> None:
     out = ok(run_cli("ask", AUSTIN, "--json", docs_dir=real_index.docs_dir, index_dir=real_index.index_dir))
 
