@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from .errors import AssistantError
 from .pipeline import Assistant
 
 log = logging.getLogger(__name__)
+
+
+def outside(index_dir: Path) -> Callable[[Any, str], bool]:
+    """watchfiles' own filter (no .git, no editor swap files), and not the index's files either, when the index is
+    kept inside the documents folder: each sync writes there, and would set off the next."""
+    from watchfiles import DefaultFilter
+
+    usual, index = DefaultFilter(), index_dir.resolve()
+
+    def wanted(change: Any, path: str) -> bool:
+        return usual(change, path) and not Path(path).resolve().is_relative_to(index)
+
+    return wanted
 
 
 class IndexWatcher:
@@ -32,10 +48,17 @@ class IndexWatcher:
     def _run(self) -> None:
         from watchfiles import watch
 
-        docs_dir = self.assistant.settings.docs_dir
+        settings = self.assistant.settings
         # Any change triggers a sync: a folder moved in or out arrives as one event for the folder, and a sync
         # that finds nothing new writes nothing.
-        for _changes in watch(docs_dir, stop_event=self._stop, debounce=800, step=100, recursive=True):
+        for _changes in watch(
+            settings.docs_dir,
+            watch_filter=outside(settings.index_dir),
+            stop_event=self._stop,
+            debounce=800,
+            step=100,
+            recursive=True,
+        ):
             try:
                 self.sync_now()
             except Exception as err:  # the watcher must outlive a failed sync (disk full, locked cache...)

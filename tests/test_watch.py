@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FakeEmbedder, fake_settings
 from gradio_client import Client
 from web_helpers import (
     Server,
@@ -21,6 +22,10 @@ from web_helpers import (
     start_server,
     wait_for_status,
 )
+
+from assistant import Assistant
+from assistant.indexing import SyncReport
+from assistant.watching import IndexWatcher
 
 pytestmark = pytest.mark.slow
 
@@ -176,3 +181,30 @@ def test_folder_of_documents_moved_in_is_indexed(client: Client, server: Server,
         (inside / NEW_FILE).unlink()  # a .txt event: the watcher syncs, and the index forgets the file
         inside.rmdir()
         wait_for(lambda: not mentions_new_file(ask(client), include_passages=True), f"the index to forget {NEW_FILE}")
+
+
+def test_an_index_inside_the_documents_folder_does_not_set_off_the_watcher(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("The okapi lives in the forest.\n")
+    assistant = Assistant(fake_settings(tmp_path, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+    syncs: list[SyncReport] = []
+    index = assistant.index
+
+    def counted_index(*args: Any, **kwargs: Any) -> SyncReport:
+        syncs.append(index(*args, **kwargs))
+        return syncs[-1]
+
+    assistant.index = counted_index  # type: ignore[method-assign]
+    watcher = IndexWatcher(assistant).start()
+    try:
+        time.sleep(1.0)  # the watcher is watching
+        (tmp_path / "two.txt").write_text("The tapir has a short trunk.\n")
+        deadline = time.monotonic() + GIVE_UP_S
+        while not syncs and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+        time.sleep(4.0)  # long enough for a sync set off by the first sync's own writes
+    finally:
+        watcher.stop()
+        assistant.close()
+
+    assert [report.added for report in syncs] == [["two.txt"]]  # one sync: the index's own writes set off none
