@@ -122,6 +122,25 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
     return None
 
 
+def is_heading(text: str) -> bool:
+    """A line that names what follows: no sentence's end ("Requesting leave", a document's title)."""
+    return bool(text) and not text.rstrip("”\"’')]").endswith((".", "!", "?", ":", ";", "…", ","))
+
+
+def section_under(snapshot: IndexSnapshot, heading: QuoteSpan, max_chars: int) -> QuoteSpan | None:
+    """The statements under a heading, as one span: to the next heading, or as many as fit in max_chars."""
+    section = following_sentence(snapshot, heading)
+    while section is not None:
+        after = following_sentence(snapshot, section)
+        if after is None or after.end - section.start > max_chars:
+            break
+        joined = join_neighbours([section, after], across_paragraphs=True)
+        if len(joined) > 1:
+            break
+        section = joined[0]
+    return section
+
+
 # What follows a photo's caption: its credit, on the same line in parentheses or on the next line.
 CREDIT = re.compile(r"[ \t]*\([^()\n]*/[^()\n]*\)[ \t]*(?:\n|$)|\s*\n\s*(?:Credit|Photo|Image|Source)s?\s*:", re.I)
 # Lines a web page puts between paragraphs: "Continue reading: The US population ...".
@@ -321,6 +340,19 @@ class QuoteAnswerer:
         best = max(in_top, key=lambda index: own[index])
         return [best, *(index for index in ranked if index != best)]
 
+    def section_under_best_heading(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan | None:
+        """When a heading matches the question better than any statement ("How do I request leave?" and
+        "Requesting leave"), the statements under it; else None."""
+        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
+        statements = [index for index in ranked if snapshot.sentence_is_statement[index]]
+        headings = [index for index in ranked if is_heading(snapshot.sentence_text(index))]
+        if not headings or not statements:
+            return None
+        best = max(headings, key=lambda index: scores[index])
+        if scores[best] < scores[statements[0]] or retrieval.sentence_similarity[best] < self.abstain_below:
+            return None
+        return section_under(snapshot, sentence_span(snapshot, best), self.max_quote_chars)
+
     def first_that(self, fits: Callable[[str], bool], ranked: list[int], retrieval: Retrieval) -> list[int] | None:
         """The ranking with the best close sentence that fits put first; None when no close sentence fits."""
         close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
@@ -408,6 +440,9 @@ class QuoteAnswerer:
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
         if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
             unmentioned = unmentioned_topic(question, snapshot)
+        section = None if unmentioned else self.section_under_best_heading(retrieval, ranked)
+        if section is not None and fits_question_type(question, section.text):
+            return quote_draft(new_to_the_conversation([section], retrieval.quoted_before))
         if (
             unmentioned
             or not ranked

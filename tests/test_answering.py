@@ -17,6 +17,7 @@ from assistant.answering import (
     QuoteSpan,
     continuation,
     following_sentence,
+    is_heading,
     join_neighbours,
     new_to_the_conversation,
     not_found,
@@ -487,3 +488,48 @@ def test_a_text_without_punctuation_is_quoted_around_the_answer_not_a_page_of_it
     assert answer.answerable and "the secret password is marmalade" in answer.answer
     assert all(len(citation.quote) <= 600 for citation in answer.citations)
     assert_citations_hold(answer.to_dict(), docs)
+
+
+HANDBOOK = """# Vacation policy
+
+Employees get 25 days of paid vacation per year. Unused days carry over to the next year.
+
+## Requesting leave
+
+1. Ask your manager at least two weeks in advance.
+2. Record the days in the HR portal.
+3. Wait for approval before booking travel.
+
+## Sick leave
+
+Sick leave is separate from vacation and does not need advance notice.
+"""
+
+
+def test_a_heading_that_matches_best_is_answered_by_the_section_under_it(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "vacation.md").write_text(HANDBOOK)
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    answer = assistant.ask("Requesting leave: how?")
+
+    [citation] = answer.citations
+    assert citation.quote.startswith("Ask your manager at least two weeks in advance.")
+    assert citation.quote.endswith("Wait for approval before booking travel.")  # up to the next heading
+    assert_citations_hold(answer.to_dict(), docs)
+
+
+def test_a_heading_is_no_answer_of_its_own_and_the_section_must_fit_the_question(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "vacation.md").write_text(HANDBOOK)
+    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
+    assistant.index()
+
+    dated = assistant.ask("On what date does requesting leave start?")  # the section holds no date
+
+    assert "Ask your manager" not in dated.answer
+    assert is_heading("Requesting leave") and is_heading("The Slow, Bumpy Road of U.S.-China Diplomacy")
+    assert not is_heading("Wait for approval.") and not is_heading("Why not?") and not is_heading("The rules:")

@@ -147,6 +147,39 @@ def test_text_wrapped_at_a_fixed_width_is_quoted_in_whole_sentences(real_embedde
     assert_citations_hold(rules, docs)
 
 
+HANDBOOK = {
+    "vacation.md": "# Vacation policy\n\nEmployees get 25 days of paid vacation per year.\n\n## Requesting leave\n\n"
+    "1. Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"
+    "3. Wait for approval before booking travel.\n\n## Sick leave\n\n"
+    "Sick leave is separate from vacation and does not need advance notice.\n",
+    "expenses.md": "# Expense rules\n\nTravel must be booked through the company travel agent. Meals are "
+    "reimbursed up to 60 euros per day.\n",
+}
+
+
+def test_how_to_questions_get_the_steps_under_the_heading_that_names_them(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in HANDBOOK.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=real_embedder)
+    assistant.index()
+
+    steps = assistant.ask("How do I request leave?").to_dict()
+    meals = assistant.ask("How much is reimbursed for meals?").to_dict()  # a statement says it: no heading needed
+    assistant.close()
+
+    assert steps["citations"][0]["quote"] == (
+        "Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"
+        "3. Wait for approval before booking travel."
+    )
+    assert "60 euros per day" in meals["citations"][0]["quote"]
+    assert_citations_hold(steps, docs)
+    assert_citations_hold(meals, docs)
+
+
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
     # The closest sentence talks about the visit without a date; one a little further says "in June".
     answer = real_index.assistant.ask("When did Blinken visit Beijing?")
