@@ -293,6 +293,7 @@ class QuoteAnswerer:
         run_on_margin: float = 0.4,
         across_margin: float = 0.5,
         unknown_topic_below: float = 0.5,
+        heading_margin: float = 0.15,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -304,6 +305,8 @@ class QuoteAnswerer:
         self.across_margin = across_margin  # how far below the best another document's best may be quoted
         # A question whose topic words the documents never use is declined only when no sentence is this close.
         self.unknown_topic_below = unknown_topic_below
+        # How much closer than every statement a heading must be for its section to answer.
+        self.heading_margin = heading_margin
 
     def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -343,13 +346,15 @@ class QuoteAnswerer:
     def section_under_best_heading(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan | None:
         """When a heading matches the question better than any statement ("How do I request leave?" and
         "Requesting leave"), the statements under it; else None."""
-        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
+        snapshot, similarity = retrieval.snapshot, retrieval.sentence_similarity
         statements = [index for index in ranked if snapshot.sentence_is_statement[index]]
         headings = [index for index in ranked if is_heading(snapshot.sentence_text(index))]
         if not headings or not statements:
             return None
-        best = max(headings, key=lambda index: scores[index])
-        if scores[best] < scores[statements[0]] or retrieval.sentence_similarity[best] < self.abstain_below:
+        # By meaning alone: a heading is a few words, so its BM25 and passage scores say little about it.
+        best = max(headings, key=lambda index: similarity[index])
+        closest_statement = max(similarity[index] for index in statements)
+        if similarity[best] < max(self.abstain_below, closest_statement + self.heading_margin):
             return None
         return section_under(snapshot, sentence_span(snapshot, best), self.max_quote_chars)
 
