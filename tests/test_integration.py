@@ -154,6 +154,9 @@ HANDBOOK = {
     "Sick leave is separate from vacation and does not need advance notice.\n",
     "expenses.md": "# Expense rules\n\nTravel must be booked through the company travel agent. Meals are "
     "reimbursed up to 60 euros per day.\n",
+    "tool.md": "# The indexer\n\nA crash at any moment leaves the previous index live.\n\n## How it works\n\n"
+    "Documents are split into sentences. Each sentence is embedded and stored.\n\n## Installing\n\n"
+    "Run the installer once.\n",
 }
 
 
@@ -169,6 +172,7 @@ def test_how_to_questions_get_the_steps_under_the_heading_that_names_them(
 
     steps = assistant.ask("How do I request leave?").to_dict()
     meals = assistant.ask("How much is reimbursed for meals?").to_dict()  # a statement says it: no heading needed
+    works = assistant.ask("How does it work?").to_dict()
     assistant.close()
 
     assert steps["citations"][0]["quote"] == (
@@ -176,8 +180,10 @@ def test_how_to_questions_get_the_steps_under_the_heading_that_names_them(
         "3. Wait for approval before booking travel."
     )
     assert "60 euros per day" in meals["citations"][0]["quote"]
+    assert works["citations"][0]["quote"] == "Documents are split into sentences. Each sentence is embedded and stored."
     assert_citations_hold(steps, docs)
     assert_citations_hold(meals, docs)
+    assert_citations_hold(works, docs)
 
 
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
