@@ -344,8 +344,8 @@ class QuoteAnswerer:
         return [best, *(index for index in ranked if index != best)]
 
     def section_under_best_heading(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan | None:
-        """When a heading matches the question better than any statement ("How do I request leave?" and
-        "Requesting leave"), the statements under it; else None."""
+        """When a heading is closer to the question in meaning than every statement, by heading_margin ("How do I
+        request leave?" and "Requesting leave"), the statements under it; else None."""
         snapshot, similarity = retrieval.snapshot, retrieval.sentence_similarity
         statements = [index for index in ranked if snapshot.sentence_is_statement[index]]
         headings = [index for index in ranked if is_heading(snapshot.sentence_text(index))]
