@@ -445,7 +445,9 @@ class QuoteAnswerer:
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
         if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
             unmentioned = unmentioned_topic(question, snapshot)
-        section = None if unmentioned else self.section_under_best_heading(retrieval, ranked)
+        # Not for a follow-up that leans on the last answer: the key words it borrowed can match a heading.
+        follow_up = bool(retrieval.quoted_before)
+        section = None if unmentioned or follow_up else self.section_under_best_heading(retrieval, ranked)
         if section is not None and fits_question_type(question, section.text):
             return quote_draft(new_to_the_conversation([section], retrieval.quoted_before))
         if (
@@ -470,7 +472,16 @@ class QuoteAnswerer:
             return Draft(NOT_YET, False, [])
         ranked = self.says_when_first(question, happened, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
-        chosen = [i for i in ranked if retrieval.sentence_scores[i] >= best - self.extra_quote_margin]
+        # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing.
+        chosen = [
+            ranked[0],
+            *(
+                index
+                for index in ranked[1:]
+                if snapshot.sentence_is_statement[index]
+                and retrieval.sentence_scores[index] >= best - self.extra_quote_margin
+            ),
+        ]
 
         first = self.first_quote(retrieval, ranked)
         others = (sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])

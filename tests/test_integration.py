@@ -152,8 +152,9 @@ HANDBOOK = {
     "1. Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"
     "3. Wait for approval before booking travel.\n\n## Sick leave\n\n"
     "Sick leave is separate from vacation and does not need advance notice.\n",
-    "expenses.md": "# Expense rules\n\nTravel must be booked through the company travel agent. Meals are "
-    "reimbursed up to 60 euros per day.\n",
+    "expenses.md": "# Expense rules\n\nTravel must be booked through the company travel agent. Economy class is "
+    "required for flights under 6 hours; business class is allowed for longer flights.\n\nMeals are reimbursed up "
+    "to 60 euros per day. Alcohol is never reimbursed.\n\nSubmit receipts within 30 days.\n",
     "tool.md": "# The indexer\n\nA crash at any moment leaves the previous index live.\n\n## How it works\n\n"
     "Documents are split into sentences. Each sentence is embedded and stored.\n\n## Installing\n\n"
     "Run the installer once.\n",
@@ -184,6 +185,32 @@ def test_how_to_questions_get_the_steps_under_the_heading_that_names_them(
     assert_citations_hold(steps, docs)
     assert_citations_hold(meals, docs)
     assert_citations_hold(works, docs)
+
+
+def test_follow_ups_in_a_document_with_headings_are_answered_by_statements(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in HANDBOOK.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=real_embedder)
+    assistant.index()
+
+    history: list[dict[str, str]] = []
+    answers = []
+    for question in ["What are the expense rules?", "What about flights?", "And meals?"]:
+        answers.append(assistant.ask(question, history).to_dict())
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answers[-1]["answer"]}]
+    assistant.close()
+
+    # The key words a follow-up borrows ("expense rules") match the heading: no section, and no heading alone.
+    assert "Economy class is required for flights" in answers[1]["citations"][0]["quote"]
+    assert "Meals" not in answers[1]["citations"][0]["quote"]  # not the whole section under "Expense rules"
+    assert answers[2]["citations"][0]["quote"].startswith("Meals are reimbursed up to 60 euros per day.")
+    assert all(citation["quote"] != "Expense rules" for answer in answers for citation in answer["citations"])
+    for answer in answers:
+        assert_citations_hold(answer, docs)
 
 
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
