@@ -449,7 +449,7 @@ class QuoteAnswerer:
         follow_up = bool(retrieval.quoted_before)
         section = None if unmentioned or follow_up else self.section_under_best_heading(retrieval, ranked)
         if section is not None and fits_question_type(question, section.text):
-            return quote_draft(new_to_the_conversation([section], retrieval.quoted_before))
+            return quote_draft([section])
         if (
             unmentioned
             or not ranked
