@@ -85,6 +85,25 @@ def fake_settings(docs_dir: Path, index_dir: Path, **overrides: Any) -> Settings
     return Settings(docs_dir=docs_dir, index_dir=index_dir, **({"abstain_below": 0.3} | overrides))
 
 
+def indexed_folder(
+    tmp_path: Path, files: dict[str, str], embedder: Any = None, **overrides: Any
+) -> tuple[Assistant, Path]:
+    """An assistant over a new documents folder holding these files, indexed: with the fake embedder and its
+    settings, unless a real embedder is given."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    if embedder is None:
+        settings, embedder = fake_settings(docs, index_dir, **overrides), FakeEmbedder()
+    else:
+        settings = Settings(docs_dir=docs, index_dir=index_dir, **overrides)
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.index()
+    return assistant, docs
+
+
 @pytest.fixture(autouse=True)
 def env_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads or writes the checkout's index, or inherits a debugging switch from the shell."""

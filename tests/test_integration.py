@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, RealIndex, assert_citations_hold, read_document
+from conftest import ROOT, RealIndex, assert_citations_hold, indexed_folder, read_document
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Settings
@@ -164,12 +164,7 @@ HANDBOOK = {
 def test_how_to_questions_get_the_steps_under_the_heading_that_names_them(
     real_embedder: object, tmp_path: Path
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in HANDBOOK.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    assistant = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=real_embedder)
-    assistant.index()
+    assistant, docs = indexed_folder(tmp_path, HANDBOOK, real_embedder)
 
     steps = assistant.ask("How do I request leave?").to_dict()
     meals = assistant.ask("How much is reimbursed for meals?").to_dict()  # a statement says it: no heading needed
@@ -190,12 +185,7 @@ def test_how_to_questions_get_the_steps_under_the_heading_that_names_them(
 def test_follow_ups_in_a_document_with_headings_are_answered_by_statements(
     real_embedder: object, tmp_path: Path
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in HANDBOOK.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    assistant = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=real_embedder)
-    assistant.index()
+    assistant, docs = indexed_folder(tmp_path, HANDBOOK, real_embedder)
 
     history: list[dict[str, str]] = []
     answers = []

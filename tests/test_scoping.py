@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder, IndexedCopy, fake_settings
+from conftest import FakeEmbedder, IndexedCopy, fake_settings, indexed_folder
 
 from assistant import Assistant
 from assistant.scoping import document_scope, initials_in, without_references
@@ -214,12 +214,11 @@ def test_what_a_document_named_by_its_file_says_about_a_name_is_a_sentence_of_it
 
 
 def test_a_file_named_like_the_topic_keeps_the_topic_in_the_question(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "okapi.md").write_text("# Okapi\n\nThe okapi is a giraffid of the Congo forests. It eats leaves.\n")
-    (docs / "tapir.md").write_text("# Tapir\n\nThe tapir is a large herbivorous mammal with a short trunk.\n")
-    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
-    assistant.index()
+    files = {
+        "okapi.md": "# Okapi\n\nThe okapi is a giraffid of the Congo forests. It eats leaves.\n",
+        "tapir.md": "# Tapir\n\nThe tapir is a large herbivorous mammal with a short trunk.\n",
+    }
+    assistant, _ = indexed_folder(tmp_path, files)
 
     answer = assistant.ask("What does the okapi eat?")
 
