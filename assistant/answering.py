@@ -27,7 +27,7 @@ from .question_types import (
 from .retrieval import Retrieval
 from .scoping import without_references
 from .splitting import BETWEEN_SENTENCES, Chunk
-from .store import IndexSnapshot, is_statement
+from .store import IndexSnapshot, is_heading, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 NOT_YET = (
@@ -120,11 +120,6 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
         following = QuoteSpan(holder, *after)
         return following if is_statement(following.text) else None
     return None
-
-
-def is_heading(text: str) -> bool:
-    """A line that names what follows: no sentence's end ("Requesting leave", a document's title)."""
-    return bool(text) and not text.rstrip("”\"’')]").endswith((".", "!", "?", ":", ";", "…", ","))
 
 
 def section_under(snapshot: IndexSnapshot, heading: QuoteSpan, max_chars: int) -> QuoteSpan | None:

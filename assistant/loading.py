@@ -73,7 +73,10 @@ def list_files(docs_dir: Path, leave_out: Path | None = None) -> list[Path]:
         raise DocumentsError(f"documents folder '{docs_dir}' does not exist: create it or set ASSISTANT_DOCS_DIR")
     if not docs_dir.is_dir():
         raise DocumentsError(f"'{docs_dir}' is not a folder: set ASSISTANT_DOCS_DIR to a folder of .txt/.md files")
+    # Each path is resolved only when the folder left out lies inside the documents folder (rarely).
     left_out = leave_out.resolve() if leave_out is not None else None
+    if left_out is not None and not left_out.is_relative_to(docs_dir.resolve()):
+        left_out = None
     return sorted(
         path
         for path in docs_dir.rglob("*")

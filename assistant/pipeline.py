@@ -77,9 +77,7 @@ class Assistant:
             return current
         with self._loading:
             if self._snapshot is None or generation is None or self._snapshot.name != generation.name:
-                fresh = IndexSnapshot.open_current(
-                    self.settings.index_dir, self.settings, self.settings.chroma_credentials()
-                )
+                fresh = IndexSnapshot.open_current(self.settings.index_dir, self.settings)
                 if self._snapshot is not None:
                     self._retired.append(self._snapshot)
                 self._snapshot = fresh

@@ -118,9 +118,17 @@ def prune(paths: IndexPaths, keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
+
+
 def is_statement(sentence: str) -> bool:
     """A sentence that can answer: not a headline, caption or a question the article asks itself."""
-    return len(sentence.split()) >= 3 and sentence.rstrip("”\"’')]").endswith((".", "!", ":", ";", "…"))
+    return len(sentence.split()) >= 3 and sentence.rstrip(CLOSING_MARKS).endswith((".", "!", ":", ";", "…"))
+
+
+def is_heading(text: str) -> bool:
+    """A line that names what follows: no sentence's end ("Requesting leave", a document's title)."""
+    return bool(text) and not text.rstrip(CLOSING_MARKS).endswith((".", "!", "?", ":", ";", "…", ","))
 
 
 def read_manifest(generation: Path) -> dict[str, Any]:
@@ -233,7 +241,8 @@ class IndexSnapshot:
         cls, index_dir: Path, matching: Settings | None = None, credentials: ServerToken | None = None
     ) -> IndexSnapshot:
         """The live generation; with matching settings, only if it was built with them (model, splitting, and
-        where the vectors live)."""
+        where the vectors live), and opened with their Chroma server's token. `index --check` opens it without
+        matching, to report what differs: it gives the credentials alone."""
         generation = IndexPaths(index_dir).current_generation()
         if generation is None:
             raise IndexMissingError(f"no index in '{index_dir}': run `assistant index` to build it")
@@ -250,7 +259,7 @@ class IndexSnapshot:
                     f"the index in '{index_dir}' keeps its vectors {built_in.describe()}, not "
                     f"{where_vectors_live(matching.chroma_url)}: run `assistant index` to move them"
                 )
-        return cls(generation, credentials)
+        return cls(generation, credentials or (matching.chroma_credentials() if matching else None))
 
     def dense_chunks(self, query_vector: np.ndarray, k: int, source: str | None = None) -> list[tuple[int, float]]:
         """The k passages closest in meaning (of one source document, if given), with their cosine."""

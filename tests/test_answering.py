@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, read_document
+from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, indexed_folder, read_document
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Citation
@@ -17,7 +17,6 @@ from assistant.answering import (
     QuoteSpan,
     continuation,
     following_sentence,
-    is_heading,
     join_neighbours,
     new_to_the_conversation,
     not_found,
@@ -28,7 +27,7 @@ from assistant.answering import (
 from assistant.embeddings import LangChainEmbeddings
 from assistant.retrieval import Retrieval, ScoredChunk
 from assistant.splitting import Chunk, split_into_sentences
-from assistant.store import is_statement
+from assistant.store import is_heading, is_statement
 
 ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "passages", "timings_ms"}
 AUSTIN = "Who refused to meet Lloyd Austin in Singapore?"
@@ -446,11 +445,7 @@ def test_the_title_of_the_document_a_question_points_at(indexed_copy: IndexedCop
 
 
 def test_a_collection_of_one_document_is_counted_as_one(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "okapi.md").write_text("# The okapi\n\nThe okapi lives in the forest.\n")
-    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
-    assistant.index()
+    assistant, docs = indexed_folder(tmp_path, {"okapi.md": "# The okapi\n\nThe okapi lives in the forest.\n"})
 
     answer = assistant.ask("How many documents are there?")
 
@@ -476,12 +471,9 @@ def test_a_long_list_of_documents_names_the_first_ten_and_counts_the_rest(tmp_pa
 
 
 def test_a_text_without_punctuation_is_quoted_around_the_answer_not_a_page_of_it(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
     filler = " ".join(["the river flows past the old mill where farmers bring grain"] * 60)
-    (docs / "transcript.txt").write_text(f"{filler} and then she said the secret password is marmalade {filler}\n")
-    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
-    assistant.index()
+    transcript = f"{filler} and then she said the secret password is marmalade {filler}\n"
+    assistant, docs = indexed_folder(tmp_path, {"transcript.txt": transcript})
 
     answer = assistant.ask("What is the secret password?")
 
@@ -507,11 +499,7 @@ Sick leave is separate from vacation and does not need advance notice.
 
 
 def test_a_heading_that_matches_best_is_answered_by_the_section_under_it(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "vacation.md").write_text(HANDBOOK)
-    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
-    assistant.index()
+    assistant, docs = indexed_folder(tmp_path, {"vacation.md": HANDBOOK})
 
     answer = assistant.ask("Requesting leave: how?")
 
@@ -522,11 +510,7 @@ def test_a_heading_that_matches_best_is_answered_by_the_section_under_it(tmp_pat
 
 
 def test_a_heading_is_no_answer_of_its_own_and_the_section_must_fit_the_question(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "vacation.md").write_text(HANDBOOK)
-    assistant = Assistant(fake_settings(docs, tmp_path / "index"), embedder=FakeEmbedder())
-    assistant.index()
+    assistant, docs = indexed_folder(tmp_path, {"vacation.md": HANDBOOK})
 
     dated = assistant.ask("On what date does requesting leave start?")  # the section holds no date
 
