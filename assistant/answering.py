@@ -93,6 +93,17 @@ def new_to_the_conversation(spans: list[QuoteSpan], quoted_before: tuple[str, ..
     return trimmed or spans
 
 
+def distinct(spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """The spans but those whose words an earlier one holds, in the same order, however the lines break: reference
+    pages repeat a sentence ("**Default:** `1024 * 1024`.") under every function it is true of."""
+    kept: list[tuple[QuoteSpan, str]] = []
+    for span in spans:
+        words = " ".join(span.text.split())
+        if not any(words in earlier for _, earlier in kept):
+            kept.append((span, words))
+    return [span for span, _ in kept]
+
+
 def sentence_span(snapshot: IndexSnapshot, index: int) -> QuoteSpan:
     sentence = snapshot.sentences[index]
     return QuoteSpan(snapshot.chunks[sentence.chunk_row], sentence.start, sentence.end)
@@ -479,5 +490,5 @@ class QuoteAnswerer:
         ]
 
         first = self.first_quote(retrieval, ranked)
-        others = (sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])
+        others = distinct([first, *(sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])])[1:]
         return quote_draft(new_to_the_conversation(join_neighbours([first, *others]), retrieval.quoted_before))

@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import DocumentsError
 
 SUFFIXES = (".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".mkdn")
-OTHER_KIND = "not a .txt or .md file"
+OTHER_KIND = "not a text or Markdown file"
 # A Markdown file's YAML front matter ("---", "title: ...", "---"), and the title in it.
 FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.S)
 FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
@@ -108,7 +108,7 @@ def load_documents(docs_dir: Path, leave_out: Path | None = None) -> tuple[list[
 
 def describe_skipped(skipped: list[dict[str, str]], name: Callable[[str], str] = str, most: int = 5) -> str:
     """The skipped files grouped by why, each group's first few named: "a.pdf, b.png, c.png, d.png, e.png and 95
-    more (not a .txt or .md file); latin1.txt (not valid UTF-8 (byte 3))". A hundred pictures are one line."""
+    more (not a text or Markdown file); latin1.txt (not valid UTF-8 (byte 3))". A hundred pictures are one line."""
     groups: dict[str, list[str]] = {}
     for entry in skipped:
         groups.setdefault(entry["reason"], []).append(entry["source"])

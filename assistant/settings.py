@@ -109,7 +109,8 @@ class Settings(BaseSettings):
         # Markdown front matter's title is the document's title.
         # v5: a block's marker ("- ", "1. ", "## ") is not part of its first sentence.
         # v6: a sentence longer than 400 characters is cut after a clause (splitting.MAX_SENTENCE_CHARS).
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v6"
+        # v7: a fenced code block is one span, not a sentence per line.
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v7"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

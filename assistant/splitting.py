@@ -19,8 +19,8 @@ SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+|$)")
 NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"“‘'(\[]*[A-Z0-9À-Ý]")
 # "1." before "A numbered item" ends no sentence.
 LIST_NUMBER = re.compile(r"\s*\d{1,3}")
-# A line that starts a block of its own: a list item, a heading, a quote, a table row, a code fence.
-BLOCK_START = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#|>|\||```|~~~)")
+# A line that starts a block of its own: a list item, a heading, a quote, a table row, a code fence, a comment.
+BLOCK_START = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#|>|\||```|~~~|<!--)")
 FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 # What marks a block and is not part of its first sentence: "- ", "* ", "1. ", "## ", "> ".
 BLOCK_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)")
@@ -104,28 +104,33 @@ def wrap_width(lines: list[str]) -> int | None:
 
 
 def text_blocks(text: str) -> list[Span]:
-    """Spans of the text that sentences never cross: its lines; in text wrapped at a fixed width, a line that comes
-    close to that width goes on with the next, unless that one starts a block of its own (an item, a heading, a
-    quote, a table row, code)."""
+    """Spans of the text that sentences never cross: its lines, and each fenced code block and HTML comment whole;
+    in text wrapped at a fixed width, a line that comes close to that width goes on with the next, unless that one
+    starts a block of its own (an item, a heading, a quote, a table row, code, a comment)."""
     starts = [0, *(match.end() for match in re.finditer("\n", text))]
     lines = [(start, text.find("\n", start) % (len(text) + 1)) for start in starts]
     width = wrap_width([text[start:end] for start, end in lines])
     blocks: list[Span] = []
-    in_code = goes_on = False
+    closes: str | None = None  # what ends the code block or comment the line is in
+    goes_on = False
     for start, end in lines:
         line = text[start:end]
+        fence = bool(FENCE.match(line))
+        if closes is not None:  # a fenced code block or an HTML comment is one block, blank lines included
+            blocks[-1] = (blocks[-1][0], end)
+            closes = None if (fence if closes == "```" else "-->" in line) else closes
+            continue
         if not line.strip():
             goes_on = False
             continue
-        fence = bool(FENCE.match(line))
         if goes_on and not fence and not BLOCK_START.match(line):
             blocks[-1] = (blocks[-1][0], end)
         else:
             blocks.append((start, end))
-        in_code ^= fence
+        opens_comment = line.lstrip().startswith("<!--") and "-->" not in line
+        closes = "```" if fence else "-->" if opens_comment else None
         goes_on = (
             width is not None
-            and not in_code
             and not fence
             and not line.lstrip().startswith(("#", "|"))
             and len(line.rstrip()) >= 0.6 * width
@@ -133,17 +138,34 @@ def text_blocks(text: str) -> list[Span]:
     return blocks
 
 
+def is_code(text: str) -> bool:
+    """A fenced code block ("```js" ... "```") or the first piece of a long one, or an HTML comment: no prose."""
+    return bool(FENCE.match(text)) or text.lstrip().startswith("<!--")
+
+
+def _cut_at_lines(text: str, span: Span, max_chars: int) -> list[Span]:
+    """A code block longer than max_chars in pieces no longer, cut at line ends (a line longer than that, alone)."""
+    start, end = span
+    cuts = [start]
+    while end - cuts[-1] > max_chars:
+        line_end = text.rfind("\n", cuts[-1] + 1, cuts[-1] + max_chars)
+        cuts.append(line_end if line_end > cuts[-1] else cuts[-1] + max_chars)
+    return _spans_between(text, [*cuts, end])
+
+
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
     """Sentence spans of the text. A line break ends a sentence (headlines, list items), except where the text was
     wrapped at a fixed width: there a line goes on with the next unless that one starts a block of its own. A
-    block's marker ("- ", "1. ", "## ") is left out of its first sentence. No span is longer than max_chars or
-    MAX_SENTENCE_CHARS."""
-    max_chars = min(max_chars, MAX_SENTENCE_CHARS)
+    block's marker ("- ", "1. ", "## ") is left out of its first sentence. A fenced code block is one span, fences
+    included. No span is longer than max_chars, and no sentence of prose longer than MAX_SENTENCE_CHARS."""
     spans: list[Span] = []
     for start, end in text_blocks(text):
+        if is_code(text[start:end]):  # code is quoted whole, as an example is read: up to a passage's size
+            spans.extend(_cut_at_lines(text, (start, end), max_chars))
+            continue
         marker = BLOCK_MARKER.match(text, start, end)
         for span in _split_line(text, marker.end() if marker else start, end):
-            spans.extend(_cap_length(text, span, max_chars))
+            spans.extend(_cap_length(text, span, min(max_chars, MAX_SENTENCE_CHARS)))
     return spans
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from .errors import IndexMissingError
 from .lexical import BM25Index, stem
 from .settings import Settings
-from .splitting import Chunk
+from .splitting import Chunk, is_code
 from .vectors import (
     ServerToken,
     VectorPlace,
@@ -122,13 +122,23 @@ CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quot
 
 
 def is_statement(sentence: str) -> bool:
-    """A sentence that can answer: not a headline, caption or a question the article asks itself."""
-    return len(sentence.split()) >= 3 and sentence.rstrip(CLOSING_MARKS).endswith((".", "!", ":", ";", "…"))
+    """A sentence that can answer: not a headline, caption, code or a question the article asks itself."""
+    return (
+        len(sentence.split()) >= 3
+        and sentence.rstrip(CLOSING_MARKS).endswith((".", "!", ":", ";", "…"))
+        and not is_code(sentence)
+    )
 
 
 def is_heading(text: str) -> bool:
-    """A line that names what follows: no sentence's end ("Requesting leave", a document's title)."""
-    return bool(text) and not text.rstrip(CLOSING_MARKS).endswith((".", "!", "?", ":", ";", "…", ","))
+    """A line that names what follows: no sentence's end ("Requesting leave", a document's title); not code or a
+    table's row."""
+    return (
+        bool(text)
+        and not text.rstrip(CLOSING_MARKS).endswith((".", "!", "?", ":", ";", "…", ","))
+        and not is_code(text)
+        and not text.startswith("|")
+    )
 
 
 def read_manifest(generation: Path) -> dict[str, Any]:

@@ -203,6 +203,62 @@ def test_follow_ups_in_a_document_with_headings_are_answered_by_statements(
         assert_citations_hold(answer, docs)
 
 
+API_REFERENCE = {
+    "timers.md": """# Timers
+
+## setTimeout(callback, delay)
+
+<!-- YAML
+added: v0.0.1
+-->
+
+Schedules `callback` to run once after `delay` milliseconds. Returns a `Timeout` object.
+
+* `delay` {number} How long to wait before the call. **Default:** `1`.
+
+```js
+const timer = setTimeout(() => console.log('done'), 1000);
+// Prints: done. The timer is cancelled with clearTimeout(timer).
+```
+
+## clearTimeout(timeout)
+
+Cancels a `Timeout` object created by `setTimeout()`, so its callback never runs.
+
+```js
+clearTimeout(timer);
+```
+
+## setInterval(callback, delay)
+
+Schedules `callback` to run again and again, every `delay` milliseconds.
+
+* `delay` {number} How long to wait before the call.
+  **Default:** `1`.
+""",
+}
+
+
+def test_in_a_reference_with_code_the_answer_is_prose_and_says_each_thing_once(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, API_REFERENCE, real_embedder)
+
+    cancel = assistant.ask("How do I cancel a timer?").to_dict()
+    default = assistant.ask("What is the default delay?").to_dict()
+    assistant.close()
+
+    # A line of an example ("clearTimeout(timer);") is no answer of its own, and neither is the whole example.
+    assert cancel["citations"][0]["quote"].startswith("Cancels a `Timeout` object created by `setTimeout()`")
+    assert not any("```" in citation["quote"] or "<!--" in citation["quote"] for citation in cancel["citations"])
+    # The reference says it under each function, wrapped differently: it is quoted once.
+    said = [" ".join(citation["quote"].split()) for citation in default["citations"]]
+    assert said[0] == "`delay` {number} How long to wait before the call. **Default:** `1`."
+    assert len(said) == len(set(said))
+    assert_citations_hold(cancel, docs)
+    assert_citations_hold(default, docs)
+
+
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
     # The closest sentence talks about the visit without a date; one a little further says "in June".
     answer = real_index.assistant.ask("When did Blinken visit Beijing?")

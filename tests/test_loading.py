@@ -58,7 +58,7 @@ def test_unreadable_files_are_skipped_with_a_reason(mixed_docs: Path) -> None:
     assert "binary" in reasons["binary.txt"]
     assert reasons["empty.txt"] == reasons["blank.md"] == "empty file"
     assert "not valid UTF-8" in reasons["latin1.txt"]
-    assert {reasons[source] for source in OTHER_KINDS} == {"not a .txt or .md file"}
+    assert {reasons[source] for source in OTHER_KINDS} == {"not a text or Markdown file"}
 
 
 def test_hidden_files_and_folders_are_ignored(mixed_docs: Path) -> None:
@@ -84,7 +84,7 @@ def test_index_reports_skipped_files_by_name_and_indexes_the_rest(mixed_docs: Pa
     assert report.documents == 4
     assert {s["source"] for s in report.skipped} == UNREADABLE | OTHER_KINDS
     assert "latin1.txt (not valid UTF-8" in report.summary()
-    assert "picture.png, report.pdf, script.py (not a .txt or .md file)" in report.summary()
+    assert "picture.png, report.pdf, script.py (not a text or Markdown file)" in report.summary()
     assert sorted(assistant.status()["files"]) == ["bom.txt", "notes.md", "plain.txt", "sub/nested.TXT"]
     answer = assistant.ask("What does the walrus eat from the sea floor?").to_dict()
     assert answer["citations"][0]["source"] == "bom.txt"
@@ -116,7 +116,7 @@ def test_many_files_skipped_for_one_reason_are_one_line_naming_the_first_five(tm
     assert summary.startswith("1 document, 1 chunk: 1 added, ")
     assert summary.endswith(
         "; skipped 12: photo00.jpg, photo01.jpg, photo02.jpg, photo03.jpg, photo04.jpg and 7 more "
-        "(not a .txt or .md file)"
+        "(not a text or Markdown file)"
     )
     assistant.close()
 

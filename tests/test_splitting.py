@@ -4,7 +4,8 @@ import pytest
 from conftest import SEEDS, read_document
 
 from assistant.loading import Document, load_documents
-from assistant.splitting import MAX_SENTENCE_CHARS, split_into_chunks, split_into_sentences
+from assistant.splitting import MAX_SENTENCE_CHARS, is_code, split_into_chunks, split_into_sentences
+from assistant.store import is_heading, is_statement
 
 
 def sentences(text: str, max_chars: int = 1000) -> list[str]:
@@ -83,12 +84,51 @@ def test_in_text_wrapped_at_a_fixed_width_a_sentence_goes_on_across_line_breaks(
         "Military channels: still closed, and no date was set for the talks between the two\n  defence ministers.",
         "Trade: the American side spoke of de-risking.",
         "A numbered item that is long enough to be wrapped onto the next line of the list,\n   as this one is.",
-        "```",
-        "code line one that is quite long and would look like a wrapped line of prose here",
-        "code line two",
-        "```",
+        "```\ncode line one that is quite long and would look like a wrapped line of prose here\ncode line two\n```",
         "The last paragraph is short.",
     ]
+
+
+MARKDOWN_WITH_CODE = """Use `join` to put paths together. It normalizes the result.
+
+<!-- YAML
+added: v0.1.16
+-->
+
+```js
+path.join('/foo', 'bar');
+// Returns: '/foo/bar'. It never ends a sentence here.
+
+path.join('a', {});
+// Throws: TypeError
+```
+A [`TypeError`][] is thrown if a segment is not a string.
+"""
+
+
+def test_a_fenced_code_block_and_an_html_comment_are_one_span_each() -> None:
+    assert sentences(MARKDOWN_WITH_CODE) == [
+        "Use `join` to put paths together.",
+        "It normalizes the result.",
+        "<!-- YAML\nadded: v0.1.16\n-->",
+        "```js\npath.join('/foo', 'bar');\n// Returns: '/foo/bar'. It never ends a sentence here.\n\n"
+        "path.join('a', {});\n// Throws: TypeError\n```",
+        "A [`TypeError`][] is thrown if a segment is not a string.",
+    ]
+    code = sentences(MARKDOWN_WITH_CODE)[3]
+    assert is_code(code) and not is_statement(code) and not is_heading(code)
+    assert not is_heading("| Setting | Default |") and is_heading("Requesting leave")
+
+
+def test_a_long_code_block_is_cut_at_line_ends_within_a_passage() -> None:
+    lines = [f"const value{n} = compute({n}); // a line of an example that is long" for n in range(40)]
+    text = "Intro sentence here.\n\n```js\n" + "\n".join(lines) + "\n```\nAfter the code.\n"
+    spans = split_into_sentences(text, max_chars=1000)
+    pieces = [text[start:end] for start, end in spans][1:-1]
+
+    assert len(pieces) == 3 and is_code(pieces[0])
+    assert all(len(piece) <= 1000 and piece.endswith((";", "long", "```")) for piece in pieces)
+    assert "".join(pieces).replace("\n", "") == text[text.index("```") : text.rindex("```") + 3].replace("\n", "")
 
 
 def test_paragraphs_written_one_per_line_are_never_joined() -> None:

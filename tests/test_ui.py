@@ -128,9 +128,9 @@ def test_the_index_panel_counts_in_words_and_groups_skipped_files_by_reason() ->
         "generation": "g1",
         "vectors": "in the index folder",
         "skipped": [
-            {"source": "a_b.pdf", "reason": "not a .txt or .md file"},
+            {"source": "a_b.pdf", "reason": "not a text or Markdown file"},
             {"source": "latin1.txt", "reason": "not valid UTF-8 (byte 3)"},
-            {"source": "c.png", "reason": "not a .txt or .md file"},
+            {"source": "c.png", "reason": "not a text or Markdown file"},
         ],
     }
 
@@ -138,5 +138,6 @@ def test_the_index_panel_counts_in_words_and_groups_skipped_files_by_reason() ->
 
     assert panel.startswith("**1 document, 1 chunk**, built ")
     assert (
-        "Skipped files: `a_b.pdf`, `c.png` (not a .txt or .md file); `latin1.txt` (not valid UTF-8 (byte 3))" in panel
+        "Skipped files: `a_b.pdf`, `c.png` (not a text or Markdown file); `latin1.txt` (not valid UTF-8 (byte 3))"
+        in panel
     )
