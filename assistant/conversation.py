@@ -151,6 +151,13 @@ def _people(turns: list[Turn], previous_question: str, previous_answer: str, own
     return [name for name in others(found) if " " in name]
 
 
+def names_one_thing_only(question: str) -> bool:
+    """ "What is the limit?", "Who won the vote?": one word of meaning, and no name; in a conversation, the limit
+    of what it was about."""
+    meaningful = [word for word in re.findall(r"[\w’'-]+", question) if word.lower() not in STOPWORDS]
+    return len(meaningful) <= 1 and not any(word[0].isupper() for word in meaningful)
+
+
 def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -264,7 +271,12 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
                 ),
             )
 
-    if words & (THING_PRONOUNS | REFERRING) or len(words) <= 3 or REACTION_TO_NOTHING.search(question):
+    if (
+        words & (THING_PRONOUNS | REFERRING)
+        or len(words) <= 3
+        or REACTION_TO_NOTHING.search(question)
+        or names_one_thing_only(question)
+    ):
         keywords = _keywords(previous_question)
         return Rewrite(f"{question.rstrip()} ({keywords})", True, previous_question) if keywords else unchanged
     return unchanged

@@ -37,6 +37,8 @@ def test_a_possessive_pronoun_keeps_its_possessive() -> None:
     [
         "What does the Taiwan Relations Act require Washington to provide?",
         "Which cabinet secretaries visited Beijing during the summer?",
+        "What is the capital of France?",
+        "Where is Singapore on the map?",  # one word of meaning, but a name
     ],
 )
 def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
@@ -91,7 +93,9 @@ def test_possessives_are_cut_from_names_without_eating_their_last_letter() -> No
     assert standalone_question("Why did he propose it?", history) == "Why did Williams propose it?"
 
 
-@pytest.mark.parametrize("question", ["What's the other one?", "What does Washington want instead?"])
+@pytest.mark.parametrize(
+    "question", ["What's the other one?", "What does Washington want instead?", "What is the limit?"]
+)
 def test_a_question_that_points_back_without_a_pronoun_gets_the_previous_key_words(question: str) -> None:
     history = [{"role": "user", "content": "Why does Beijing see technology bans as a big deal?"}]
 
