@@ -10,10 +10,12 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import re
 import shutil
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ import numpy as np
 from .errors import IndexMissingError
 from .lexical import BM25Index, stem
 from .settings import Settings
-from .splitting import Chunk, is_code
+from .splitting import MAX_SENTENCE_CHARS, Chunk, is_code
 from .vectors import (
     ServerToken,
     VectorPlace,
@@ -122,10 +124,15 @@ CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quot
 
 
 def is_statement(sentence: str) -> bool:
-    """A sentence that can answer: not a headline, caption, code or a question the article asks itself."""
+    """A sentence that can answer: not a headline, caption, code or a question the article asks itself. A piece of a
+    sentence too long to quote whole is one, whatever it ends with: a legal clause goes on after a comma."""
+    ending = sentence.rstrip(CLOSING_MARKS)
     return (
         len(sentence.split()) >= 3
-        and sentence.rstrip(CLOSING_MARKS).endswith((".", "!", ":", ";", "…"))
+        and (
+            ending.endswith((".", "!", ":", ";", "…"))
+            or (len(sentence) >= MAX_SENTENCE_CHARS // 2 and not ending.endswith("?"))
+        )
         and not is_code(sentence)
     )
 
@@ -139,6 +146,16 @@ def is_heading(text: str) -> bool:
         and not is_code(text)
         and not text.startswith("|")
     )
+
+
+def words_of_file_names(sources: Iterable[str]) -> set[str]:
+    """The lowercased words of the files' names, their folders' too: "licenses/GPL-3.txt" -> gpl, licenses."""
+    return {
+        word
+        for source in sources
+        for word in re.split(r"[^0-9a-z]+", str(PurePosixPath(source).with_suffix("")).lower())
+        if len(word) >= 2 and not word.isdigit()
+    }
 
 
 def read_manifest(generation: Path) -> dict[str, Any]:
@@ -185,7 +202,8 @@ class IndexSnapshot:
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
         self.vocabulary_vectors = np.load(generation / "vocabulary_vectors.npy")
-        self._sorted_vocabulary = sorted(vocabulary)
+        # A file's name is a mention too: "BSD.txt" holds the BSD license, which never says "BSD".
+        self._sorted_vocabulary = sorted({*vocabulary, *words_of_file_names(self.manifest["files"])})
         self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
         self.sentence_bm25 = BM25Index(sentence_texts)
         self._sentence_texts = sentence_texts

@@ -93,6 +93,7 @@ def indexed_folder(
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, text in files.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
     index_dir = tmp_path / "index"
     if embedder is None:

@@ -444,6 +444,21 @@ def test_the_title_of_the_document_a_question_points_at(indexed_copy: IndexedCop
     ]
 
 
+def test_a_name_a_file_is_called_by_is_mentioned(tmp_path: Path) -> None:
+    licenses = {
+        "licenses/BSD.txt": "Redistributions of source code must retain the above copyright notice.\n",
+        "licenses/Apache-2.0.txt": "Each Contributor grants You a perpetual patent license.\n",
+    }
+    assistant, _ = indexed_folder(tmp_path, licenses)
+    snapshot = assistant.snapshot()
+
+    # The BSD license never says "BSD": its file's name does.
+    assert unmentioned_names("Can I remove the copyright notice from BSD code?", snapshot) == []
+    assert unmentioned_names("What do the Licenses say of MIT?", snapshot) == ["MIT"]
+    assert "never mention" not in assistant.ask("Who wrote the BSD license?").answer
+    assistant.close()
+
+
 def test_a_collection_of_one_document_is_counted_as_one(tmp_path: Path) -> None:
     assistant, docs = indexed_folder(tmp_path, {"okapi.md": "# The okapi\n\nThe okapi lives in the forest.\n"})
 

@@ -163,6 +163,11 @@ def test_a_long_sentence_is_cut_after_a_clause_and_no_piece_is_longer_than_a_quo
     assert len(spans) > 1 and all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
     assert all(text[start:end].endswith("good repair,") for start, end in spans[:-1])  # after a clause, not in one
     assert " ".join(text[start:end] for start, end in spans) == text
+    # Each piece can answer, though it ends with a comma; a short line without a full stop is a heading.
+    assert all(is_statement(text[start:end]) for start, end in spans)
+    assert not is_statement("Terms and conditions, as follows,") and not is_statement(
+        ("But is it, really? " * 12).strip()
+    )
 
 
 def test_chunks_of_every_seed_are_exact_and_bounded() -> None:
