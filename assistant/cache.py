@@ -53,6 +53,8 @@ class EmbeddingCache:
         uses = Counter(keys)  # the same sentence can sit in two overlapping chunks: embed it once
         missing = [key for key in uses if key not in found]
         text_of = dict(zip(keys, texts, strict=True))
+        # Texts of a length together: a batch is padded to its longest text, so mixed lengths waste most of the work.
+        missing.sort(key=lambda key: len(text_of[key]))
         # Progress counts texts ready, cached ones included, so a stage always ends at len(texts).
         if on_progress and len(missing) < len(uses):
             on_progress(len(keys) - sum(uses[key] for key in missing))

@@ -19,7 +19,7 @@ def test_cached_texts_are_not_embedded_again_and_survive_reopening(tmp_path: Pat
     reopened.close()
 
     assert (embedded, embedded_again) == (2, 1)
-    assert embedder.texts == ["alpha beta", "gamma", "delta"]
+    assert embedder.texts == ["gamma", "alpha beta", "delta"]  # shortest first
     np.testing.assert_array_equal(again[:2], first[::-1])
     assert again.dtype == np.float32 and again.shape == (3, 384)
 
@@ -52,3 +52,22 @@ def test_no_texts_no_vectors(tmp_path: Path) -> None:
     vectors, embedded = EmbeddingCache(tmp_path / "cache.sqlite", "m").embed([], FakeEmbedder())
 
     assert vectors.shape == (0, 384) and embedded == 0
+
+
+def test_texts_are_embedded_in_batches_of_like_length_and_returned_in_their_order(tmp_path: Path) -> None:
+    class Recording(FakeEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.batches: list[list[str]] = []
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            self.batches.append(list(texts))
+            return super().embed(texts)
+
+    texts = ["a long sentence about the okapi and its forest", "short", "a long sentence about tapirs", "tiny"]
+    embedder = Recording()
+    vectors, _ = EmbeddingCache(tmp_path / "cache.sqlite", "model-a").embed(texts, embedder, batch_size=2)
+
+    # A batch is padded to its longest text: the two short texts go together, then the two long ones.
+    assert embedder.batches == [["tiny", "short"], ["a long sentence about tapirs", texts[0]]]
+    np.testing.assert_array_equal(vectors, FakeEmbedder().embed(texts))
