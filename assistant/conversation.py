@@ -152,7 +152,7 @@ def _people(turns: list[Turn], previous_question: str, previous_answer: str, own
 
 
 def names_one_thing_only(question: str) -> bool:
-    """ "What is the limit?", "Who won the vote?": one word of meaning, and no name; in a conversation, the limit
+    """ "What is the limit?", "And the deadline?": one word of meaning, and no name; in a conversation, the limit
     of what it was about."""
     meaningful = [word for word in re.findall(r"[\w’'-]+", question) if word.lower() not in STOPWORDS]
     return len(meaningful) <= 1 and not any(word[0].isupper() for word in meaningful)

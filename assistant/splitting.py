@@ -118,7 +118,8 @@ def text_blocks(text: str) -> list[Span]:
         fence = bool(FENCE.match(line))
         if closes is not None:  # a fenced code block or an HTML comment is one block, blank lines included
             blocks[-1] = (blocks[-1][0], end)
-            closes = None if (fence if closes == "```" else "-->" in line) else closes
+            ends_here = fence if closes == "```" else "-->" in line
+            closes = None if ends_here else closes
             continue
         if not line.strip():
             goes_on = False
@@ -156,8 +157,8 @@ def _cut_at_lines(text: str, span: Span, max_chars: int) -> list[Span]:
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
     """Sentence spans of the text. A line break ends a sentence (headlines, list items), except where the text was
     wrapped at a fixed width: there a line goes on with the next unless that one starts a block of its own. A
-    block's marker ("- ", "1. ", "## ") is left out of its first sentence. A fenced code block is one span, fences
-    included. No span is longer than max_chars, and no sentence of prose longer than MAX_SENTENCE_CHARS."""
+    block's marker ("- ", "1. ", "## ") is left out of its first sentence. A fenced code block (fences included) or
+    an HTML comment is one span. No span is longer than max_chars, nor a sentence of prose than MAX_SENTENCE_CHARS."""
     spans: list[Span] = []
     for start, end in text_blocks(text):
         if is_code(text[start:end]):  # code is quoted whole, as an example is read: up to a passage's size
