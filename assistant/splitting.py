@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .loading import Document
@@ -80,17 +81,27 @@ MAX_SENTENCE_CHARS = 400
 CLAUSE_END = re.compile(r"[,;:)\]—–](?=\s)")
 
 
-def _cap_length(text: str, span: Span, max_chars: int) -> list[Span]:
-    """Cut a sentence longer than max_chars into pieces no longer: after the last clause mark (",", ";", ":", a dash)
-    in the second half of each piece, else at its last space."""
+def _pieces(text: str, span: Span, max_chars: int, last_break: Callable[[int, int], int]) -> list[Span]:
+    """A span longer than max_chars in pieces no longer, each cut where last_break(piece start, limit) says (a
+    position past the piece's start), else at the limit."""
     start, end = span
     cuts = [start]
     while end - cuts[-1] > max_chars:
         piece_start, limit = cuts[-1], cuts[-1] + max_chars
-        clauses = [m.end() for m in CLAUSE_END.finditer(text, piece_start + max_chars // 2, limit)]
-        space = text.rfind(" ", piece_start + 1, limit)
-        cuts.append(clauses[-1] if clauses else space if space > piece_start else limit)
+        cut = last_break(piece_start, limit)
+        cuts.append(cut if cut > piece_start else limit)
     return _spans_between(text, [*cuts, end])
+
+
+def _cap_length(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Cut a sentence longer than max_chars into pieces no longer: after the last clause mark (",", ";", ":", a dash)
+    in the second half of each piece, else at its last space."""
+
+    def after_a_clause(piece_start: int, limit: int) -> int:
+        clauses = [m.end() for m in CLAUSE_END.finditer(text, piece_start + max_chars // 2, limit)]
+        return clauses[-1] if clauses else text.rfind(" ", piece_start + 1, limit)
+
+    return _pieces(text, span, max_chars, after_a_clause)
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -146,12 +157,7 @@ def is_code(text: str) -> bool:
 
 def _cut_at_lines(text: str, span: Span, max_chars: int) -> list[Span]:
     """A code block longer than max_chars in pieces no longer, cut at line ends (a line longer than that, alone)."""
-    start, end = span
-    cuts = [start]
-    while end - cuts[-1] > max_chars:
-        line_end = text.rfind("\n", cuts[-1] + 1, cuts[-1] + max_chars)
-        cuts.append(line_end if line_end > cuts[-1] else cuts[-1] + max_chars)
-    return _spans_between(text, [*cuts, end])
+    return _pieces(text, span, max_chars, lambda piece_start, limit: text.rfind("\n", piece_start + 1, limit))
 
 
 def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
