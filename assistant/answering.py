@@ -27,7 +27,7 @@ from .question_types import (
 from .retrieval import Retrieval
 from .scoping import without_references
 from .splitting import BETWEEN_SENTENCES, Chunk
-from .store import IndexSnapshot, is_heading, is_statement
+from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 NOT_YET = (
@@ -354,7 +354,7 @@ class QuoteAnswerer:
         request leave?" and "Requesting leave"), the statements under it; else None."""
         snapshot, similarity = retrieval.snapshot, retrieval.sentence_similarity
         statements = [index for index in ranked if snapshot.sentence_is_statement[index]]
-        headings = [index for index in ranked if is_heading(snapshot.sentence_text(index))]
+        headings = [index for index in ranked if snapshot.sentence_is_heading[index]]
         if not headings or not statements:
             return None
         # By meaning alone: a heading is a few words, so its BM25 and passage scores say little about it.

@@ -198,6 +198,7 @@ class IndexSnapshot:
         )
         sentence_texts = [self.sentence_text(index) for index in range(len(self.sentences))]
         self.sentence_is_statement = np.array([is_statement(text) for text in sentence_texts], dtype=bool)
+        self.sentence_is_heading = np.array([is_heading(text) for text in sentence_texts], dtype=bool)
         vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
