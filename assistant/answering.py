@@ -129,7 +129,8 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
         if holder is None:
             return None
         following = QuoteSpan(holder, *after)
-        return following if is_statement(following.text) else None
+        list_item = snapshot.opens_list_item(holder.source, following.start)
+        return following if is_statement(following.text, list_item) else None
     return None
 
 
@@ -175,7 +176,7 @@ def opening_statements(
             first.setdefault(chunk.source, span)
             if (
                 len(found) < per_source
-                and is_statement(span.text)
+                and is_statement(span.text, snapshot.opens_list_item(chunk.source, start))
                 and len(span.text.split()) >= min_words
                 and not is_caption(chunk, end)
                 and not WEB_PAGE_CHROME.match(span.text)

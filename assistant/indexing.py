@@ -20,7 +20,7 @@ from .errors import DocumentsError, IndexBusyError
 from .lexical import vocabulary_of
 from .loading import Document, describe_skipped, load_documents
 from .settings import Settings
-from .splitting import Chunk, split_into_chunks
+from .splitting import Chunk, opens_list_item, split_into_chunks
 from .store import IndexPaths, IndexSnapshot, prune, publish, read_manifest, write_json
 from .vectors import (
     CHROMA_BATCH,
@@ -206,7 +206,7 @@ class Indexer:
         self._write_vectors(place, staging, copy_from, set(stale_ids), to_add, chunk_vectors, progress)
         first_lines = {doc.source: first_lines_of(doc.text, chunks_of[doc.source]) for doc in documents}
         rows = [
-            _chunk_row(chunk, line)
+            _chunk_row(chunk, line, doc.text)
             for doc in documents
             for chunk, line in zip(chunks_of[doc.source], first_lines[doc.source], strict=True)
         ]
@@ -328,7 +328,7 @@ def first_lines_of(text: str, chunks: list[Chunk]) -> list[int]:
     return lines
 
 
-def _chunk_row(chunk: Chunk, line: int) -> dict[str, Any]:
+def _chunk_row(chunk: Chunk, line: int, text: str) -> dict[str, Any]:
     return {
         "id": chunk.id,
         "source": chunk.source,
@@ -337,6 +337,8 @@ def _chunk_row(chunk: Chunk, line: int) -> dict[str, Any]:
         "line": line,  # where it starts: what a person checking a quote in an editor goes by
         "text": chunk.text,
         "sentences": [list(span) for span in chunk.sentences],
+        # The sentences that open a list item (by their place in the chunk): "Add PowerShell support" is a statement.
+        "items": [place for place, (start, _) in enumerate(chunk.sentences) if opens_list_item(text, start)],
     }
 
 

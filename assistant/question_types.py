@@ -65,7 +65,8 @@ SAYS_NOT_YET = re.compile(
 
 # "What are these documents about?", "Summarize the articles", "Give me an overview" ...
 OVERVIEW = re.compile(
-    r"\b(?:summari[sz]e|summary|overview|gist|takeaways?|highlights|tl;? ?dr|(?:key|main) (?:points|ideas)|"
+    r"\b(?:summari[sz]e|summary|overview|gist|takeaways?|highlights|tl;? ?dr|"
+    r"(?:key|main) (?:points|ideas|themes|topics|findings|arguments|conclusions|messages|lessons)|"
     r"what (?:are|is) (?:\w+ ){0,3}(?:about|on)|"
     r"what do (?:\w+ ){0,3}(?:say|cover|discuss))\b",
     re.I,
@@ -74,8 +75,8 @@ OVERVIEW = re.compile(
 OVERVIEW_REQUEST_WORDS = frozenset(
     """document documents file files article articles text texts piece pieces source sources corpus collection
     folder everything all please briefly brief give quick short these those them they summarize summarise summary
-    overview gist say cover discuss key main takeaway takeaways highlights points ideas tl dr tldr two three four
-    five""".split()
+    overview gist say cover discuss key main takeaway takeaways highlights points ideas themes topics findings
+    arguments conclusions messages lessons tl dr tldr two three four five""".split()
 )
 
 # "What do the articles say about Taiwan?", "Compare the documents' views of the trip", "How does each author see

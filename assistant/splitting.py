@@ -25,6 +25,8 @@ BLOCK_START = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#|>|\||```|~~
 FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 # What marks a block and is not part of its first sentence: "- ", "* ", "1. ", "## ", "> ".
 BLOCK_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)")
+# What goes before the first sentence of a list item on its line: "- ", "* ", "1. ".
+LIST_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
 
@@ -174,6 +176,12 @@ def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
         for span in _split_line(text, marker.end() if marker else start, end):
             spans.extend(_cap_length(text, span, min(max_chars, MAX_SENTENCE_CHARS)))
     return spans
+
+
+def opens_list_item(text: str, start: int) -> bool:
+    """Whether the sentence at `start` is the first of a list item: on its line, only the item's marker before it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(LIST_ITEM_MARKER.fullmatch(text, line_start, start))
 
 
 def chunk_id(source: str, index: int) -> str:

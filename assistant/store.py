@@ -123,25 +123,32 @@ def prune(paths: IndexPaths, keep: set[str]) -> None:
 CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
 
 
-def is_statement(sentence: str) -> bool:
+# A list item that is only a link: a table of contents' entry, "[Set up your shell](#set-up-your-shell)".
+ONLY_A_LINK = re.compile(r"\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
+
+
+def is_statement(sentence: str, list_item: bool = False) -> bool:
     """A sentence that can answer: not a headline, caption, code or a question the article asks itself. A piece of a
-    sentence too long to quote whole is one, whatever it ends with: a legal clause goes on after a comma."""
+    sentence too long to quote whole is one, whatever it ends with: a legal clause goes on after a comma. So is the
+    first sentence of a list item ("- Add PowerShell support by @fblanchetNaN"), unless the item is only a link."""
     ending = sentence.rstrip(CLOSING_MARKS)
     return (
         len(sentence.split()) >= 3
         and (
             ending.endswith((".", "!", ":", ";", "…"))
-            or (len(sentence) >= MAX_SENTENCE_CHARS // 2 and not ending.endswith("?"))
+            or ((list_item or len(sentence) >= MAX_SENTENCE_CHARS // 2) and not ending.endswith("?"))
         )
         and not is_code(sentence)
+        and not (list_item and ONLY_A_LINK.fullmatch(sentence))
     )
 
 
-def is_heading(text: str) -> bool:
-    """A line that names what follows: no sentence's end ("Requesting leave", a document's title); not code or a
-    table's row."""
+def is_heading(text: str, list_item: bool = False) -> bool:
+    """A line that names what follows: no sentence's end ("Requesting leave", a document's title); not a list item,
+    code or a table's row."""
     return (
         bool(text)
+        and not list_item
         and not text.rstrip(CLOSING_MARKS).endswith((".", "!", "?", ":", ";", "…", ","))
         and not is_code(text)
         and not text.startswith("|")
@@ -197,8 +204,13 @@ class IndexSnapshot:
             (source_codes[self.chunks[s.chunk_row].source] for s in self.sentences), np.int64, len(self.sentences)
         )
         sentence_texts = [self.sentence_text(index) for index in range(len(self.sentences))]
-        self.sentence_is_statement = np.array([is_statement(text) for text in sentence_texts], dtype=bool)
-        self.sentence_is_heading = np.array([is_heading(text) for text in sentence_texts], dtype=bool)
+        # The sentences that open a list item, by source and start (none in an index built before they were kept).
+        self._list_items = {
+            (row["source"], row["sentences"][place][0]) for row in rows for place in row.get("items", [])
+        }
+        list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
+        self.sentence_is_statement = np.array(list(map(is_statement, sentence_texts, list_items)), dtype=bool)
+        self.sentence_is_heading = np.array(list(map(is_heading, sentence_texts, list_items)), dtype=bool)
         vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
@@ -221,6 +233,10 @@ class IndexSnapshot:
             if self.vectors.server is None:
                 raise
             raise unreachable(self.vectors.server, error, self._credentials) from None
+
+    def opens_list_item(self, source: str, start: int) -> bool:
+        """Whether the sentence of this source starting here is the first of a list item ("- Add PowerShell ...")."""
+        return (source, start) in self._list_items
 
     def chunks_of(self, source: str) -> list[Chunk]:
         """A document's passages, in order."""

@@ -259,6 +259,56 @@ def test_in_a_reference_with_code_the_answer_is_prose_and_says_each_thing_once(
     assert_citations_hold(default, docs)
 
 
+PROJECT_NOTES = {
+    "CHANGELOG.md": """# Changelog
+
+## Release 2.1.0
+* Add PowerShell support by @alice in https://example.org/tool/pull/2749
+* Fix a hang when the shims folder is read-only by @bob in https://example.org/tool/pull/3367
+
+## Release 2.0.0
+* Drop Python 2 support by @carol in https://example.org/tool/pull/2100
+* Add a `--json` flag to `tool list` by @dave in https://example.org/tool/pull/2101
+
+## Release 1.0.0
+Support for the fish shell has been added.
+Support for the zsh shell has been added.
+""",
+    "README.md": """# Tool
+
+* [Installing the tool on your computer](#installing)
+* [Using the tool from your shell](#using)
+
+## Installing
+
+Run the installer script, then restart your shell so that it finds the tool.
+
+## Using
+
+Type `tool list` to see what the tool knows about.
+""",
+}
+
+
+def test_in_project_notes_a_list_item_answers_and_a_table_of_contents_does_not(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, PROJECT_NOTES, real_embedder)
+
+    powershell = assistant.ask("When was PowerShell support added?").to_dict()
+    python2 = assistant.ask("Which release dropped Python 2?").to_dict()
+    install = assistant.ask("How do I install the tool on my computer?").to_dict()
+    assistant.close()
+
+    # A changelog says it in items without a full stop; "Support for ... has been added." says it of other things.
+    assert powershell["citations"][0]["quote"].startswith("Add PowerShell support by @alice")
+    assert python2["citations"][0]["quote"].startswith("Drop Python 2 support by @carol")
+    # The contents' entry is only a link: the answer is the text under the heading.
+    assert install["citations"][0]["quote"].startswith("Run the installer script")
+    for answer in (powershell, python2, install):
+        assert_citations_hold(answer, docs)
+
+
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
     # The closest sentence talks about the visit without a date; one a little further says "in June".
     answer = real_index.assistant.ask("When did Blinken visit Beijing?")

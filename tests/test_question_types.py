@@ -79,6 +79,10 @@ def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
         "Give me three key takeaways.",
         "What are the main points?",
         "tl;dr",
+        "Summarize the main findings.",
+        "What are the key themes?",
+        "What are the main arguments of these articles?",
+        "What are the main conclusions?",
     ],
 )
 def test_an_overview_question_is_recognised(question: str) -> None:
@@ -96,6 +100,7 @@ def test_an_overview_question_is_recognised(question: str) -> None:
         "What are the talks about?",
         "What are the key points of the Taiwan debate?",
         "What is the main point of contention?",
+        "What are the main findings about Taiwan?",
     ],
 )
 def test_a_question_about_something_in_the_documents_is_not_an_overview(question: str) -> None:

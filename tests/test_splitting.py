@@ -4,7 +4,13 @@ import pytest
 from conftest import SEEDS, read_document
 
 from assistant.loading import Document, load_documents
-from assistant.splitting import MAX_SENTENCE_CHARS, is_code, split_into_chunks, split_into_sentences
+from assistant.splitting import (
+    MAX_SENTENCE_CHARS,
+    is_code,
+    opens_list_item,
+    split_into_chunks,
+    split_into_sentences,
+)
 from assistant.store import is_heading, is_statement
 
 
@@ -168,6 +174,32 @@ def test_a_long_sentence_is_cut_after_a_clause_and_no_piece_is_longer_than_a_quo
     assert not is_statement("Terms and conditions, as follows,") and not is_statement(
         ("But is it, really? " * 12).strip()
     )
+
+
+CHANGELOG = """## Release v2.6.18
+* Add PowerShell support by @fblanchetNaN in https://github.com/pyenv/pyenv/pull/2749
+* rehash: support older BSD `mktemp`. Reported by @native-api
+2. Fix a hang
+See the docs for more.
+"""
+
+
+def test_the_first_sentence_of_each_list_item_is_known_and_is_a_statement_without_a_full_stop() -> None:
+    spans = split_into_sentences(CHANGELOG)
+    opening = [CHANGELOG[start:end] for start, end in spans if opens_list_item(CHANGELOG, start)]
+
+    assert opening == [
+        "Add PowerShell support by @fblanchetNaN in https://github.com/pyenv/pyenv/pull/2749",
+        "rehash: support older BSD `mktemp`.",
+        "Fix a hang",
+    ]
+    # What a changelog says is in its items, most of them without a full stop; alone on a line, it is a heading.
+    assert is_statement(opening[0], list_item=True) and not is_heading(opening[0], list_item=True)
+    assert not is_statement(opening[0]) and is_heading(opening[0])
+    assert not is_statement("Fix a hang?", list_item=True)
+    # An item that is only a link is a table of contents' entry: nothing is said there.
+    assert not is_statement("[Set up your shell environment](#set-up-your-shell)", list_item=True)
+    assert not is_statement("[Set up your shell environment][shell]", list_item=True)
 
 
 def test_chunks_of_every_seed_are_exact_and_bounded() -> None:
