@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .errors import AssistantError, QuestionError
 from .settings import Settings
-from .wording import LinesOf, where_in_file
+from .wording import PlaceOf, where_in_file
 
 
 def build_settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -56,18 +56,18 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
             bar.close()
 
 
-def print_answer(answer: Any, lines_of: LinesOf) -> None:
+def print_answer(answer: Any, place_of: PlaceOf) -> None:
     click.echo(answer.answer)
     if answer.standalone_question != answer.question:
         click.echo(f"\n(understood as: {answer.standalone_question})")
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
-            click.echo(f"  [{c.id}] {c.source}, {where_in_file(c.start, c.end, lines_of(c.source, c.start, c.end))}")
+            click.echo(f"  [{c.id}] {c.source}, {where_in_file(c.start, c.end, place_of(c.source, c.start, c.end))}")
     elif answer.passages:
         click.echo("\nClosest passages:")
         for p in answer.passages[:3]:
-            where = where_in_file(p.start, p.end, lines_of(p.source, p.start, p.end))
+            where = where_in_file(p.start, p.end, place_of(p.source, p.start, p.end))
             click.echo(f"  {p.rank}. {p.source}, {where}: {shorten(p.text)}")
 
 
@@ -133,7 +133,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, batch: bool, to
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print_answer(answer, assistant.lines_of)
+        print_answer(answer, assistant.place_of)
 
 
 def run_batch(assistant: Any) -> int:
@@ -180,7 +180,7 @@ def chat(ctx: click.Context) -> None:
         except QuestionError as err:
             click.echo(f"error: {err}", err=True)
             continue
-        print_answer(answer, assistant.lines_of)
+        print_answer(answer, assistant.place_of)
         click.echo()
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 
@@ -198,7 +198,7 @@ def retrieve(ctx: click.Context, question: str, k: int, as_json: bool) -> None:
         click.echo(json.dumps([p.__dict__ for p in passages], ensure_ascii=False))
         return
     for p in passages:
-        where = where_in_file(p.start, p.end, assistant.lines_of(p.source, p.start, p.end))
+        where = where_in_file(p.start, p.end, assistant.place_of(p.source, p.start, p.end))
         click.echo(f"{p.rank}. [{p.score:.4f}] {p.source}, {where}\n   {shorten(p.text, 300)}")
 
 

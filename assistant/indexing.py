@@ -20,7 +20,7 @@ from .errors import DocumentsError, IndexBusyError
 from .lexical import vocabulary_of
 from .loading import Document, describe_skipped, load_documents
 from .settings import Settings
-from .splitting import Chunk, opens_list_item, split_into_chunks
+from .splitting import Chunk, heading_level, opens_list_item, split_into_chunks
 from .store import IndexPaths, IndexSnapshot, prune, publish, read_manifest, write_json
 from .vectors import (
     CHROMA_BATCH,
@@ -339,6 +339,10 @@ def _chunk_row(chunk: Chunk, line: int, text: str) -> dict[str, Any]:
         "sentences": [list(span) for span in chunk.sentences],
         # The sentences that open a list item (by their place in the chunk): "Add PowerShell support" is a statement.
         "items": [place for place, (start, _) in enumerate(chunk.sentences) if opens_list_item(text, start)],
+        # The Markdown headings, [place, level]: the section a quote stands in ("Release v2.6.18").
+        "headings": [
+            [place, level] for place, (start, _) in enumerate(chunk.sentences) if (level := heading_level(text, start))
+        ],
     }
 
 

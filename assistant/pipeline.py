@@ -27,6 +27,7 @@ from .scoping import document_scope, source_quoted, without_references
 from .settings import Settings
 from .store import IndexPaths, IndexSnapshot
 from .validation import clean_history, clean_question
+from .wording import Place
 
 
 def _ms(since: float) -> float:
@@ -183,10 +184,11 @@ class Assistant:
         piece", "that article"), else None: all of them are searched."""
         return self._scope(self.snapshot(), self._rewrite({"question": question, "history": history}))
 
-    def lines_of(self, source: str, start: int, end: int) -> tuple[int, int] | None:
-        """The first and last line of the document that a citation's characters stand on (for a person checking
-        the quote in an editor), from the live index; None if it no longer holds them."""
-        return self.snapshot().lines_of(source, start, end)
+    def place_of(self, source: str, start: int, end: int) -> Place:
+        """Where a citation's characters stand, for a person checking the quote in an editor: the first and last
+        line of the document (None if the live index no longer holds them) and the headings they stand under."""
+        snapshot = self.snapshot()
+        return Place(snapshot.lines_of(source, start, end), snapshot.section_of(source, start))
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The passages ranked for a question, best first (no answer is composed)."""

@@ -27,6 +27,8 @@ FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 BLOCK_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)")
 # What goes before the first sentence of a list item on its line: "- ", "* ", "1. ".
 LIST_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+# What goes before a Markdown heading on its line: "## ".
+HEADING_MARKER = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
 
@@ -182,6 +184,13 @@ def opens_list_item(text: str, start: int) -> bool:
     """Whether the sentence at `start` is the first of a list item: on its line, only the item's marker before it."""
     line_start = text.rfind("\n", 0, start) + 1
     return bool(LIST_ITEM_MARKER.fullmatch(text, line_start, start))
+
+
+def heading_level(text: str, start: int) -> int:
+    """The level of the Markdown heading that the sentence at `start` is ("## Release v2.6.18": 2); 0 if none."""
+    line_start = text.rfind("\n", 0, start) + 1
+    marker = HEADING_MARKER.fullmatch(text, line_start, start)
+    return len(marker.group(1)) if marker else 0
 
 
 def chunk_id(source: str, index: int) -> str:

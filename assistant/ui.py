@@ -19,7 +19,7 @@ from .loading import describe_skipped
 from .pipeline import Assistant
 from .settings import Settings
 from .watching import IndexWatcher
-from .wording import LinesOf, counted, where_in_file
+from .wording import PlaceOf, counted, nowhere, where_in_file
 
 CSS = """
 .source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}
@@ -39,11 +39,7 @@ def escape_markdown(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
-def no_lines(source: str, start: int, end: int) -> None:
-    return None
-
-
-def render_answer_markdown(answer: Answer, lines_of: LinesOf = no_lines) -> str:
+def render_answer_markdown(answer: Answer, place_of: PlaceOf = nowhere) -> str:
     """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
     if not answer.answerable and not answer.passages:  # nothing was asked ("hi"): no search, no label
         return answer.answer
@@ -53,7 +49,7 @@ def render_answer_markdown(answer: Answer, lines_of: LinesOf = no_lines) -> str:
     # Every line of a quote is marked, so a quote across a paragraph break stays one block quote.
     lines = [f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**" for c in answer.citations]
     sources = [
-        f"[{c.id}] `{c.source}` {where_in_file(c.start, c.end, lines_of(c.source, c.start, c.end), '–')}"
+        f"[{c.id}] `{c.source}` {where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), '–')}"
         for c in answer.citations
     ]
     lead = answer.answer.split("“", 1)[0].strip()  # "There are 5 documents:" before a list of titles
@@ -68,7 +64,7 @@ def _context_html(text: str, passage_start: int, start: int, end: int) -> str:
 
 
 def render_sources_html(
-    answer: Answer, titles: dict[str, str], searched_in: str | None = None, lines_of: LinesOf = no_lines
+    answer: Answer, titles: dict[str, str], searched_in: str | None = None, place_of: PlaceOf = nowhere
 ) -> str:
     """Every citation with title, file and offsets, the quote highlighted inside its passage; above them, how a
     follow-up was understood and which one document was searched, so a wrong guess at "he", "that" or "the LA
@@ -89,7 +85,7 @@ def render_sources_html(
             "These are the closest passages, for you to judge.</div>"
         )
         for p in answer.passages[:3]:
-            where = where_in_file(p.start, p.end, lines_of(p.source, p.start, p.end), "–")
+            where = where_in_file(p.start, p.end, place_of(p.source, p.start, p.end), "–")
             cards.append(_card(f"Passage {p.rank}", p.source, where, html.escape(p.text), titles))
     for c in answer.citations:
         passage = next(
@@ -100,7 +96,7 @@ def render_sources_html(
             if passage
             else f"<mark>{html.escape(c.quote)}</mark>"
         )
-        where = where_in_file(c.start, c.end, lines_of(c.source, c.start, c.end), "–")
+        where = where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), "–")
         cards.append(_card(f"[{c.id}]", c.source, where, context, titles))
     return "\n".join(cards)
 
@@ -160,8 +156,8 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
             history.append({"role": "assistant", "content": f"⚠️ {err}"})
             yield history, "", ""
             return
-        sources = render_sources_html(answer, titles(), searched_in, assistant.lines_of)
-        words = render_answer_markdown(answer, assistant.lines_of).split(" ")
+        sources = render_sources_html(answer, titles(), searched_in, assistant.place_of)
+        words = render_answer_markdown(answer, assistant.place_of).split(" ")
         history.append({"role": "assistant", "content": ""})
         for count in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):
             history[-1] = {"role": "assistant", "content": " ".join(words[:count])}

@@ -1,23 +1,37 @@
 """Wording for people: counts with the right number ("1 document", "5 documents"), where a quote stands in its
-file ("line 23, characters 9033-9395")."""
+file ("line 23, characters 9033-9395, in “Release v2.6.18”")."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-# (source, start, end) -> the first and last line the characters stand on, if known: `Assistant.lines_of`.
-LinesOf = Callable[[str, int, int], tuple[int, int] | None]
+
+@dataclass(frozen=True)
+class Place:
+    """Where characters of a document stand, for a person checking a quote: lines, section (None: not known)."""
+
+    lines: tuple[int, int] | None = None  # the first and last line, 1-based
+    section: str | None = None  # the headings they stand under: "Timers › setTimeout(callback, delay)"
+
+
+# (source, start, end) -> where those characters stand: `Assistant.place_of`.
+PlaceOf = Callable[[str, int, int], Place]
+
+
+def nowhere(source: str, start: int, end: int) -> Place:
+    return Place()
 
 
 def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def where_in_file(start: int, end: int, lines: tuple[int, int] | None, dash: str = "-") -> str:
-    """ "line 23, characters 9033-9395", "lines 23-25, characters ..."; only the characters when the lines are not
-    known (an index built before lines were kept)."""
-    characters = f"characters {start}{dash}{end}"
-    if lines is None:
-        return characters
-    first, last = lines
-    return f"{'line ' + str(first) if first == last else f'lines {first}{dash}{last}'}, {characters}"
+def where_in_file(start: int, end: int, place: Place, dash: str = "-") -> str:
+    """ "line 23, characters 9033-9395", "lines 23-25, characters ..., in “Release v2.6.18”"; only the characters
+    when the lines are not known (an index built before lines were kept)."""
+    where = f"characters {start}{dash}{end}"
+    if place.lines is not None:
+        first, last = place.lines
+        where = f"{'line ' + str(first) if first == last else f'lines {first}{dash}{last}'}, {where}"
+    return where + (f", in “{place.section}”" if place.section else "")

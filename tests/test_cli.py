@@ -75,6 +75,23 @@ def test_ask_prints_the_quotes_and_the_line_and_characters_of_each(real_index: R
     assert int(first_line) == text.count("\n", 0, int(start)) + 1
 
 
+def test_ask_names_the_section_of_a_markdown_document_each_quote_stands_in(tmp_path: Path) -> None:
+    docs_dir, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs_dir.mkdir()
+    (docs_dir / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## Release 2.1.0\n* Add PowerShell support by @alice in #2749\n\n"
+        "## Release 2.0.0\n* Drop Python 2 support by @carol in #2100\n",
+        encoding="utf-8",
+    )
+    ok(run_cli("index", docs_dir=docs_dir, index_dir=index_dir))
+
+    out = ok(run_cli("ask", "When was PowerShell support added?", docs_dir=docs_dir, index_dir=index_dir))
+
+    # The release is in the heading, not in the quote: the source says which one it stands under.
+    assert "“Add PowerShell support by @alice in #2749” [1]" in out
+    assert "[1] CHANGELOG.md, line 4, characters 32-73, in “Release 2.1.0”" in out
+
+
 def test_chat_answers_a_follow_up_from_the_turn_before_and_new_forgets_it(real_index: RealIndex) -> None:
     turns = f"{AUSTIN}\nWhy was he sanctioned?\n\n/new\nWhy was he sanctioned?\n{'x' * 3000}\n"
     result = run_cli("chat", stdin=turns, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir)

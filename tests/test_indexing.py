@@ -298,10 +298,36 @@ def test_every_sentence_of_every_document_is_placed_on_the_lines_it_stands_on(tm
         for chunk in snapshot.chunks_of(source):
             for start, end in chunk.sentences:
                 expected = (text.count("\n", 0, start) + 1, text.count("\n", 0, end) + 1)
-                assert assistant.lines_of(source, start, end) == expected, text[start:end]
+                assert assistant.place_of(source, start, end).lines == expected, text[start:end]
                 checked += 1
     assert checked > 150 and len(snapshot.chunks_of("long.md")) > 10  # past many chunk boundaries
     clams = read_document(docs / "crlf.txt").index("It eats clams.")  # offsets count from after the BOM
-    assert assistant.lines_of("crlf.txt", clams, clams + len("It eats clams.")) == (3, 3)
-    assert assistant.lines_of("long.md", 0, len(read_document(docs / "long.md"))) is None  # no passage holds it
+    assert assistant.place_of("crlf.txt", clams, clams + len("It eats clams.")).lines == (3, 3)
+    assert assistant.place_of("long.md", 0, len(read_document(docs / "long.md"))).lines is None  # no passage holds it
+    assistant.close()
+
+
+def test_each_place_knows_the_headings_it_stands_under(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = " ".join(f"Line {n} of the notes says little." for n in range(30))  # past a chunk's size
+    reference = (
+        f"# Timers\n\nTimers call functions later.\n\n## setTimeout(callback, delay) ##\n\nSchedules a call.\n\n"
+        f"### Returns\n\nA `Timeout` object.\n\n{filler}\n\n## clearTimeout(timeout)\n\nCancels a call.\n"
+    )
+    (docs / "timers.md").write_text(reference, encoding="utf-8")
+    (docs / "plain.txt").write_text("Notes\n\n# Why not? A heading of two sentences.\nA sentence.\n")
+    assistant = Assistant(fake_settings(docs, tmp_path / "index", chunk_max_chars=300), embedder=FakeEmbedder())
+    assistant.index()
+
+    def section(source: str, quote: str) -> str | None:
+        start = read_document(docs / source).index(quote)
+        return assistant.place_of(source, start, start + len(quote)).section
+
+    assert section("timers.md", "Timers call functions later.") is None  # under the title only
+    assert section("timers.md", "Schedules a call.") == "setTimeout(callback, delay)"
+    assert section("timers.md", "A `Timeout` object.") == "setTimeout(callback, delay) › Returns"
+    assert section("timers.md", "Line 29 of the notes says little.") == "setTimeout(callback, delay) › Returns"
+    assert section("timers.md", "Cancels a call.") == "clearTimeout(timeout)"  # a heading of the same level ends one
+    assert section("plain.txt", "A sentence.") == "Why not? A heading of two sentences."  # the whole line
     assistant.close()

@@ -10,6 +10,7 @@ from assistant.answer import Passage
 from assistant.answering import NOT_FOUND, NOT_YET, NOTHING_ASKED, not_found
 from assistant.conversation import previous_quotes
 from assistant.ui import examples_for, render_answer_markdown, render_sources_html, render_status_markdown
+from assistant.wording import Place
 
 
 def test_every_default_example_is_offered_on_the_seeds(indexed_copy: IndexedCopy) -> None:
@@ -57,19 +58,22 @@ def test_a_list_of_documents_keeps_its_lead_above_the_cited_titles() -> None:
     assert markdown.startswith("There are 2 documents:\n\n> “Okapi” **[1]**")
 
 
-def test_each_source_says_the_lines_and_characters_its_quote_stands_on() -> None:
+def test_each_source_says_the_lines_characters_and_section_its_quote_stands_on() -> None:
     citations = [Citation(1, "a.md", 10, 40, "The okapi lives in the forest."), Citation(2, "b.md", 0, 90, "Two lines")]
     answer = Answer("q", "q", "“The okapi lives in the forest.” [1] “Two lines” [2]", True, citations)
-    lines = {("a.md", 10, 40): (3, 3), ("b.md", 0, 90): (1, 2)}
+    places = {("a.md", 10, 40): Place((3, 3), "Habitat › Forests"), ("b.md", 0, 90): Place((1, 2))}
 
-    def lines_of(source: str, start: int, end: int) -> tuple[int, int] | None:
-        return lines.get((source, start, end))
+    def place_of(source: str, start: int, end: int) -> Place:
+        return places[(source, start, end)]
 
-    markdown = render_answer_markdown(answer, lines_of)
-    html = render_sources_html(answer, {"a.md": "Okapis"}, lines_of=lines_of)
+    markdown = render_answer_markdown(answer, place_of)
+    html = render_sources_html(answer, {"a.md": "Okapis"}, place_of=place_of)
 
-    assert "[1] `a.md` line 3, characters 10–40  \n[2] `b.md` lines 1–2, characters 0–90" in markdown
-    assert "a.md · line 3, characters 10–40" in html and "b.md · lines 1–2, characters 0–90" in html
+    assert "[1] `a.md` line 3, characters 10–40, in “Habitat › Forests”  \n[2] `b.md` lines 1–2, characters 0–90" in (
+        markdown
+    )
+    assert "a.md · line 3, characters 10–40, in “Habitat › Forests”" in html
+    assert "b.md · lines 1–2, characters 0–90</div>" in html
     assert "`a.md` characters 10–40" in render_answer_markdown(answer)  # lines unknown: the characters alone
 
 
