@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS, expansion_words
+from .lexical import DOTTED_NUMBER, STOPWORDS, expansion_words
 from .question_types import (
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
@@ -384,6 +384,17 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
+    def names_the_version_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For a question naming a version ("Which release added CPython 3.15.0b1?"), the best of the close
+        sentences that names it too goes first: "Support for CPython 3.10.0b1 has been added." is about another."""
+        versions = DOTTED_NUMBER.findall(question.lower())
+        if not versions:
+            return ranked
+        names_them = self.first_that(
+            lambda text: set(versions) <= set(DOTTED_NUMBER.findall(text.lower())), ranked, retrieval
+        )
+        return names_them or ranked
+
     def says_it_happened_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int] | None:
         """For a question about something that happened ("Did Biden and Xi meet in San Francisco?"), the best of
         the close sentences that does not speak of it as still to come goes first; None when all of them do: the
@@ -477,7 +488,7 @@ class QuoteAnswerer:
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:
             return Draft(NOT_YET, False, [])
-        ranked = self.says_when_first(question, happened, retrieval)
+        ranked = self.names_the_version_first(question, self.says_when_first(question, happened, retrieval), retrieval)
         best = retrieval.sentence_scores[ranked[0]]
         # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing.
         chosen = [

@@ -19,6 +19,8 @@ STOPWORDS = frozenset(
     youve weve theyve im youre theyre hes shes isnt arent wasnt werent dont doesnt didnt""".split()
 )
 TOKEN = re.compile(r"[a-z0-9]+")
+# A version or a dotted number, a term of its own besides its parts: "3.15.0b1" is not "3.10.0b1".
+DOTTED_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)+[a-z0-9]*")
 
 
 def stem(word: str) -> str:
@@ -36,8 +38,8 @@ def content_words(text: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """The stems BM25 indexes: content words with a light suffix stripped."""
-    return [stem(word) for word in content_words(text)]
+    """The stems BM25 indexes: content words with a light suffix stripped, and each dotted number whole."""
+    return [stem(word) for word in content_words(text)] + DOTTED_NUMBER.findall(text.lower())
 
 
 def expansion_words(text: str) -> list[str]:

@@ -265,6 +265,7 @@ PROJECT_NOTES = {
 ## Release 2.1.0
 * Add PowerShell support by @alice in https://example.org/tool/pull/2749
 * Fix a hang when the shims folder is read-only by @bob in https://example.org/tool/pull/3367
+* Add CPython 3.15.0b1 by @erin in https://example.org/tool/pull/3440
 
 ## Release 2.0.0
 * Drop Python 2 support by @carol in https://example.org/tool/pull/2100
@@ -273,6 +274,7 @@ PROJECT_NOTES = {
 ## Release 1.0.0
 Support for the fish shell has been added.
 Support for the zsh shell has been added.
+Support for CPython 3.10.0b1 has been added.
 """,
     "README.md": """# Tool
 
@@ -297,15 +299,17 @@ def test_in_project_notes_a_list_item_answers_and_a_table_of_contents_does_not(
 
     powershell = assistant.ask("When was PowerShell support added?").to_dict()
     python2 = assistant.ask("Which release dropped Python 2?").to_dict()
+    version = assistant.ask("Which release added CPython 3.15.0b1?").to_dict()
     install = assistant.ask("How do I install the tool on my computer?").to_dict()
     assistant.close()
 
     # A changelog says it in items without a full stop; "Support for ... has been added." says it of other things.
     assert powershell["citations"][0]["quote"].startswith("Add PowerShell support by @alice")
     assert python2["citations"][0]["quote"].startswith("Drop Python 2 support by @carol")
+    assert version["citations"][0]["quote"].startswith("Add CPython 3.15.0b1 by @erin")  # not 3.10.0b1
     # The contents' entry is only a link: the answer is the text under the heading.
     assert install["citations"][0]["quote"].startswith("Run the installer script")
-    for answer in (powershell, python2, install):
+    for answer in (powershell, python2, version, install):
         assert_citations_hold(answer, docs)
 
 

@@ -18,6 +18,15 @@ def test_apostrophes_of_every_kind_are_the_same() -> None:
     assert tokenize("China’s") == tokenize("China's") == tokenize("Chinas")
 
 
+def test_a_version_is_a_term_of_its_own_besides_its_parts() -> None:
+    assert tokenize("Add CPython 3.15.0b1; release v2.6.18.") == [
+        "add", "cpython", "3", "15", "0b1", "release", "v2", "6", "18", "3.15.0b1", "2.6.18"
+    ]  # fmt: skip
+    index = BM25Index(["Support for CPython 3.10.0b1 has been added.", "Add CPython 3.15.0b1 by @erin."])
+    scores = index.scores("CPython 3.15.0b1")
+    assert scores[1] > scores[0]
+
+
 def test_bm25_ranks_the_text_with_the_rare_term_first() -> None:
     index = BM25Index(
         [
