@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import DOTTED_NUMBER, STOPWORDS, expansion_words
+from .lexical import STOPWORDS, expansion_words, versions_in
 from .question_types import (
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
@@ -286,6 +286,12 @@ def not_found(unmentioned: list[str]) -> str:
     return f"The documents never mention {names}, so they do not answer this question. " + NOT_FOUND.split(". ", 1)[1]
 
 
+def names_another_version(question: str, sentence: str) -> bool:
+    """Whether the sentence names versions and none the question names: "3.10.0b1" for "... 3.15.0b1?"."""
+    asked, named = versions_in(question), versions_in(sentence)
+    return bool(asked and named) and not asked & named
+
+
 class QuoteAnswerer:
     """Quotes the best-scoring sentences of the best passages; abstains when none is close enough."""
 
@@ -387,13 +393,10 @@ class QuoteAnswerer:
     def names_the_version_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a question naming a version ("Which release added CPython 3.15.0b1?"), the best of the close
         sentences that names it too goes first: "Support for CPython 3.10.0b1 has been added." is about another."""
-        versions = DOTTED_NUMBER.findall(question.lower())
-        if not versions:
+        asked = versions_in(question)
+        if not asked:
             return ranked
-        names_them = self.first_that(
-            lambda text: set(versions) <= set(DOTTED_NUMBER.findall(text.lower())), ranked, retrieval
-        )
-        return names_them or ranked
+        return self.first_that(lambda text: asked <= versions_in(text), ranked, retrieval) or ranked
 
     def says_it_happened_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int] | None:
         """For a question about something that happened ("Did Biden and Xi meet in San Francisco?"), the best of
@@ -490,7 +493,8 @@ class QuoteAnswerer:
             return Draft(NOT_YET, False, [])
         ranked = self.names_the_version_first(question, self.says_when_first(question, happened, retrieval), retrieval)
         best = retrieval.sentence_scores[ranked[0]]
-        # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing.
+        # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing; nor does a
+        # sentence about another version than the one asked about.
         chosen = [
             ranked[0],
             *(
@@ -498,6 +502,7 @@ class QuoteAnswerer:
                 for index in ranked[1:]
                 if snapshot.sentence_is_statement[index]
                 and retrieval.sentence_scores[index] >= best - self.extra_quote_margin
+                and not names_another_version(question, snapshot.sentence_text(index))
             ),
         ]
 

@@ -42,6 +42,11 @@ def tokenize(text: str) -> list[str]:
     return [stem(word) for word in content_words(text)] + DOTTED_NUMBER.findall(text.lower())
 
 
+def versions_in(text: str) -> set[str]:
+    """The versions and dotted numbers a text names: "CPython 3.15.0b1" -> {"3.15.0b1"}."""
+    return set(DOTTED_NUMBER.findall(text.lower()))
+
+
 def expansion_words(text: str) -> list[str]:
     """The content words query expansion works with: alphabetic, 3+ letters, in order, each once."""
     return list(dict.fromkeys(word for word in content_words(text) if len(word) >= 3 and word.isalpha()))
