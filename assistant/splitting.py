@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .loading import Document
 
 Span = tuple[int, int]
+Heading = tuple[int, int, str]  # start, level, text: (120, 2, "Release v2.6.18")
 
 # Words after which a period does not end a sentence ("U.S. secretary", "Antony J. Blinken", "Nov. 14").
 ABBREVIATIONS = frozenset(
@@ -191,6 +192,24 @@ def heading_level(text: str, start: int) -> int:
     line_start = text.rfind("\n", 0, start) + 1
     marker = HEADING_MARKER.fullmatch(text, line_start, start)
     return len(marker.group(1)) if marker else 0
+
+
+def heading_text(text: str, start: int) -> str:
+    """A heading's words: the rest of its line ("Why? How?" is two sentences), without closing marks ("## Setup ##")."""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)].rstrip("# \t")
+
+
+def heading_path(headings: list[Heading], offset: int) -> list[str]:
+    """The texts of the headings a place stands under, outermost first (headings in order of start)."""
+    path: list[tuple[int, str]] = []
+    for start, level, text in headings:
+        if start >= offset:
+            break
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, text))
+    return [text for _, text in path]
 
 
 def chunk_id(source: str, index: int) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 from .errors import IndexMissingError
 from .lexical import BM25Index, stem
 from .settings import Settings
-from .splitting import MAX_SENTENCE_CHARS, Chunk, is_code
+from .splitting import MAX_SENTENCE_CHARS, Chunk, Heading, heading_path, heading_text, is_code
 from .vectors import (
     ServerToken,
     VectorPlace,
@@ -208,13 +208,13 @@ class IndexSnapshot:
         self._list_items = {
             (row["source"], row["sentences"][place][0]) for row in rows for place in row.get("items", [])
         }
-        headings: dict[str, dict[int, tuple[int, str]]] = {}  # by start: passages overlap
+        headings: dict[str, dict[int, Heading]] = {}  # by start: passages overlap
         for row in rows:
             for place, level in row.get("headings", []):
                 start = row["sentences"][place][0]
-                line = row["text"][start - row["start"] :].split("\n", 1)[0]  # all of it: "Why? How?" is two
-                headings.setdefault(row["source"], {})[start] = (level, line.rstrip("# \t"))  # "## Setup ##"
-        self._headings_of = {source: sorted(found.items()) for source, found in headings.items()}
+                text = heading_text(row["text"], start - row["start"])
+                headings.setdefault(row["source"], {})[start] = (start, level, text)
+        self._headings_of = {source: sorted(found.values()) for source, found in headings.items()}
         list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
         self.sentence_is_statement = np.array(list(map(is_statement, sentence_texts, list_items)), dtype=bool)
         self.sentence_is_heading = np.array(list(map(is_heading, sentence_texts, list_items)), dtype=bool)
@@ -249,15 +249,8 @@ class IndexSnapshot:
         """The Markdown headings a place in a document stands under, the document's title left out:
         "Release v2.6.18", "Timers › setTimeout(callback, delay)"; None when no heading comes before it."""
         title = self.manifest["files"].get(source, {}).get("title")
-        path: list[tuple[int, str]] = []  # (level, text), outermost first
-        for start, (level, text) in self._headings_of.get(source, []):
-            if start >= offset:
-                break
-            while path and path[-1][0] >= level:
-                path.pop()
-            path.append((level, text))
-        names = [text for _, text in path if text and text != title]
-        return " › ".join(names) or None
+        path = heading_path(self._headings_of.get(source, []), offset)
+        return " › ".join(text for text in path if text and text != title) or None
 
     def chunks_of(self, source: str) -> list[Chunk]:
         """A document's passages, in order."""
