@@ -22,11 +22,13 @@ from .question_types import (
     asks_across_documents,
     asks_for_overview,
     fits_question_type,
+    plain_name,
     subject_asked_about,
+    thing_asked_about,
 )
 from .retrieval import Retrieval
 from .scoping import without_references
-from .splitting import BETWEEN_SENTENCES, Chunk
+from .splitting import BETWEEN_SENTENCES, LIST_ITEM_MARKER, Chunk
 from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
@@ -136,8 +138,41 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
 
 def section_under(snapshot: IndexSnapshot, heading: QuoteSpan, max_chars: int) -> QuoteSpan | None:
     """The statements under a heading, as one span: to the next heading, or as many as fit in max_chars."""
-    section = following_sentence(snapshot, heading)
-    while section is not None:
+    first = following_sentence(snapshot, heading)
+    return None if first is None else running_on(snapshot, first, max_chars)
+
+
+def first_prose_under(snapshot: IndexSnapshot, source: str, heading_start: int) -> QuoteSpan | None:
+    """The first statement under a Markdown heading that is no list item nor code, before the next heading: a
+    reference lists a function's parameters before it says what the function does."""
+    next_heading = min(
+        (start for _, (start, _, _) in snapshot.markdown_headings(source) if start > heading_start), default=None
+    )
+    for chunk in snapshot.chunks_of(source):
+        for start, end in chunk.sentences:
+            if start <= heading_start:
+                continue
+            if next_heading is not None and start >= next_heading:
+                return None
+            index = snapshot.sentence_at(source, start)
+            listed = snapshot.opens_list_item(source, start) or in_a_list(chunk, start)  # at the chunk's start too
+            if index is not None and snapshot.sentence_is_statement[index] and not listed:
+                return QuoteSpan(chunk, start, end)
+    return None
+
+
+def in_a_list(chunk: Chunk, start: int) -> bool:
+    """Whether the sentence at `start` stands in a list item or an indented block: its line starts with a list's
+    marker or white space ("  * `family` {integer} The record family. Must be `4` or `6`.")."""
+    line_start = chunk.text.rfind("\n", 0, start - chunk.start) + 1
+    line = chunk.text[line_start : start - chunk.start]
+    return line[:1].isspace() or bool(LIST_ITEM_MARKER.match(line))
+
+
+def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> QuoteSpan:
+    """A span and the statements right after it, as one span: up to a heading, or as many as fit in max_chars."""
+    section = first
+    while True:
         after = following_sentence(snapshot, section)
         if after is None or after.end - section.start > max_chars:
             break
@@ -371,6 +406,26 @@ class QuoteAnswerer:
             return None
         return section_under(snapshot, sentence_span(snapshot, best), self.max_quote_chars)
 
+    def section_under_heading_naming(self, question: str, retrieval: Retrieval) -> QuoteSpan | None:
+        """For "What does X do?" or "What is X?", where a Markdown heading is X by name ("## `pyenv local`",
+        "## path.join([...paths])"), the statements under it: a reference says there what X is or does. Of several,
+        the outermost, then the best scoring; None when no heading names X."""
+        thing = thing_asked_about(question)
+        if thing is None:
+            return None
+        snapshot = retrieval.snapshot
+        named = [
+            (level, -retrieval.sentence_scores[index], index)
+            for source, (start, level, text) in snapshot.markdown_headings(retrieval.within)
+            if plain_name(text) == thing and (index := snapshot.sentence_at(source, start)) is not None
+        ]
+        if not named:
+            return None
+        heading = snapshot.sentences[min(named)[2]]
+        source = snapshot.chunks[heading.chunk_row].source
+        first = first_prose_under(snapshot, source, heading.start)
+        return None if first is None else running_on(snapshot, first, self.max_quote_chars)
+
     def first_that(self, fits: Callable[[str], bool], ranked: list[int], retrieval: Retrieval) -> list[int] | None:
         """The ranking with the best close sentence that fits put first; None when no close sentence fits."""
         close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
@@ -468,7 +523,12 @@ class QuoteAnswerer:
             unmentioned = unmentioned_topic(question, snapshot)
         # Not for a follow-up that leans on the last answer: the key words it borrowed can match a heading.
         follow_up = bool(retrieval.quoted_before)
-        section = None if unmentioned or follow_up else self.section_under_best_heading(retrieval, ranked)
+        section = (
+            None
+            if unmentioned or follow_up
+            else self.section_under_heading_naming(question, retrieval)
+            or self.section_under_best_heading(retrieval, ranked)
+        )
         if section is not None and fits_question_type(question, section.text):
             return quote_draft([section])
         if (

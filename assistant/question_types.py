@@ -21,6 +21,12 @@ ASKS_WHAT_THEY_HOLD = re.compile(
     r"^\W*what\s+(?:is|was|are|were)\s+(?:\w+\W+){1,3}?(?:view|views|opinion|position|stance|take|argument)\W*$",
     re.I,
 )
+# "What does `pyenv local` do?", "What is path.join()?", "What is CONFIGURE_OPTS for?": what a named thing is or does.
+ASKS_WHAT_A_THING_IS = re.compile(
+    r"^\W*what\s+(?:does|do|is|are)\s+(?P<thing>.+?)(?:\s+(?:do|does|for|mean))?\W*$", re.I
+)
+# What tells two names of one thing apart and is left out to compare them: `code` marks, arguments, "the".
+NAME_DRESSING = re.compile(r"[`*_\"“”'‘’]|\([^()]*\)|^\W*the\s+", re.I)
 POSSESSIVE = re.compile(r"['’]s\b")
 # "What changed in the changelog about Chroma?": the words after a closing "about" name what is asked about.
 ENDS_ABOUT = re.compile(r"\babout\s+((?:\S+\s+){0,3}?\S+?)\W*$", re.I)
@@ -159,6 +165,18 @@ def subject_asked_about(question: str, in_one_document: bool = False, most_words
     words = content_words(POSSESSIVE.sub("", question))
     subject = list(dict.fromkeys(word for word in words if word not in asking))
     return subject if len(subject) <= most_words else []
+
+
+def thing_asked_about(question: str) -> str | None:
+    """The name of what a "What does X do?" or "What is X?" question asks about, plainly written ("pyenv local",
+    "path.join"); None for another question."""
+    asks = ASKS_WHAT_A_THING_IS.search(question)
+    return plain_name(asks.group("thing")) or None if asks else None
+
+
+def plain_name(text: str) -> str:
+    """A name without what dresses it: "`pyenv local`" -> "pyenv local", "path.join([...paths])" -> "path.join"."""
+    return " ".join(NAME_DRESSING.sub(" ", text).lower().split()).strip(" .:")
 
 
 def all_words_in(words: list[str], sentence: str) -> bool:

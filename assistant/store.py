@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -215,6 +215,7 @@ class IndexSnapshot:
                 text = heading_text(row["text"], start - row["start"])
                 headings.setdefault(row["source"], {})[start] = (start, level, text)
         self._headings_of = {source: sorted(found.values()) for source, found in headings.items()}
+        self._sentence_at = {(self.chunks[s.chunk_row].source, s.start): i for i, s in enumerate(self.sentences)}
         list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
         self.sentence_is_statement = np.array(list(map(is_statement, sentence_texts, list_items)), dtype=bool)
         self.sentence_is_heading = np.array(list(map(is_heading, sentence_texts, list_items)), dtype=bool)
@@ -244,6 +245,16 @@ class IndexSnapshot:
     def opens_list_item(self, source: str, start: int) -> bool:
         """Whether the sentence of this source starting here is the first of a list item ("- Add PowerShell ...")."""
         return (source, start) in self._list_items
+
+    def markdown_headings(self, source: str | None = None) -> Iterator[tuple[str, Heading]]:
+        """Every Markdown heading (of one source, or of all), as (source, (start, level, text))."""
+        for name, headings in self._headings_of.items():
+            if source is None or name == source:
+                yield from ((name, heading) for heading in headings)
+
+    def sentence_at(self, source: str, start: int) -> int | None:
+        """The sentence of this source that starts here, if any."""
+        return self._sentence_at.get((source, start))
 
     def section_of(self, source: str, offset: int) -> str | None:
         """The Markdown headings a place in a document stands under, the document's title left out:

@@ -314,6 +314,68 @@ def test_in_project_notes_a_list_item_answers_and_a_table_of_contents_does_not(
         assert_citations_hold(answer, docs)
 
 
+COMMAND_REFERENCE = {
+    "commands.md": """# Command Reference
+
+## `tool local`
+
+Sets a local version by writing its name to a `.tool-version` file in the current folder.
+
+    $ tool local 2.7.6
+
+When run without a version number, `tool local` reports the configured local version.
+
+### `tool local` (advanced)
+
+You can specify multiple versions as local at once, and the first one found is used.
+
+## `tool global`
+
+Sets the global version by writing its name to the `version` file in the tool's folder.
+
+You can specify multiple versions as global at once, and the first one found is used.
+""",
+    "dns.md": """# DNS
+
+## `dns.lookup(hostname[, options], callback)`
+
+* `hostname` {string}
+* `options` {integer | Object}
+  * `family` {integer} The record family. Must be `4` or `6`.
+  * `order` {string} When `verbatim`, the resolved addresses are returned unsorted.
+* `callback` {Function}
+
+Resolves a host name into the first found IPv4 or IPv6 record. On error, `err` is an `Error` object.
+
+## `dns.resolve(hostname, callback)`
+
+Uses the DNS protocol to resolve a host name into an array of resource records.
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("What does tool local do?", "Sets a local version by writing its name"),
+        ("What does `tool global` do?", "Sets the global version by writing its name"),
+        ("What does dns.lookup do?", "Resolves a host name into the first found IPv4 or IPv6 record."),
+        ("What is dns.resolve()?", "Uses the DNS protocol to resolve a host name"),
+    ],
+)
+def test_what_a_command_does_is_answered_by_the_prose_under_the_heading_naming_it(
+    real_embedder: object, tmp_path: Path, question: str, answer: str
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, COMMAND_REFERENCE, real_embedder)
+
+    reply = assistant.ask(question).to_dict()
+    assistant.close()
+
+    # Not a sentence about it from elsewhere, nor its parameters' list: what the reference says under its name.
+    assert reply["citations"][0]["quote"].startswith(answer)
+    assert_citations_hold(reply, docs)
+
+
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
     # The closest sentence talks about the visit without a date; one a little further says "in June".
     answer = real_index.assistant.ask("When did Blinken visit Beijing?")

@@ -15,7 +15,9 @@ from assistant.question_types import (
     asks_nothing,
     fits_question_type,
     is_small_talk,
+    plain_name,
     subject_asked_about,
+    thing_asked_about,
     topic_compared,
 )
 
@@ -204,3 +206,25 @@ def test_a_question_about_the_collection_itself_is_recognised(question: str, abo
 def test_a_contraction_is_not_a_name() -> None:
     assert NAME.findall("Why Don’t they meet? Didn't Blinken meet Xi Jinping?") == ["Blinken", "Jinping"]
     assert NAME.findall("What is China’s view?") == ["China"]
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What does pyenv local do?", "pyenv local"),
+        ("What does `pyenv local` do?", "pyenv local"),
+        ("What is path.join()?", "path.join"),
+        ("What is CONFIGURE_OPTS for?", "configure opts"),
+        ("What is the limit?", "limit"),
+        ("What did Xi say?", None),
+        ("How do I install it?", None),
+    ],
+)
+def test_what_a_thing_question_asks_about_is_named_plainly(question: str, thing: str | None) -> None:
+    assert thing_asked_about(question) == thing
+
+
+def test_a_heading_names_a_thing_plainly_as_a_question_would() -> None:
+    assert plain_name("`pyenv local`") == plain_name("`pyenv local` (advanced)") == "pyenv local"
+    assert plain_name("`dns.lookup(hostname[, options], callback)`") == "dns.lookup"
+    assert plain_name("CONFIGURE_OPTS") == thing_asked_about("What is `CONFIGURE_OPTS`?")
