@@ -408,8 +408,9 @@ class QuoteAnswerer:
 
     def section_under_heading_naming(self, question: str, retrieval: Retrieval) -> QuoteSpan | None:
         """For "What does X do?" or "What is X?", where a Markdown heading is X by name ("## `pyenv local`",
-        "## path.join([...paths])"), the statements under it: a reference says there what X is or does. Of several,
-        the outermost, then the best scoring; None when no heading names X."""
+        "## path.join([...paths])"), the first prose under it and the statements right after: a reference says
+        there what X is or does. Of several such headings, the outermost, then the best scoring; None when no
+        heading names X."""
         thing = thing_asked_about(question)
         if thing is None:
             return None

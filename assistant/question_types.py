@@ -171,7 +171,7 @@ def thing_asked_about(question: str) -> str | None:
     """The name of what a "What does X do?" or "What is X?" question asks about, plainly written ("pyenv local",
     "path.join"); None for another question."""
     asks = ASKS_WHAT_A_THING_IS.search(question)
-    return plain_name(asks.group("thing")) or None if asks else None
+    return (plain_name(asks.group("thing")) or None) if asks else None
 
 
 def plain_name(text: str) -> str:
