@@ -28,7 +28,7 @@ from .question_types import (
 )
 from .retrieval import Retrieval
 from .scoping import without_references
-from .splitting import BETWEEN_SENTENCES, LIST_ITEM_MARKER, Chunk
+from .splitting import BETWEEN_SENTENCES, Chunk, stands_in_a_list
 from .store import IndexSnapshot, is_statement
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
@@ -155,18 +155,11 @@ def first_prose_under(snapshot: IndexSnapshot, source: str, heading_start: int) 
             if next_heading is not None and start >= next_heading:
                 return None
             index = snapshot.sentence_at(source, start)
-            listed = snapshot.opens_list_item(source, start) or in_a_list(chunk, start)  # at the chunk's start too
+            # At the chunk's start, its line's marker is in the chunk before: the chunk table knows the item.
+            listed = snapshot.opens_list_item(source, start) or stands_in_a_list(chunk.text, start - chunk.start)
             if index is not None and snapshot.sentence_is_statement[index] and not listed:
                 return QuoteSpan(chunk, start, end)
     return None
-
-
-def in_a_list(chunk: Chunk, start: int) -> bool:
-    """Whether the sentence at `start` stands in a list item or an indented block: its line starts with a list's
-    marker or white space ("  * `family` {integer} The record family. Must be `4` or `6`.")."""
-    line_start = chunk.text.rfind("\n", 0, start - chunk.start) + 1
-    line = chunk.text[line_start : start - chunk.start]
-    return line[:1].isspace() or bool(LIST_ITEM_MARKER.match(line))
 
 
 def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> QuoteSpan:
@@ -321,9 +314,9 @@ def not_found(unmentioned: list[str]) -> str:
     return f"The documents never mention {names}, so they do not answer this question. " + NOT_FOUND.split(". ", 1)[1]
 
 
-def names_another_version(question: str, sentence: str) -> bool:
-    """Whether the sentence names versions and none the question names: "3.10.0b1" for "... 3.15.0b1?"."""
-    asked, named = versions_in(question), versions_in(sentence)
+def names_another_version(asked: set[str], sentence: str) -> bool:
+    """Whether the sentence names versions and none of those asked about: "3.10.0b1" for {"3.15.0b1"}."""
+    named = versions_in(sentence)
     return bool(asked and named) and not asked & named
 
 
@@ -416,15 +409,14 @@ class QuoteAnswerer:
             return None
         snapshot = retrieval.snapshot
         named = [
-            (level, -retrieval.sentence_scores[index], index)
+            (level, -retrieval.sentence_scores[index], source, start)
             for source, (start, level, text) in snapshot.markdown_headings(retrieval.within)
             if plain_name(text) == thing and (index := snapshot.sentence_at(source, start)) is not None
         ]
         if not named:
             return None
-        heading = snapshot.sentences[min(named)[2]]
-        source = snapshot.chunks[heading.chunk_row].source
-        first = first_prose_under(snapshot, source, heading.start)
+        _, _, source, start = min(named)
+        first = first_prose_under(snapshot, source, start)
         return None if first is None else running_on(snapshot, first, self.max_quote_chars)
 
     def first_that(self, fits: Callable[[str], bool], ranked: list[int], retrieval: Retrieval) -> list[int] | None:
@@ -446,10 +438,9 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
-    def names_the_version_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
-        """For a question naming a version ("Which release added CPython 3.15.0b1?"), the best of the close
-        sentences that names it too goes first: "Support for CPython 3.10.0b1 has been added." is about another."""
-        asked = versions_in(question)
+    def names_the_version_first(self, asked: set[str], ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For a question naming versions (asked: "Which release added CPython 3.15.0b1?"), the best of the close
+        sentences that names them too goes first: "Support for CPython 3.10.0b1 has been added." is about another."""
         if not asked:
             return ranked
         return self.first_that(lambda text: asked <= versions_in(text), ranked, retrieval) or ranked
@@ -552,7 +543,10 @@ class QuoteAnswerer:
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:
             return Draft(NOT_YET, False, [])
-        ranked = self.names_the_version_first(question, self.says_when_first(question, happened, retrieval), retrieval)
+        asked_versions = versions_in(question)
+        ranked = self.names_the_version_first(
+            asked_versions, self.says_when_first(question, happened, retrieval), retrieval
+        )
         best = retrieval.sentence_scores[ranked[0]]
         # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing; nor does a
         # sentence about another version than the one asked about.
@@ -563,7 +557,7 @@ class QuoteAnswerer:
                 for index in ranked[1:]
                 if snapshot.sentence_is_statement[index]
                 and retrieval.sentence_scores[index] >= best - self.extra_quote_margin
-                and not names_another_version(question, snapshot.sentence_text(index))
+                and not names_another_version(asked_versions, snapshot.sentence_text(index))
             ),
         ]
 

@@ -181,16 +181,26 @@ def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
     return spans
 
 
+def line_before(text: str, start: int) -> str:
+    """What stands before `start` on its line: a block's marker ("- ", "## "), an indent, or earlier sentences."""
+    return text[text.rfind("\n", 0, start) + 1 : start]
+
+
 def opens_list_item(text: str, start: int) -> bool:
     """Whether the sentence at `start` is the first of a list item: on its line, only the item's marker before it."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return bool(LIST_ITEM_MARKER.fullmatch(text, line_start, start))
+    return bool(LIST_ITEM_MARKER.fullmatch(line_before(text, start)))
+
+
+def stands_in_a_list(text: str, start: int) -> bool:
+    """Whether the sentence at `start` stands in a list item or an indented block: its line starts with a list's
+    marker or white space ("  * `family` {integer} The record family. Must be `4` or `6`.")."""
+    line = line_before(text, start)
+    return line[:1].isspace() or bool(LIST_ITEM_MARKER.match(line))
 
 
 def heading_level(text: str, start: int) -> int:
     """The level of the Markdown heading that the sentence at `start` is ("## Release v2.6.18": 2); 0 if none."""
-    line_start = text.rfind("\n", 0, start) + 1
-    marker = HEADING_MARKER.fullmatch(text, line_start, start)
+    marker = HEADING_MARKER.fullmatch(line_before(text, start))
     return len(marker.group(1)) if marker else 0
 
 
