@@ -54,9 +54,13 @@ class QuoteSpan:
         return self.chunk.text[self.start - self.chunk.start : self.end - self.chunk.start]
 
 
-def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> list[QuoteSpan]:
+def join_neighbours(
+    spans: list[QuoteSpan], across_paragraphs: bool = False, wrapped: Callable[[str, int], bool] = lambda *_: False
+) -> list[QuoteSpan]:
     """Spans of one paragraph (or across_paragraphs) that overlap or are apart only by white space (and a list
-    item's marker) become one span; order is kept."""
+    item's marker) become one span; order is kept. A line break ends a paragraph, unless `wrapped(source, start)`
+    says the line the later span starts on goes on with the paragraph above (IndexSnapshot.goes_on_from_the_line_above).
+    """
     joined: list[QuoteSpan] = []
     for span in spans:
         for position, kept in enumerate(joined):
@@ -68,7 +72,9 @@ def join_neighbours(spans: list[QuoteSpan], across_paragraphs: bool = False) -> 
                 continue
             between = (min(span.end, kept.end), max(span.start, kept.start))  # empty when they overlap
             gap = holder.text[between[0] - holder.start : between[1] - holder.start]
-            one_paragraph = "\n" not in gap  # a line break ends the thought, unless across_paragraphs
+            # A line break ends the thought, unless across_paragraphs or the text was wrapped there.
+            later = max(span.start, kept.start)
+            one_paragraph = "\n" not in gap or wrapped(span.chunk.source, later)
             if BETWEEN_SENTENCES.fullmatch(gap) and (one_paragraph or across_paragraphs):
                 joined[position] = QuoteSpan(holder, start, end)
                 break
@@ -464,7 +470,8 @@ class QuoteAnswerer:
         """
         snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
         best = sentence_span(snapshot, ranked[0])
-        first = join_neighbours([best, *(sentence_span(snapshot, index) for index in ranked[1:3])])[0]
+        wrapped = snapshot.goes_on_from_the_line_above
+        first = join_neighbours([best, *(sentence_span(snapshot, index) for index in ranked[1:3])], wrapped=wrapped)[0]
         if len(first.text) > self.max_quote_chars:  # pieces of a run-on text (a transcript): the best one alone
             first = best
         after = following_sentence(snapshot, first)
@@ -474,14 +481,15 @@ class QuoteAnswerer:
         after_score = max(scores[snapshot.sentences_quoting(after.text)], default=-np.inf)
         close = after_score >= scores[ranked[0]] - self.run_on_margin
         announces = first.text.endswith(":")  # "The three references:" is followed by them, in a list most often
-        return join_neighbours([first, after], across_paragraphs=announces or (alone and close))[0]
+        return join_neighbours([first, after], across_paragraphs=announces or (alone and close), wrapped=wrapped)[0]
 
     def overview(self, retrieval: Retrieval) -> Draft:
         """What the documents are about: the opening statements of the most relevant ones, one quote each; of the
         one document the question points at, its first statements."""
         snapshot = retrieval.snapshot
         if retrieval.within is not None:
-            return quote_draft(join_neighbours(opening_statements(snapshot, [retrieval.within], self.max_quotes)))
+            opening = opening_statements(snapshot, [retrieval.within], self.max_quotes)
+            return quote_draft(join_neighbours(opening, wrapped=snapshot.goes_on_from_the_line_above))
         relevant = [scored.chunk.source for scored in retrieval.chunks]
         sources = list(dict.fromkeys([*relevant, *sorted(chunk.source for chunk in snapshot.chunks)]))
         return quote_draft(opening_statements(snapshot, sources[: self.max_quotes]))
@@ -563,4 +571,5 @@ class QuoteAnswerer:
 
         first = self.first_quote(retrieval, ranked)
         others = distinct([first, *(sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])])[1:]
-        return quote_draft(new_to_the_conversation(join_neighbours([first, *others]), retrieval.quoted_before))
+        joined = join_neighbours([first, *others], wrapped=snapshot.goes_on_from_the_line_above)
+        return quote_draft(new_to_the_conversation(joined, retrieval.quoted_before))

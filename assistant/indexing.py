@@ -20,7 +20,14 @@ from .errors import DocumentsError, IndexBusyError
 from .lexical import vocabulary_of
 from .loading import Document, describe_skipped, load_documents
 from .settings import Settings
-from .splitting import Chunk, heading_level, opens_list_item, split_into_chunks
+from .splitting import (
+    Chunk,
+    continued_lines,
+    heading_level,
+    opens_list_item,
+    split_into_chunks,
+    starts_on_a_continued_line,
+)
 from .store import IndexPaths, IndexSnapshot, prune, publish, read_manifest, write_json
 from .vectors import (
     CHROMA_BATCH,
@@ -205,8 +212,9 @@ class Indexer:
         stale_ids = [cid for source in report.removed + report.updated for cid in old_files[source]["chunks"]]
         self._write_vectors(place, staging, copy_from, set(stale_ids), to_add, chunk_vectors, progress)
         first_lines = {doc.source: first_lines_of(doc.text, chunks_of[doc.source]) for doc in documents}
+        continued = {doc.source: continued_lines(doc.text) for doc in documents}
         rows = [
-            _chunk_row(chunk, line, doc.text)
+            _chunk_row(chunk, line, doc.text, continued[doc.source])
             for doc in documents
             for chunk, line in zip(chunks_of[doc.source], first_lines[doc.source], strict=True)
         ]
@@ -328,7 +336,7 @@ def first_lines_of(text: str, chunks: list[Chunk]) -> list[int]:
     return lines
 
 
-def _chunk_row(chunk: Chunk, line: int, text: str) -> dict[str, Any]:
+def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int]) -> dict[str, Any]:
     return {
         "id": chunk.id,
         "source": chunk.source,
@@ -342,6 +350,13 @@ def _chunk_row(chunk: Chunk, line: int, text: str) -> dict[str, Any]:
         # The Markdown headings, [place, level]: the section a quote stands in ("Release v2.6.18").
         "headings": [
             [place, level] for place, (start, _) in enumerate(chunk.sentences) if (level := heading_level(text, start))
+        ],
+        # The sentences that begin on a line going on with the paragraph above it, in text wrapped at a fixed width:
+        # the line break before them is no paragraph break.
+        "wrapped": [
+            place
+            for place, (start, _) in enumerate(chunk.sentences)
+            if starts_on_a_continued_line(text, start, continued)
         ],
     }
 

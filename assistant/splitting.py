@@ -155,6 +155,22 @@ def text_blocks(text: str) -> list[Span]:
     return blocks
 
 
+def continued_lines(text: str) -> set[int]:
+    """Where the lines start that go on with the paragraph of the line before, in text wrapped at a fixed width: a
+    line break there is no paragraph break ("Fix test_editor hang on macOS Catalina.\nPatch by Terry Reedy.")."""
+    return {
+        start + line_break.end()
+        for start, end in text_blocks(text)
+        if not is_code(text[start:end])
+        for line_break in re.finditer("\n", text[start:end])
+    }
+
+
+def starts_on_a_continued_line(text: str, start: int, continued: set[int]) -> bool:
+    """Whether the sentence at `start` begins on one of the `continued` lines (see continued_lines)."""
+    return text.rfind("\n", 0, start) + 1 in continued
+
+
 def is_code(text: str) -> bool:
     """A fenced code block ("```js" ... "```") or the first piece of a long one, or an HTML comment: no prose."""
     return bool(FENCE.match(text)) or text.lstrip().startswith("<!--")

@@ -208,6 +208,10 @@ class IndexSnapshot:
         self._list_items = {
             (row["source"], row["sentences"][place][0]) for row in rows for place in row.get("items", [])
         }
+        # The sentences that begin on a line going on with the paragraph above it (wrapped text), by source and start.
+        self._wrapped = {
+            (row["source"], row["sentences"][place][0]) for row in rows for place in row.get("wrapped", [])
+        }
         headings: dict[str, dict[int, Heading]] = {}  # by start: passages overlap
         for row in rows:
             for place, level in row.get("headings", []):
@@ -245,6 +249,11 @@ class IndexSnapshot:
     def opens_list_item(self, source: str, start: int) -> bool:
         """Whether the sentence of this source starting here is the first of a list item ("- Add PowerShell ...")."""
         return (source, start) in self._list_items
+
+    def goes_on_from_the_line_above(self, source: str, start: int) -> bool:
+        """Whether the sentence of this source starting here begins on a line that goes on with the paragraph above
+        it: in text wrapped at a fixed width, a line break is no paragraph break."""
+        return (source, start) in self._wrapped
 
     def markdown_headings(self, source: str | None = None) -> Iterator[tuple[str, Heading]]:
         """Every Markdown heading (of one source, or of all), as (source, (start, level, text))."""

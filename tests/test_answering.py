@@ -255,6 +255,16 @@ def test_quotes_are_not_joined_across_a_line_break() -> None:
     assert [(s.start, s.end) for s in join_neighbours(spans)] == [(0, 29), (30, 48)]
 
 
+def test_quotes_are_joined_across_a_line_break_inside_a_wrapped_paragraph() -> None:
+    from assistant.answering import join_neighbours
+
+    text = "gh-113269: Fix test_editor hang on macOS Catalina.\nPatch by Terry Reedy."
+    spans = [_quote_span("a.txt", text, 0, 50), _quote_span("a.txt", text, 51, 72)]
+
+    joined = join_neighbours(spans, wrapped=lambda source, start: (source, start) == ("a.txt", 51))
+    assert [(s.start, s.end) for s in joined] == [(0, 72)]
+
+
 def test_an_overview_question_quotes_the_opening_statement_of_several_documents(indexed_copy: IndexedCopy) -> None:
     answer = indexed_copy.assistant.ask("What are these documents about?")
 

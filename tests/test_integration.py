@@ -147,6 +147,39 @@ def test_text_wrapped_at_a_fixed_width_is_quoted_in_whole_sentences(real_embedde
     assert_citations_hold(rules, docs)
 
 
+NEWS = """What's New in the Editor 3.13.0
+==============================
+
+gh-120083: Add an explicit black foreground colour to the hover tips, needed for
+recent macOS. Fixes Sonoma showing unreadable white text on a pale yellow tip.
+Patch by John Riggles.
+
+gh-113269: Fix the test of the editor that hangs on macOS Catalina.
+Patch by Terry Reedy.
+
+gh-112939: Fix the processing of unsaved files when quitting the editor on
+macOS.  Patch by Ronald Oussoren and Christopher Chavez.
+
+gh-79871: Add docstrings to the debugger module.  Fix two bugs in its tests and
+expand their coverage by 47%.  Patch by Anthony Shaw.
+"""
+
+
+def test_in_wrapped_text_a_line_break_inside_a_paragraph_does_not_cut_the_quote_short(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"NEWS.txt": NEWS}, real_embedder)
+
+    who = assistant.ask("Who fixed the editor test that hangs on macOS?").to_dict()
+    assistant.close()
+
+    # The item ends at the end of its line; the credit on the next line is in the same paragraph.
+    assert who["citations"][0]["quote"] == (
+        "gh-113269: Fix the test of the editor that hangs on macOS Catalina.\nPatch by Terry Reedy."
+    )
+    assert_citations_hold(who, docs)
+
+
 HANDBOOK = {
     "vacation.md": "# Vacation policy\n\nEmployees get 25 days of paid vacation per year.\n\n## Requesting leave\n\n"
     "1. Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"

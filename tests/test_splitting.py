@@ -6,10 +6,12 @@ from conftest import SEEDS, read_document
 from assistant.loading import Document, load_documents
 from assistant.splitting import (
     MAX_SENTENCE_CHARS,
+    continued_lines,
     is_code,
     opens_list_item,
     split_into_chunks,
     split_into_sentences,
+    starts_on_a_continued_line,
 )
 from assistant.store import is_heading, is_statement
 
@@ -93,6 +95,23 @@ def test_in_text_wrapped_at_a_fixed_width_a_sentence_goes_on_across_line_breaks(
         "```\ncode line one that is quite long and would look like a wrapped line of prose here\ncode line two\n```",
         "The last paragraph is short.",
     ]
+
+
+def test_in_wrapped_text_the_lines_that_go_on_with_the_paragraph_above_are_known() -> None:
+    continued = continued_lines(WRAPPED)
+    on_continued_lines = [
+        WRAPPED[start:end]
+        for start, end in split_into_sentences(WRAPPED)
+        if starts_on_a_continued_line(WRAPPED, start, continued)
+    ]
+
+    # Not the heading, the list items, the code block or the paragraph after it: each starts a block of its own.
+    assert on_continued_lines == [
+        "Neither side gave ground on Taiwan, which the\n"
+        "Chinese side called the core of its core interests, and neither expected to.",
+        "Short line.",
+    ]
+    assert continued_lines("One paragraph per line.\nAnother one.\n") == set()  # not wrapped
 
 
 MARKDOWN_WITH_CODE = """Use `join` to put paths together. It normalizes the result.
