@@ -281,3 +281,13 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
 
     for command in ("index", "ask", "retrieve", "eval", "serve"):
         assert command in out
+
+
+def test_a_stage_whose_texts_are_all_cached_shows_no_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import progress_bars
+
+    with progress_bars() as update:
+        update("embedding sentences", 3000, 3000)  # all found in the cache at once: no work, so no rate
+
+    shown = capsys.readouterr().err
+    assert "3000/3000" in shown and "?text/s" in shown
