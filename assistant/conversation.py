@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .lexical import STOPWORDS
+from .question_types import stands_alone
 
 Message = dict[str, str]
 
@@ -223,7 +224,7 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
     The previous question is itself made to stand alone first ("Why?" then "Tell me more"), up to turns_back turns.
     """
     unchanged = Rewrite(question)
-    if not history:
+    if not history or stands_alone(question):
         return unchanged
     turns = _turns(history)
     asked = len(turns) - 1

@@ -12,7 +12,6 @@ from .answer import Answer, Passage
 from .answering import NOTHING_ASKED, Answerer, Draft, QuoteAnswerer, continuation
 from .conversation import (
     Message,
-    Rewrite,
     asks_for_more,
     asks_to_go_on,
     conversation_quotes,
@@ -21,7 +20,7 @@ from .conversation import (
 )
 from .embeddings import Embedder, SentenceTransformerEmbedder, question_embedder
 from .indexing import Indexer, Progress, SyncReport
-from .question_types import asks_across_documents, asks_nothing, is_small_talk, topic_compared
+from .question_types import asks_across_documents, asks_nothing, topic_compared
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .scoping import document_scope, source_quoted, without_references
 from .settings import Settings
@@ -98,8 +97,7 @@ class Assistant:
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = clean_history(request.get("history"))
-        # "thanks!" after an answer is no follow-up: it leans on nothing, and asks nothing.
-        rewritten = Rewrite(question) if is_small_talk(question) else rewrite(question, history)
+        rewritten = rewrite(question, history)
         standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
         return {

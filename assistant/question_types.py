@@ -195,10 +195,14 @@ SMALL_TALK = frozenset(
 UNITED_STATES = re.compile(r"\bU\.?S\.?(?:A\.?)?(?!\w)")
 
 
+# A word of two characters or more: "x" and "?" have none, so they ask nothing.
+A_WORD = re.compile(r"\w\w")
+
+
 def asks_nothing(question: str) -> bool:
-    """Whether there is nothing to look up: "?", "hi", "Who is he?" with nobody to be "he" (an overview request,
-    "What are these about?", asks for something)."""
-    return (
+    """Whether there is nothing to look up: "?", "x", "hi", "Who is he?" with nobody to be "he" (an overview
+    request, "What are these about?", asks for something)."""
+    return not A_WORD.search(question) or (
         all(word in SMALL_TALK for word in content_words(question))
         and not asks_for_overview(question)
         and not UNITED_STATES.search(question)
@@ -209,3 +213,15 @@ def is_small_talk(question: str) -> bool:
     """ "hi", "thanks!", "ok": nothing to look up even in a conversation ("Why?" is a follow-up, not small talk)."""
     words = content_words(question)
     return bool(words) and all(word in SMALL_TALK for word in words)
+
+
+def stands_alone(question: str) -> bool:
+    """Whether a question leans on nothing said before, whatever the conversation: small talk ("thanks!"), no word
+    ("?", "x"), a question about the collection or the whole of it ("What are these documents about?": "these" are
+    the documents, not what the last answer quoted)."""
+    return (
+        is_small_talk(question)
+        or not A_WORD.search(question)
+        or asks_about_the_collection(question)
+        or asks_for_overview(question)
+    )

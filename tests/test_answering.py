@@ -397,7 +397,14 @@ def test_going_on_skips_a_heading(tmp_path: Path) -> None:
 
 def test_a_message_that_asks_nothing_gets_a_hint_and_no_passages(indexed_copy: IndexedCopy) -> None:
     history = [{"role": "user", "content": "Who met Xi?"}, {"role": "assistant", "content": "“Blinken met Xi.” [1]"}]
-    for message, earlier in [("?", None), ("hi", None), ("thanks!", history), ("ok", history)]:
+    for message, earlier in [
+        ("?", None),
+        ("x", None),
+        ("hi", None),
+        ("thanks!", history),
+        ("ok", history),
+        ("?", history),
+    ]:
         answer = indexed_copy.assistant.ask(message, earlier)
 
         assert (answer.answer, answer.answerable, answer.passages) == (NOTHING_ASKED, False, [])

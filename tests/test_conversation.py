@@ -45,6 +45,18 @@ def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
     assert standalone_question(question, AUSTIN_HISTORY) == question
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What are these documents about?", "How many documents are there?", "What documents do you have?", "?", "x"],
+)
+def test_a_question_about_the_collection_or_with_no_word_leans_on_nothing(question: str) -> None:
+    # "these", "there": the documents, not what the last answer quoted.
+    assert standalone_question(question, AUSTIN_HISTORY) == question
+    # Nor is it a previous question's key words when it was asked before.
+    history = [*AUSTIN_HISTORY, {"role": "user", "content": question}, {"role": "assistant", "content": "“A.” [1]"}]
+    assert rewrite("Why?", history).previous == question
+
+
 def test_without_history_nothing_changes() -> None:
     assert standalone_question("Why was he sanctioned?", []) == "Why was he sanctioned?"
     assert standalone_question("Why was he sanctioned?", None) == "Why was he sanctioned?"

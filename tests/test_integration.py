@@ -442,6 +442,16 @@ def test_a_question_about_the_collection_is_answered_with_the_cited_titles(real_
         assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
 
 
+@pytest.mark.parametrize("question", ["How many documents are there?", "What are these documents about?"])
+def test_a_question_about_the_collection_after_a_turn_is_no_follow_up(real_index: RealIndex, question: str) -> None:
+    history = follow_up_history(real_index)
+    alone = real_index.assistant.ask(question)
+    after_a_turn = real_index.assistant.ask(question, history)
+
+    assert after_a_turn.standalone_question == question
+    assert after_a_turn.answerable and after_a_turn.answer == alone.answer
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)

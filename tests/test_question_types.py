@@ -139,7 +139,9 @@ def test_a_sentence_that_speaks_of_something_still_to_come_is_recognised(sentenc
     assert bool(SAYS_NOT_YET.search(sentence)) is not_yet
 
 
-@pytest.mark.parametrize("question", ["?", "hi", "Thanks!", "ok, great", "Hello there?", "Who is he?", "Why?"])
+@pytest.mark.parametrize(
+    "question", ["?", "x", "...", "hi", "Thanks!", "ok, great", "Hello there?", "Who is he?", "Why?"]
+)
 def test_a_message_without_anything_to_look_up_asks_nothing(question: str) -> None:
     assert asks_nothing(question)
 
