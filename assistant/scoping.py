@@ -20,13 +20,18 @@ from .store import IndexSnapshot
 
 DOCUMENT_NOUN = (
     r"(?:article|piece|story|essay|analysis|column|op-ed|commentary|discussion|interview|report|document|guide|note|"
-    r"memo|paper|transcript|book|letter|post|file|review|minutes|briefing|speech|statement)s?"
+    r"memo|paper|transcript|book|letter|post|file|review|minutes|briefing|speech|statement|faq|readme|manual|handbook)s?"
+)
+# Words that end a reference and start the question: "What does the xz FAQ say about .tar.xz files?" is not about
+# "the ... files"; nor is "According to the FAQ, how do I extract .tar.xz files?".
+NOT_IN_A_REFERENCE = (
+    "say|says|said|tell|tells|told|mention|mentions|about|what|who|whom|whose|when|where|why|how|which|do|does|did"
 )
 # "the LA Times article", "The Diplomat piece's metaphor", "the 'Slow, Bumpy Road' piece", "the piece about the bumpy
 # road of diplomacy".
 REFERENCE = re.compile(
     r"\b(?P<determiner>the|this|that)\s+"
-    r"(?P<before>(?:(?!(?:the|this|that|a|an)\b)[^\s?;]+\s+){0,8}?)"
+    rf"(?P<before>(?:(?!(?:the|this|that|a|an|{NOT_IN_A_REFERENCE})\b)[^\s?;]+\s+){{0,8}}?)"
     rf"(?P<noun>{DOCUMENT_NOUN})\b"
     r"(?:\s+(?:about|on|titled|called|entitled|headlined)\s+(?P<about>(?:(?!\s+about\W*$)(?:[^?;,]|,(?!\s*(?:what|who|"
     r"whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could)\b)))+))?",

@@ -225,3 +225,24 @@ def test_a_file_named_like_the_topic_keeps_the_topic_in_the_question(tmp_path: P
     assert assistant.searched_in("What does the okapi eat?") == "okapi.md"  # the file's name points at it ...
     assert answer.answerable and [c.source for c in answer.citations] == ["okapi.md"]  # ... and is still asked about
     assistant.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "without"),
+    [
+        (
+            "What does the xz FAQ say about extracting .tar.xz files?",
+            "What does it say about extracting .tar.xz files?",
+        ),
+        (
+            "According to the xz FAQ, how do I extract .tar.xz files?",
+            "According to it, how do I extract .tar.xz files?",
+        ),
+        ("What does the zlib doc say about gzip files?", "What does the zlib doc say about gzip files?"),
+        ("What is the Council on Foreign Relations piece about?", "What is it about?"),
+        ("Summarize the piece about the bumpy road of diplomacy", "Summarize it"),
+    ],
+)
+def test_a_reference_ends_where_the_question_starts(question: str, without: str) -> None:
+    # Not "the xz FAQ say about extracting .tar.xz files": "files" is what is asked about, not a document.
+    assert without_references(question) == without
