@@ -126,8 +126,9 @@ def spliced(first: Chunk, second: Chunk) -> Chunk | None:
     return Chunk(first.id, first.source, first.start, max(first.end, second.end), text, sentences)
 
 
-def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
-    """The statement right after a span, in a passage that holds the span too (two neighbours spliced if need be)."""
+def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan, any_kind: bool = False) -> QuoteSpan | None:
+    """The statement right after a span (any_kind: whatever comes next, a command or a code block too), in a passage
+    that holds the span too (two neighbours spliced if need be)."""
     row = snapshot.row_of[span.chunk.id]
     for chunk in [span.chunk, *snapshot.chunks[row + 1 : row + 3]]:
         after = next(((start, end) for start, end in chunk.sentences if start >= span.end), None)
@@ -138,8 +139,19 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | 
             return None
         following = QuoteSpan(holder, *after)
         list_item = snapshot.opens_list_item(holder.source, following.start)
-        return following if is_statement(following.text, list_item) else None
+        return following if any_kind or is_statement(following.text, list_item) else None
     return None
+
+
+def with_what_it_announces(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -> QuoteSpan:
+    """A span that ends with a colon, with what follows it (a command, a code block, a list's first item), if the
+    two fit in max_chars: "... add the following option to the ssh configuration file:" is no answer alone."""
+    if not span.text.endswith(":"):
+        return span
+    after = following_sentence(snapshot, span, any_kind=True)
+    if after is None or after.end - span.start > max_chars:
+        return span
+    return join_neighbours([span, after], across_paragraphs=True)[0]
 
 
 def section_under(snapshot: IndexSnapshot, heading: QuoteSpan, max_chars: int) -> QuoteSpan | None:
@@ -172,7 +184,7 @@ def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> Quo
     """A span and the statements right after it, as one span: up to a heading, or as many as fit in max_chars."""
     section = first
     while True:
-        after = following_sentence(snapshot, section)
+        after = following_sentence(snapshot, section, any_kind=section.text.endswith(":"))
         if after is None or after.end - section.start > max_chars:
             break
         joined = join_neighbours([section, after], across_paragraphs=True)
@@ -466,7 +478,8 @@ class QuoteAnswerer:
         Past a paragraph break (in news writing a paragraph is often one sentence) only a lone sentence runs on,
         and only into a sentence that scores close to it: two sentences are a thought already, and the next
         paragraph is most often another one ("Alas, there is abundant reason to be skeptical."). A sentence that
-        ends with a colon always runs on: it announces what follows. Nothing is joined past max_quote_chars.
+        ends with a colon always runs on, into a command or a code block too: it announces what follows. Nothing is
+        joined past max_quote_chars.
         """
         snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
         best = sentence_span(snapshot, ranked[0])
@@ -474,13 +487,14 @@ class QuoteAnswerer:
         first = join_neighbours([best, *(sentence_span(snapshot, index) for index in ranked[1:3])], wrapped=wrapped)[0]
         if len(first.text) > self.max_quote_chars:  # pieces of a run-on text (a transcript): the best one alone
             first = best
-        after = following_sentence(snapshot, first)
+        # "The three references:" is followed by them, in a list most often; "... can be run via:" by a command.
+        announces = first.text.endswith(":")
+        after = following_sentence(snapshot, first, any_kind=announces)
         if after is None or after.end - first.start > self.max_quote_chars:
             return first
         alone = (first.start, first.end) == (best.start, best.end)
         after_score = max(scores[snapshot.sentences_quoting(after.text)], default=-np.inf)
         close = after_score >= scores[ranked[0]] - self.run_on_margin
-        announces = first.text.endswith(":")  # "The three references:" is followed by them, in a list most often
         return join_neighbours([first, after], across_paragraphs=announces or (alone and close), wrapped=wrapped)[0]
 
     def overview(self, retrieval: Retrieval) -> Draft:
@@ -570,6 +584,14 @@ class QuoteAnswerer:
         ]
 
         first = self.first_quote(retrieval, ranked)
-        others = distinct([first, *(sentence_span(snapshot, index) for index in chosen[1 : self.max_quotes])])[1:]
+        others = distinct(
+            [
+                first,
+                *(
+                    with_what_it_announces(snapshot, sentence_span(snapshot, index), self.max_quote_chars)
+                    for index in chosen[1 : self.max_quotes]
+                ),
+            ]
+        )[1:]
         joined = join_neighbours([first, *others], wrapped=snapshot.goes_on_from_the_line_above)
         return quote_draft(new_to_the_conversation(joined, retrieval.quoted_before))

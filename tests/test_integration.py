@@ -180,6 +180,55 @@ def test_in_wrapped_text_a_line_break_inside_a_paragraph_does_not_cut_the_quote_
     assert_citations_hold(who, docs)
 
 
+HOW_TO = {
+    "README.md": """# The tool
+
+The tool lints the project and runs its tests.
+
+## Integration tests
+
+There is an extensive integration test suite available which can be run via:
+
+\t$ ./test/integration/run-tests
+
+Each test prints its name as it runs, and a summary at the end.
+""",
+    "README.dns.txt": """Host keys in DNS
+
+OpenSSH can verify host keys using DNS records, as described in RFC 4255. The
+records are published by the server's administrator, and checked by the client.
+
+To enable the ssh client to verify host keys using DNS, you have to add the
+following option to the ssh configuration file:
+
+    VerifyHostKeyDNS yes
+
+The client then looks the records up each time it connects to a host.
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [
+        ("How do I run the integration tests?", "$ ./test/integration/run-tests"),
+        ("How do I make the ssh client verify host keys using DNS?", "VerifyHostKeyDNS yes"),
+    ],
+)
+def test_a_quote_that_announces_a_command_goes_on_to_the_command(
+    real_embedder: object, tmp_path: Path, question: str, command: str
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, HOW_TO, real_embedder)
+
+    answer = assistant.ask(question).to_dict()
+    assistant.close()
+
+    # "... can be run via:" alone answers nothing: the command it announces is no sentence, but it is the answer.
+    announcing = [c["quote"] for c in answer["citations"] if ":\n" in c["quote"]]
+    assert announcing and announcing[0].endswith(command)
+    assert_citations_hold(answer, docs)
+
+
 HANDBOOK = {
     "vacation.md": "# Vacation policy\n\nEmployees get 25 days of paid vacation per year.\n\n## Requesting leave\n\n"
     "1. Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"
