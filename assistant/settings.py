@@ -111,7 +111,8 @@ class Settings(BaseSettings):
         # v6: a sentence longer than 400 characters is cut after a clause (splitting.MAX_SENTENCE_CHARS).
         # v7: a fenced code block is one span, not a sentence per line.
         # v8: the chunk table says which sentences open a list item and which are Markdown headings.
-        # v9: the chunk table says which sentences begin on a line that goes on with the paragraph above (wrapped).
+        # v9: the chunk table says which sentences begin on a line that goes on with the paragraph above (wrapped);
+        # in wrapped text, a "#" line after a long line goes on with it ("... introduced with\n# sign").
         shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v9"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())

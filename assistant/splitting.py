@@ -122,7 +122,7 @@ def wrap_width(lines: list[str]) -> int | None:
 def text_blocks(text: str) -> list[Span]:
     """Spans of the text that sentences never cross: its lines, and each fenced code block and HTML comment whole;
     in text wrapped at a fixed width, a line that comes close to that width goes on with the next, unless that one
-    starts a block of its own (an item, a heading, a quote, a table row, code, a comment)."""
+    starts a block of its own (an item, a quote, a table row, code, a comment; a heading only after a short line)."""
     starts = [0, *(match.end() for match in re.finditer("\n", text))]
     lines = [(start, text.find("\n", start) % (len(text) + 1)) for start in starts]
     width = wrap_width([text[start:end] for start, end in lines])
@@ -140,7 +140,9 @@ def text_blocks(text: str) -> list[Span]:
         if not line.strip():
             goes_on = False
             continue
-        if goes_on and not fence and not BLOCK_START.match(line):
+        # A "#" that goes on with a wrapped line is a word ("... introduced with\n# sign"), not a heading.
+        starts_a_block = BLOCK_START.match(line) and not (goes_on and line.lstrip().startswith("#"))
+        if goes_on and not fence and not starts_a_block:
             blocks[-1] = (blocks[-1][0], end)
         else:
             blocks.append((start, end))
@@ -149,7 +151,7 @@ def text_blocks(text: str) -> list[Span]:
         goes_on = (
             width is not None
             and not fence
-            and not line.lstrip().startswith(("#", "|"))
+            and not (starts_a_block and line.lstrip().startswith(("#", "|")))  # a heading, a table row
             and len(line.rstrip()) >= 0.6 * width
         )
     return blocks

@@ -7,6 +7,7 @@ from assistant.loading import Document, load_documents
 from assistant.splitting import (
     MAX_SENTENCE_CHARS,
     continued_lines,
+    heading_level,
     is_code,
     opens_list_item,
     split_into_chunks,
@@ -112,6 +113,34 @@ def test_in_wrapped_text_the_lines_that_go_on_with_the_paragraph_above_are_known
         "Short line.",
     ]
     assert continued_lines("One paragraph per line.\nAnother one.\n") == set()  # not wrapped
+
+
+NEWS_WITH_A_HASH = """* New options: --owner-map=FILE and --group-map=FILE
+
+These two options provide fine-grained control over what user/group
+names (or IDs) should be mapped when adding files to archive.
+
+For both options, FILE is a plain text file with user or group
+mappings.  Empty lines are ignored.  Comments are introduced with
+# sign (unless quoted) and extend to the end of the corresponding
+line.  Each non-empty line defines translation for a single UID (GID).
+
+# A heading after a blank line
+
+Is still a heading.
+"""
+
+
+def test_in_wrapped_text_a_hash_that_goes_on_with_a_long_line_is_a_word_not_a_heading() -> None:
+    found = split_into_sentences(NEWS_WITH_A_HASH)
+    texts = [NEWS_WITH_A_HASH[start:end] for start, end in found]
+
+    assert (
+        "Comments are introduced with\n# sign (unless quoted) and extend to the end of the corresponding\nline."
+    ) in texts
+    assert [NEWS_WITH_A_HASH[start:end] for start, end in found if heading_level(NEWS_WITH_A_HASH, start)] == [
+        "A heading after a blank line"
+    ]
 
 
 MARKDOWN_WITH_CODE = """Use `join` to put paths together. It normalizes the result.
