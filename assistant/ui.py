@@ -7,6 +7,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         try:
             return assistant.ask(question, _plain_history(history)).to_dict()
         except AssistantError as err:
-            raise gr.Error(str(err)) from None
+            raise gr.Error(str(err), print_exception=False) from None  # a refused question is no server fault
 
     def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
         history = list(history or [])
@@ -153,8 +154,9 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
             answer = assistant.ask(message, earlier)
             searched_in = assistant.searched_in(message, earlier)
         except AssistantError as err:
+            # The question stays in the box to be mended, and the sources of the last answer stay beside it.
             history.append({"role": "assistant", "content": f"⚠️ {err}"})
-            yield history, "", ""
+            yield history, message, gr.skip()
             return
         sources = render_sources_html(answer, titles(), searched_in, assistant.place_of)
         words = render_answer_markdown(answer, assistant.place_of).split(" ")
@@ -170,7 +172,10 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         except AssistantError as err:
             return f"⚠️ {err}"
         what = report.summary() if report.changed else "Nothing changed: the index already matches the documents."
-        return render_status_markdown(assistant.status(), f"rebuilt: {what}")
+        event = f"{datetime.now():%H:%M:%S}: rebuilt: {what}"
+        if watcher:  # the status the page refreshes every 2 s shows the latest event: this one
+            watcher.last_event = event
+        return render_status_markdown(assistant.status(), event)
 
     def refresh_status() -> str:
         return render_status_markdown(assistant.status(), watcher.last_event if watcher else "")
@@ -205,6 +210,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         for trigger in (box.submit, send.click):
             trigger(respond, [box, chatbot], [chatbot, box, sources], api_visibility="private")
         clear.click(lambda: ([], "", ""), None, [chatbot, box, sources], api_visibility="private")
+        chatbot.clear(lambda: "", None, sources, api_visibility="private")  # the chat's own trash icon
         rebuild_button.click(rebuild, None, status, api_visibility="private", concurrency_limit=1)
         if watcher:
             gr.Timer(2.0).tick(refresh_status, None, status, api_visibility="private", queue=False)

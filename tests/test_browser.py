@@ -161,6 +161,19 @@ def test_empty_question_shows_a_message_not_a_crash(browser: Any) -> None:
     ask_in_page(browser, QUESTION, until_in_sources="characters")  # the page still works
 
 
+def test_clearing_the_chat_with_its_trash_icon_clears_the_sources_too(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ask_in_page(browser, QUESTION, until_in_sources="characters")
+    buttons = browser.find_elements(By.CSS_SELECTOR, "#chat button")
+    trash = next(b for b in buttons if (b.get_attribute("aria-label") or "").lower().startswith("clear"))
+    trash.click()
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: text_of(d, "#sources").strip() == "", message="the sources of a cleared chat stayed"
+    )
+
+
 EXTRA_FILE = "extra_topic.txt"
 EXTRA_TEXT = (
     "The Zanzibar Accord on Lighthouse Maintenance\n\n"

@@ -120,13 +120,17 @@ def test_unanswerable_question_abstains_but_shows_passages(client: Client, serve
     ],
     ids=["empty", "blank", "too-long", "control-character"],
 )
-def test_bad_question_is_a_clear_error_and_the_server_goes_on(client: Client, question: str, message: str) -> None:
+def test_bad_question_is_a_clear_error_and_the_server_goes_on(
+    client: Client, server: Server, question: str, message: str
+) -> None:
     with pytest.raises(AppError) as caught:
         ask(client, question)
     text = str(caught.value)
     assert message in text
     assert "Traceback" not in text and "Internal Server Error" not in text
     assert ask(client, QUESTION)["answerable"] is True  # still answering afterwards
+    # A question refused is the asker's to mend, not a fault of the server: its log shows no traceback.
+    assert "Traceback" not in server.log()
 
 
 @pytest.mark.parametrize(
