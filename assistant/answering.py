@@ -143,6 +143,20 @@ def following_sentence(snapshot: IndexSnapshot, span: QuoteSpan, any_kind: bool 
     return None
 
 
+# A whole answer in a word, before the reason: "Is zlib thread-safe?" "Yes.  However any library routines ...".
+SHORT_ANSWER = re.compile(r"(?:A:\s*)?(?:yes|no|nothing|none|never|always|correct)[.!]", re.I)
+
+
+def with_its_short_answer(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan:
+    """A span with the "Yes." or "No." right before it in its paragraph: the reason alone can read as the opposite
+    ("However any library routines that zlib uses ... must also be thread-safe.")."""
+    before = next(((start, end) for start, end in reversed(span.chunk.sentences) if end <= span.start), None)
+    if before is None or not SHORT_ANSWER.fullmatch(QuoteSpan(span.chunk, *before).text):
+        return span
+    joined = join_neighbours([QuoteSpan(span.chunk, *before), span], wrapped=snapshot.goes_on_from_the_line_above)
+    return joined[0] if len(joined) == 1 else span
+
+
 def with_what_it_announces(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -> QuoteSpan:
     """A span that ends with a colon, with what follows it (a command, a code block, a list's first item), if the
     two fit in max_chars: "... add the following option to the ssh configuration file:" is no answer alone."""
@@ -583,7 +597,7 @@ class QuoteAnswerer:
             ),
         ]
 
-        first = self.first_quote(retrieval, ranked)
+        first = with_its_short_answer(snapshot, self.first_quote(retrieval, ranked))
         others = distinct(
             [
                 first,

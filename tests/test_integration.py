@@ -229,6 +229,40 @@ def test_a_quote_that_announces_a_command_goes_on_to_the_command(
     assert_citations_hold(answer, docs)
 
 
+FAQ = """Frequently asked questions
+
+1. Is the library thread-safe?
+
+    Yes.  However any routines that the library uses, and any memory allocation
+    routines given by the application, must also be thread-safe.
+
+2. Can I use the library in a commercial product?
+
+    Of course.  The licence allows it, as long as its notice is kept with the code.
+
+3. What do the letters XZ mean?
+
+A:  Nothing. They are just two letters, which come from the suffix of the file format.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [("Is the library thread-safe?", "Yes.  However"), ("What do the letters XZ mean?", "A:  Nothing. They")],
+)
+def test_a_short_answer_before_the_reason_is_quoted_with_it(
+    real_embedder: object, tmp_path: Path, question: str, opening: str
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"faq.txt": FAQ}, real_embedder)
+
+    answer = assistant.ask(question).to_dict()
+    assistant.close()
+
+    # "However any routines ... must also be thread-safe." alone reads as a no.
+    assert answer["citations"][0]["quote"].startswith(opening)
+    assert_citations_hold(answer, docs)
+
+
 HANDBOOK = {
     "vacation.md": "# Vacation policy\n\nEmployees get 25 days of paid vacation per year.\n\n## Requesting leave\n\n"
     "1. Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"
