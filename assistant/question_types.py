@@ -195,6 +195,7 @@ SMALL_TALK = frozenset(
 UNITED_STATES = re.compile(r"\bU\.?S\.?(?:A\.?)?(?!\w)")
 
 
+IT = re.compile(r"\bit\b", re.I)
 # A word of two characters or more: "x" and "?" have none, so they ask nothing.
 A_WORD = re.compile(r"\w\w")
 
@@ -218,10 +219,10 @@ def is_small_talk(question: str) -> bool:
 def stands_alone(question: str) -> bool:
     """Whether a question leans on nothing said before, whatever the conversation: small talk ("thanks!"), no word
     ("?", "x"), a question about the collection or the whole of it ("What are these documents about?": "these" are
-    the documents, not what the last answer quoted)."""
+    the documents, not what the last answer quoted). Not "Summarize it": "it" is what the conversation was about."""
     return (
         is_small_talk(question)
         or not A_WORD.search(question)
         or asks_about_the_collection(question)
-        or asks_for_overview(question)
+        or (asks_for_overview(question) and not IT.search(question))
     )

@@ -57,6 +57,10 @@ def test_a_question_about_the_collection_or_with_no_word_leans_on_nothing(questi
     assert rewrite("Why?", history).previous == question
 
 
+def test_summarize_it_is_a_follow_up() -> None:
+    assert standalone_question("Summarize it", AUSTIN_HISTORY) == "Summarize it (refused meet Lloyd Austin Singapore)"
+
+
 def test_without_history_nothing_changes() -> None:
     assert standalone_question("Why was he sanctioned?", []) == "Why was he sanctioned?"
     assert standalone_question("Why was he sanctioned?", None) == "Why was he sanctioned?"
