@@ -1,6 +1,7 @@
 """The real model and a real Chroma store on disk, answering from the seed documents."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, RealIndex, assert_citations_hold, indexed_folder, read_document
@@ -20,6 +21,15 @@ LI_SHANGFU_SANCTIONS_FILE = "001_88b05ed209d663f4.txt"
 def follow_up_history(real_index: RealIndex) -> list[dict[str, str]]:
     first = real_index.assistant.ask(AUSTIN)
     return [{"role": "user", "content": AUSTIN}, {"role": "assistant", "content": first.answer}]
+
+
+def answer_over(tmp_path: Path, files: dict[str, str], embedder: object, question: str) -> dict[str, Any]:
+    """The answer object to one question over a new folder of these files, its citations checked against them."""
+    assistant, docs = indexed_folder(tmp_path, files, embedder)
+    answer = assistant.ask(question).to_dict()
+    assistant.close()
+    assert_citations_hold(answer, docs)
+    return answer
 
 
 def test_the_built_index_is_consistent(real_index: RealIndex) -> None:
@@ -168,16 +178,12 @@ expand their coverage by 47%.  Patch by Anthony Shaw.
 def test_in_wrapped_text_a_line_break_inside_a_paragraph_does_not_cut_the_quote_short(
     real_embedder: object, tmp_path: Path
 ) -> None:
-    assistant, docs = indexed_folder(tmp_path, {"NEWS.txt": NEWS}, real_embedder)
-
-    who = assistant.ask("Who fixed the editor test that hangs on macOS?").to_dict()
-    assistant.close()
+    who = answer_over(tmp_path, {"NEWS.txt": NEWS}, real_embedder, "Who fixed the editor test that hangs on macOS?")
 
     # The item ends at the end of its line; the credit on the next line is in the same paragraph.
     assert who["citations"][0]["quote"] == (
         "gh-113269: Fix the test of the editor that hangs on macOS Catalina.\nPatch by Terry Reedy."
     )
-    assert_citations_hold(who, docs)
 
 
 HOW_TO = {
@@ -218,15 +224,11 @@ The client then looks the records up each time it connects to a host.
 def test_a_quote_that_announces_a_command_goes_on_to_the_command(
     real_embedder: object, tmp_path: Path, question: str, command: str
 ) -> None:
-    assistant, docs = indexed_folder(tmp_path, HOW_TO, real_embedder)
-
-    answer = assistant.ask(question).to_dict()
-    assistant.close()
+    answer = answer_over(tmp_path, HOW_TO, real_embedder, question)
 
     # "... can be run via:" alone answers nothing: the command it announces is no sentence, but it is the answer.
     announcing = [c["quote"] for c in answer["citations"] if ":\n" in c["quote"]]
     assert announcing and announcing[0].endswith(command)
-    assert_citations_hold(answer, docs)
 
 
 FAQ = """Frequently asked questions
@@ -253,14 +255,10 @@ A:  Nothing. They are just two letters, which come from the suffix of the file f
 def test_a_short_answer_before_the_reason_is_quoted_with_it(
     real_embedder: object, tmp_path: Path, question: str, opening: str
 ) -> None:
-    assistant, docs = indexed_folder(tmp_path, {"faq.txt": FAQ}, real_embedder)
-
-    answer = assistant.ask(question).to_dict()
-    assistant.close()
+    answer = answer_over(tmp_path, {"faq.txt": FAQ}, real_embedder, question)
 
     # "However any routines ... must also be thread-safe." alone reads as a no.
     assert answer["citations"][0]["quote"].startswith(opening)
-    assert_citations_hold(answer, docs)
 
 
 HANDBOOK = {
@@ -482,14 +480,10 @@ Uses the DNS protocol to resolve a host name into an array of resource records.
 def test_what_a_command_does_is_answered_by_the_prose_under_the_heading_naming_it(
     real_embedder: object, tmp_path: Path, question: str, answer: str
 ) -> None:
-    assistant, docs = indexed_folder(tmp_path, COMMAND_REFERENCE, real_embedder)
-
-    reply = assistant.ask(question).to_dict()
-    assistant.close()
+    reply = answer_over(tmp_path, COMMAND_REFERENCE, real_embedder, question)
 
     # Not a sentence about it from elsewhere, nor its parameters' list: what the reference says under its name.
     assert reply["citations"][0]["quote"].startswith(answer)
-    assert_citations_hold(reply, docs)
 
 
 def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_index: RealIndex) -> None:
