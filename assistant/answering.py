@@ -10,8 +10,9 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS, expansion_words, versions_in
+from .lexical import STOPWORDS, content_words, expansion_words, options_in, versions_in
 from .question_types import (
+    ASKS_DATE,
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
     NAME,
@@ -28,8 +29,8 @@ from .question_types import (
 )
 from .retrieval import Retrieval
 from .scoping import without_references
-from .splitting import BETWEEN_SENTENCES, Chunk, stands_in_a_list
-from .store import IndexSnapshot, is_statement
+from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, stands_in_a_list
+from .store import IndexSnapshot, is_statement, words_of_file_names
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 NOT_YET = (
@@ -316,9 +317,29 @@ class Answerer(Protocol):
 
 
 def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
-    """Names the question asks about that the documents never mention: "How did Australia react ...?"."""
+    """Names the question asks about that the documents never mention: "How did Australia react ...?"; and
+    command-line options none of them names: "What does ls --encrypt do?"."""
     names = (name for name in NAME.findall(question.strip()) if name.lower() not in STOPWORDS)
-    return list(dict.fromkeys(name for name in names if not snapshot.mentions(name)))
+    unnamed_options = (option for option in options_in(question) if not snapshot.bm25.document_frequency(option))
+    return list(dict.fromkeys([*(name for name in names if not snapshot.mentions(name)), *unnamed_options]))
+
+
+def option_entries(snapshot: IndexSnapshot, option: str, within: str | None = None) -> list[int]:
+    """The sentences that open an entry of a list of options (a man page, a `--help`) naming `option` before its
+    description: "-t     sort by time, newest first" for "-t"."""
+    entries = []
+    for index in snapshot.sentence_bm25.rows_with(option):
+        sentence = snapshot.sentences[index]
+        source = snapshot.chunks[sentence.chunk_row].source
+        term = OPTION_TERM.match(snapshot.sentence_text(index))
+        if (
+            (within is None or source == within)
+            and term is not None
+            and option in options_in(term.group())
+            and snapshot.opens_list_item(source, sentence.start)
+        ):
+            entries.append(int(index))
+    return entries
 
 
 # Words a question asks with, not what it asks about: "What did she tell Congress?" is answered by "told"; "What
@@ -485,6 +506,32 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: not SAYS_NOT_YET.search(text), ranked, retrieval)
 
+    def option_entry_asked(self, question: str, retrieval: Retrieval) -> QuoteSpan | None:
+        """For a question naming a command-line option ("What does ls -t do?"), the option's own entry, as much of
+        its paragraph as fits in max_quote_chars; of several (ls -t, tar -t), the one in a document the question names
+        ("ls.1.txt"), then the best scoring. None when no list of options names it, or when the question asks when."""
+        if ASKS_WHEN.search(question) or ASKS_DATE.search(question):
+            return None
+        snapshot = retrieval.snapshot
+        entries = [
+            index for option in options_in(question) for index in option_entries(snapshot, option, retrieval.within)
+        ]
+        if not entries:
+            return None
+        asked = set(content_words(question))
+
+        def named_and_score(index: int) -> tuple[bool, float]:
+            source = snapshot.chunks[snapshot.sentences[index].chunk_row].source
+            return bool(asked & words_of_file_names([source])), float(retrieval.sentence_scores[index])
+
+        entry = sentence_span(snapshot, max(entries, key=named_and_score))
+        while (after := following_sentence(snapshot, entry)) and after.end - entry.start <= self.max_quote_chars:
+            joined = join_neighbours([entry, after], wrapped=snapshot.goes_on_from_the_line_above)
+            if len(joined) > 1:  # the entry's paragraph ends: the next entry is another option
+                break
+            entry = joined[0]
+        return entry
+
     def first_quote(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
         """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
         sentence after it: a sentence that names the topic is most often followed by the substance.
@@ -549,6 +596,9 @@ class QuoteAnswerer:
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
         if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
             unmentioned = unmentioned_topic(question, snapshot)
+        entry = None if unmentioned else self.option_entry_asked(asked, retrieval)
+        if entry is not None:
+            return quote_draft([entry])
         # Not for a follow-up that leans on the last answer: the key words it borrowed can match a heading.
         follow_up = bool(retrieval.quoted_before)
         section = (

@@ -21,6 +21,9 @@ STOPWORDS = frozenset(
 TOKEN = re.compile(r"[a-z0-9]+")
 # A version or a dotted number, a term of its own besides its parts: "3.15.0b1" is not "3.10.0b1".
 DOTTED_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)+[a-z0-9]*")
+# A command-line option, a term of its own besides its words: "-S" is not "-s", "--sort" not "sort". It stands
+# after a space, a bracket or a quote ("[-h]", "`-R`"), never inside a word ("U.S.-China").
+OPTION = re.compile(r"(?:^|(?<=[\s(\[`'\"“‘,|=]))(--?)([A-Za-z][A-Za-z0-9_-]*)(?![\w-])")
 
 
 def stem(word: str) -> str:
@@ -39,7 +42,12 @@ def content_words(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """The stems BM25 indexes: content words with a light suffix stripped, and each dotted number whole."""
-    return [stem(word) for word in content_words(text)] + DOTTED_NUMBER.findall(text.lower())
+    return [stem(word) for word in content_words(text)] + DOTTED_NUMBER.findall(text.lower()) + options_in(text)
+
+
+def options_in(text: str) -> list[str]:
+    """The command-line options a text names: a short one as written ("-S"), a long one in lower case."""
+    return [dashes + (name if dashes == "-" else name.lower()) for dashes, name in OPTION.findall(text)]
 
 
 def versions_in(text: str) -> set[str]:
@@ -80,6 +88,11 @@ class BM25Index:
     def document_frequency(self, term: str) -> int:
         rows = self._postings.get(term)
         return 0 if rows is None else len(rows[0])
+
+    def rows_with(self, term: str) -> np.ndarray:
+        """The rows whose text holds the term."""
+        rows = self._postings.get(term)
+        return np.empty(0, dtype=np.int64) if rows is None else rows[0]
 
     def idf(self, term: str) -> float:
         frequency = self.document_frequency(term)

@@ -29,6 +29,11 @@ BLOCK_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)"
 # What goes before the first sentence of a list item on its line: "- ", "* ", "1. ".
 LIST_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 # What goes before a Markdown heading on its line: "## ".
+# A line of a list of command-line options (a man page, a `--help`) that names one: "-h, --human-readable",
+# "-g     like -l, but do not list owner". Its description, on the lines below it indented deeper, goes with it.
+OPTION_LINE = re.compile(r"([ \t]*)--?[A-Za-z0-9]")
+# The options an entry names, before its description: "-h, --human-readable", "-R hostname | [hostname]:port".
+OPTION_TERM = re.compile(r"--?[A-Za-z0-9].*?(?=\s{2}|\n|$)")
 HEADING_MARKER = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
@@ -129,6 +134,7 @@ def text_blocks(text: str) -> list[Span]:
     blocks: list[Span] = []
     closes: str | None = None  # what ends the code block or comment the line is in
     goes_on = False
+    option_indent: int | None = None  # the indent of the option whose description the lines below may be
     for start, end in lines:
         line = text[start:end]
         fence = bool(FENCE.match(line))
@@ -138,14 +144,21 @@ def text_blocks(text: str) -> list[Span]:
             closes = None if ends_here else closes
             continue
         if not line.strip():
-            goes_on = False
+            goes_on, option_indent = False, None
             continue
+        indent = len(line) - len(line.lstrip())
+        option = OPTION_LINE.match(line)
+        # A deeper line that names an option is the next entry ("  -h, --help ...\n      --version ...").
+        describes_option = option_indent is not None and indent > option_indent and not option
         # A "#" that goes on with a wrapped line is a word ("... introduced with\n# sign"), not a heading.
         starts_a_block = BLOCK_START.match(line) and not (goes_on and line.lstrip().startswith("#"))
-        if goes_on and not fence and not starts_a_block:
+        # In a list of options each one starts an entry, whatever the width of the line above.
+        starts_a_block = starts_a_block or (option and option_indent is not None)
+        if (goes_on or describes_option) and not fence and not starts_a_block:
             blocks[-1] = (blocks[-1][0], end)
         else:
             blocks.append((start, end))
+        option_indent = option_indent if describes_option else len(option.group(1)) if option else None
         opens_comment = line.lstrip().startswith("<!--") and "-->" not in line
         closes = "```" if fence else "-->" if opens_comment else None
         goes_on = (
@@ -205,8 +218,10 @@ def line_before(text: str, start: int) -> str:
 
 
 def opens_list_item(text: str, start: int) -> bool:
-    """Whether the sentence at `start` is the first of a list item: on its line, only the item's marker before it."""
-    return bool(LIST_ITEM_MARKER.fullmatch(line_before(text, start)))
+    """Whether the sentence at `start` is the first of a list item: on its line, only the item's marker before it;
+    or an entry of a list of options ("-h, --human-readable  with -l and -s, print sizes like 1K 234M 2G etc.")."""
+    before = line_before(text, start)
+    return bool(LIST_ITEM_MARKER.fullmatch(before)) or (not before.strip() and bool(OPTION_LINE.match(text, start)))
 
 
 def stands_in_a_list(text: str, start: int) -> bool:

@@ -221,6 +221,45 @@ def test_a_quantity_question_is_answered_from_the_sentence_with_the_number(tmp_p
     assistant.close()
 
 
+MAN_PAGES = {
+    "ls.1.txt": "LS(1)\n\nDESCRIPTION\n       List information about the FILEs.\n\n"
+    "       -S     sort by file size, largest first\n\n"
+    "       -t     sort by time, newest first; see --time\n\n"
+    "       -h, --human-readable\n              with -l and -s, print sizes like 1K 234M 2G etc.\n",
+    "tar.1.txt": "TAR(1)\n\nOPTIONS\n     -t, --list\n             List the contents of an archive.  "
+    "Arguments are optional.\n             When given, they name the members to list.\n\n"
+    "     -x      Extract files from an archive.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        ("What does ls -t do?", "-t     sort by time, newest first; see --time"),
+        ("What is the -t option of tar for?", MAN_PAGES["tar.1.txt"].split("     ", 1)[1].split("\n\n")[0]),
+        ("Which option sorts by size, -S?", "-S     sort by file size, largest first"),
+    ],
+)
+def test_a_question_naming_an_option_is_answered_by_its_entry(tmp_path: Path, question: str, quote: str) -> None:
+    assistant, docs = indexed_folder(tmp_path, MAN_PAGES)
+
+    answer = assistant.ask(question).to_dict()
+
+    # The entry and the rest of its paragraph, in the document the question names; not "-s" for "-S".
+    assert [citation["quote"] for citation in answer["citations"]] == [quote]
+    assert_citations_hold(answer, docs)
+    assistant.close()
+
+
+def test_a_question_naming_an_option_no_document_names_is_not_answered(tmp_path: Path) -> None:
+    assistant, _ = indexed_folder(tmp_path, MAN_PAGES)
+
+    answer = assistant.ask("What does ls --encrypt do?")
+
+    assert not answer.answerable and "never mention “--encrypt”" in answer.answer
+    assistant.close()
+
+
 def _quote_span(source: str, text: str, start: int, end: int) -> Any:
     from assistant.answering import QuoteSpan
     from assistant.splitting import Chunk

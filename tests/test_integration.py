@@ -261,6 +261,61 @@ def test_a_short_answer_before_the_reason_is_quoted_with_it(
     assert answer["citations"][0]["quote"].startswith(opening)
 
 
+LS_MAN_PAGE = """LS(1)                            User Commands                           LS(1)
+
+NAME
+       ls - list directory contents
+
+DESCRIPTION
+       List  information  about  the FILEs (the current directory by default).
+       Sort entries alphabetically if none of -cftuvSUX nor --sort  is  speci-
+       fied.
+
+       -a, --all
+              do not ignore entries starting with .
+
+       -h, --human-readable
+              with -l and -s, print sizes like 1K 234M 2G etc.
+
+       -l     use a long listing format
+
+       -r, --reverse
+              reverse order while sorting
+
+       -s, --size
+              print the allocated size of each file, in blocks
+
+       -S     sort by file size, largest first
+
+       -t     sort by time, newest first; see --time
+
+   Exit status:
+       0  if OK,
+
+       1  if minor problems (e.g., cannot access subdirectory),
+
+       2  if serious trouble (e.g., cannot access command-line argument).
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("How do I sort ls output by file size?", "-S     sort by file size"),  # names no option
+        ("What does ls -h do?", "-h, --human-readable\n              with -l and -s, print sizes"),
+        ("What does -s do?", "-s, --size\n              print the allocated size"),
+    ],
+)
+def test_an_option_of_a_man_page_is_quoted_with_its_description(
+    real_embedder: object, tmp_path: Path, question: str, entry: str
+) -> None:
+    answer = answer_over(tmp_path, {"ls.1.txt": LS_MAN_PAGE}, real_embedder, question)
+
+    # A description has no full stop, and was taken for a heading: the question was declined or answered with the
+    # page's opening; the option, on its own line, was no part of the quote.
+    assert answer["answerable"] and answer["citations"][0]["quote"].startswith(entry)
+
+
 HANDBOOK = {
     "vacation.md": "# Vacation policy\n\nEmployees get 25 days of paid vacation per year.\n\n## Requesting leave\n\n"
     "1. Ask your manager at least two weeks in advance.\n2. Record the days in the HR portal.\n"

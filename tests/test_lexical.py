@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.lexical import BM25Index, tokenize
+from assistant.lexical import BM25Index, options_in, tokenize
 
 
 def test_tokens_are_lowercased_stems_without_stopwords() -> None:
@@ -25,6 +25,17 @@ def test_a_version_is_a_term_of_its_own_besides_its_parts() -> None:
     index = BM25Index(["Support for CPython 3.10.0b1 has been added.", "Add CPython 3.15.0b1 by @erin."])
     scores = index.scores("CPython 3.15.0b1")
     assert scores[1] > scores[0]
+
+
+def test_a_command_line_option_is_a_term_of_its_own_and_a_short_one_keeps_its_case() -> None:
+    assert options_in("ls -S, -s [-h] `--Sort=WORD` and --human-readable.") == [
+        "-S", "-s", "-h", "--sort", "--human-readable"
+    ]  # fmt: skip
+    assert "-S" in tokenize("What does ls -S do?") and "-s" not in tokenize("What does ls -S do?")
+    # A dash inside or after a word, or before a number, names no option.
+    assert options_in("U.S.-China talks, an e-mail, a well-known -5 degrees, a dash - here") == []
+    index = BM25Index(["-s, --size  print the allocated size of each file", "-S  sort by file size"])
+    assert index.scores("ls -S")[1] > index.scores("ls -S")[0]
 
 
 def test_bm25_ranks_the_text_with_the_rare_term_first() -> None:

@@ -250,6 +250,42 @@ def test_the_first_sentence_of_each_list_item_is_known_and_is_a_statement_withou
     assert not is_statement("[Set up your shell environment][shell]", list_item=True)
 
 
+MAN_PAGE = """DESCRIPTION
+       List  information  about  the FILEs (the current directory by default).
+
+       -h, --human-readable
+              with -l and -s, print sizes like 1K 234M 2G etc.
+
+       --block-size=SIZE
+              with  -l,  scale  sizes  by  SIZE  when  printing  them;   e.g.,
+              '--block-size=M'; see SIZE format below
+
+       -t     sort by time, newest first; see --time
+
+Usage: tool [OPTION]...
+  -a, --all                  do not ignore entries starting with a dot
+      --author               with -l, print the author of each file
+"""
+
+
+def test_an_option_of_a_man_page_goes_on_into_its_description_and_opens_an_entry() -> None:
+    spans = split_into_sentences(MAN_PAGE)
+    entries = [MAN_PAGE[start:end] for start, end in spans if opens_list_item(MAN_PAGE, start)]
+
+    assert entries == [
+        "-h, --human-readable\n              with -l and -s, print sizes like 1K 234M 2G etc.",
+        "--block-size=SIZE\n              with  -l,  scale  sizes  by  SIZE  when  printing  them;   e.g.,\n"
+        "              '--block-size=M'; see SIZE format below",
+        "-t     sort by time, newest first; see --time",
+        # A deeper line that names an option is the next entry, not a description.
+        "-a, --all                  do not ignore entries starting with a dot",
+        "--author               with -l, print the author of each file",
+    ]
+    # An entry is a statement without a full stop; an option alone is no heading.
+    assert all(is_statement(entry, list_item=True) and not is_heading(entry, list_item=True) for entry in entries)
+    assert not opens_list_item(MAN_PAGE, MAN_PAGE.index("List"))
+
+
 def test_chunks_of_every_seed_are_exact_and_bounded() -> None:
     documents, skipped = load_documents(SEEDS)
     assert len(documents) == 5 and not skipped
