@@ -324,6 +324,10 @@ def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
     return list(dict.fromkeys([*(name for name in names if not snapshot.mentions(name)), *unnamed_options]))
 
 
+# The key words a follow-up borrowed from the question before, after its own: "And -S? (ls -t)".
+BORROWED_KEY_WORDS = re.compile(r"(?<=[?.!])\s+\([^()]*\)\s*$")
+
+
 def option_entries(snapshot: IndexSnapshot, option: str, within: str | None = None) -> list[int]:
     """The sentences that open an entry of a list of options (a man page, a `--help`) naming `option` before its
     description: "-t     sort by time, newest first" for "-t"."""
@@ -509,12 +513,14 @@ class QuoteAnswerer:
     def option_entry_asked(self, question: str, retrieval: Retrieval) -> QuoteSpan | None:
         """For a question naming a command-line option ("What does ls -t do?"), the option's own entry, as much of
         its paragraph as fits in max_quote_chars; of several (ls -t, tar -t), the one in a document the question names
-        ("ls.1.txt"), then the best scoring. None when no list of options names it, or when the question asks when."""
+        ("ls.1.txt"), then the best scoring. None when no list of options names it, or when the question asks when.
+        Only the question's own words name the option: the key words a follow-up borrowed say what it is about."""
         if ASKS_WHEN.search(question) or ASKS_DATE.search(question):
             return None
         snapshot = retrieval.snapshot
+        own_words = BORROWED_KEY_WORDS.sub("", question)  # "How do I hash the file it edits? (ssh-keygen -R)"
         entries = [
-            index for option in options_in(question) for index in option_entries(snapshot, option, retrieval.within)
+            index for option in options_in(own_words) for index in option_entries(snapshot, option, retrieval.within)
         ]
         if not entries:
             return None

@@ -251,6 +251,22 @@ def test_a_question_naming_an_option_is_answered_by_its_entry(tmp_path: Path, qu
     assistant.close()
 
 
+def test_only_the_options_a_follow_up_names_itself_are_looked_up(tmp_path: Path) -> None:
+    assistant, _ = indexed_folder(tmp_path, MAN_PAGES)
+    first = "What does tar -x do?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.ask(first).answer}]
+
+    answer = assistant.ask("Which one lists its contents?", history)
+
+    # The option it borrowed from the question before says what it is about, not what it asks for.
+    assert "-x" in answer.standalone_question
+    assert not any(citation.quote.startswith("-x") for citation in answer.citations)
+    assert assistant.ask("And -S?", [{"role": "user", "content": "What does ls -t do?"}]).citations[0].quote == (
+        "-S     sort by file size, largest first"
+    )
+    assistant.close()
+
+
 def test_a_question_naming_an_option_no_document_names_is_not_answered(tmp_path: Path) -> None:
     assistant, _ = indexed_folder(tmp_path, MAN_PAGES)
 
