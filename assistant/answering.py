@@ -209,6 +209,42 @@ def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> Quo
     return section
 
 
+def rest_of_its_paragraph(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> QuoteSpan:
+    """A span and the statements after it in its paragraph, as one span: as many as fit in max_chars."""
+    span = first
+    while (after := following_sentence(snapshot, span)) and after.end - span.start <= max_chars:
+        joined = join_neighbours([span, after], wrapped=snapshot.goes_on_from_the_line_above)
+        if len(joined) > 1:
+            break
+        span = joined[0]
+    return span
+
+
+# The question of a FAQ, and its answer: "Q:  I have installed xz, but my tar doesn't recognize .tar.xz files." ...
+# "A:  xz -dc foo.tar.xz | tar xf -".
+FAQ_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[:.][ \t]")
+FAQ_ANSWER = re.compile(r"[ \t]*(?:A|Answer)[:.][ \t]")
+PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def the_answer_below(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -> QuoteSpan | None:
+    """For a span of a FAQ's question, the question's answer below it, as much of its paragraph as fits in
+    max_chars (and what it announces with a colon); None when the span is no FAQ question or no answer follows."""
+    text = span.chunk.text
+    breaks = [match.end() for match in PARAGRAPH_BREAK.finditer(text, 0, span.start - span.chunk.start)]
+    if not FAQ_QUESTION.match(text, breaks[-1] if breaks else 0):
+        return None
+    after = span
+    for _ in range(5):  # the rest of the question, then its answer
+        following = following_sentence(snapshot, after, any_kind=True)
+        if following is None or FAQ_QUESTION.match(following.chunk.text, following.start - following.chunk.start):
+            return None
+        if FAQ_ANSWER.match(following.chunk.text, following.start - following.chunk.start):
+            return with_what_it_announces(snapshot, rest_of_its_paragraph(snapshot, following, max_chars), max_chars)
+        after = following
+    return None
+
+
 # What follows a photo's caption: its credit, on the same line in parentheses or on the next line.
 CREDIT = re.compile(r"[ \t]*\([^()\n]*/[^()\n]*\)[ \t]*(?:\n|$)|\s*\n\s*(?:Credit|Photo|Image|Source)s?\s*:", re.I)
 # Lines a web page puts between paragraphs: "Continue reading: The US population ...".
@@ -530,13 +566,10 @@ class QuoteAnswerer:
             source = snapshot.chunks[snapshot.sentences[index].chunk_row].source
             return bool(asked & words_of_file_names([source])), float(retrieval.sentence_scores[index])
 
-        entry = sentence_span(snapshot, max(entries, key=named_and_score))
-        while (after := following_sentence(snapshot, entry)) and after.end - entry.start <= self.max_quote_chars:
-            joined = join_neighbours([entry, after], wrapped=snapshot.goes_on_from_the_line_above)
-            if len(joined) > 1:  # the entry's paragraph ends: the next entry is another option
-                break
-            entry = joined[0]
-        return entry
+        # To the end of its paragraph: the next one is another option's entry.
+        return rest_of_its_paragraph(
+            snapshot, sentence_span(snapshot, max(entries, key=named_and_score)), self.max_quote_chars
+        )
 
     def first_quote(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
         """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
@@ -563,6 +596,19 @@ class QuoteAnswerer:
         after_score = max(scores[snapshot.sentences_quoting(after.text)], default=-np.inf)
         close = after_score >= scores[ranked[0]] - self.run_on_margin
         return join_neighbours([first, after], across_paragraphs=announces or (alone and close), wrapped=wrapped)[0]
+
+    def answer_below_a_faq_question(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
+        """The first quote; but when the closest sentence of all, or the first quote, is a FAQ's question ("Q:  I
+        have installed xz, but my tar doesn't recognize .tar.xz files."), the answer below it: the question is the
+        closest to what was asked, and answers nothing."""
+        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
+        first = self.first_quote(retrieval, ranked)
+        closest = sentence_span(snapshot, max(ranked, key=lambda index: scores[index]))
+        return (
+            the_answer_below(snapshot, closest, self.max_quote_chars)
+            or the_answer_below(snapshot, first, self.max_quote_chars)
+            or first
+        )
 
     def overview(self, retrieval: Retrieval) -> Draft:
         """What the documents are about: the opening statements of the most relevant ones, one quote each; of the
@@ -653,7 +699,7 @@ class QuoteAnswerer:
             ),
         ]
 
-        first = with_its_short_answer(snapshot, self.first_quote(retrieval, ranked))
+        first = with_its_short_answer(snapshot, self.answer_below_a_faq_question(retrieval, ranked))
         others = distinct(
             [
                 first,

@@ -19,8 +19,10 @@ from assistant.answering import (
     following_sentence,
     join_neighbours,
     new_to_the_conversation,
+    sentence_span,
     not_found,
     spliced,
+    the_answer_below,
     unmentioned_names,
     unmentioned_topic,
 )
@@ -273,6 +275,56 @@ def test_a_question_naming_an_option_no_document_names_is_not_answered(tmp_path:
     answer = assistant.ask("What does ls --encrypt do?")
 
     assert not answer.answerable and "never mention “--encrypt”" in answer.answer
+    assistant.close()
+
+
+XZ_FAQ = """XZ Utils FAQ
+
+
+Q:  I have installed xz, but my tar doesn't recognize .tar.xz files.
+    How can I extract .tar.xz files?
+
+A:  xz -dc foo.tar.xz | tar xf -
+
+
+Q:  Can I recover parts of a broken .xz file?
+
+Q:  Is there a recovery program?
+
+A:  It may be possible if the file consists of multiple blocks. There is no
+    recovery program yet.
+
+Blocks are explained in the file format specification.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question_sentence", "answer"),
+    [
+        ("Q:  I have installed xz, but my tar doesn't recognize .tar.xz files.", "A:  xz -dc foo.tar.xz | tar xf -"),
+        ("How can I extract .tar.xz files?", "A:  xz -dc foo.tar.xz | tar xf -"),
+        (  # the next question comes before an answer: none is this one's
+            "Q:  Can I recover parts of a broken .xz file?",
+            None,
+        ),
+        (  # to the end of its paragraph
+            "Q:  Is there a recovery program?",
+            "A:  It may be possible if the file consists of multiple blocks. There is no\n    recovery program yet.",
+        ),
+        ("A:  It may be possible if the file consists of multiple blocks.", None),  # no question
+        ("Blocks are explained in the file format specification.", None),
+    ],
+)
+def test_a_faq_question_is_answered_by_the_answer_below_it(
+    tmp_path: Path, question_sentence: str, answer: str | None
+) -> None:
+    assistant, _ = indexed_folder(tmp_path, {"faq.txt": XZ_FAQ})
+    snapshot = assistant.snapshot()
+    index = snapshot.sentences_quoting(question_sentence)[0]
+
+    below = the_answer_below(snapshot, sentence_span(snapshot, index), max_chars=600)
+
+    assert (below.text if below else None) == answer
     assistant.close()
 
 

@@ -261,6 +261,48 @@ def test_a_short_answer_before_the_reason_is_quoted_with_it(
     assert answer["citations"][0]["quote"].startswith(opening)
 
 
+QA_FAQ = """XZ Utils Frequently Asked Questions
+
+
+Q:  I have installed xz, but my tar doesn't recognize .tar.xz files.
+    How can I extract .tar.xz files?
+
+A:  xz -dc foo.tar.xz | tar xf -
+
+
+Q:  Can I recover parts of a broken .xz file (e.g. a corrupted CD-R)?
+
+A:  It may be possible if the file consists of multiple blocks, which
+    typically is not the case if the file was created in single-threaded
+    mode. There is no recovery program yet.
+
+
+Q:  I told xz to use many threads but it is using only one or two
+    processor cores.
+
+A:  Since multi-threaded compression is done by splitting the data into
+    blocks that are compressed individually, if the input file is too
+    small for the block size, then many threads cannot be used.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("My tar doesn't recognize .tar.xz files. How can I extract them?", "A:  xz -dc foo.tar.xz | tar xf -"),
+        ("Can I recover parts of a broken .xz file?", "A:  It may be possible"),
+        ("Why is xz using only one or two cores when I asked for many threads?", "A:  Since multi-threaded"),
+    ],
+)
+def test_a_faq_question_is_answered_by_its_answer_not_quoted_back(
+    real_embedder: object, tmp_path: Path, question: str, answer: str
+) -> None:
+    answer_object = answer_over(tmp_path, {"xz-faq.txt": QA_FAQ}, real_embedder, question)
+
+    # The FAQ's own question is the closest to the user's, and was quoted back to them.
+    assert answer_object["answerable"] and answer_object["citations"][0]["quote"].startswith(answer)
+
+
 LS_MAN_PAGE = """LS(1)                            User Commands                           LS(1)
 
 NAME
