@@ -182,8 +182,9 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
 
     with gr.Blocks(title="Document assistant") as app:
         gr.Markdown(
-            "## Ask the documents\nEvery answer is made of verbatim quotes; each source shows the file, "
-            "the line and character offsets, and the quote highlighted in its passage."
+            f"## Ask the documents in `{settings.docs_dir}`\nEvery answer is made of verbatim quotes; each source "
+            "shows the file, the line and character offsets, and the quote highlighted in its passage.",
+            elem_id="heading",
         )
         with gr.Row():
             with gr.Column(scale=3):
@@ -193,7 +194,7 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
                         placeholder="Ask a question about the documents…",
                         show_label=False,
                         scale=5,
-                        max_length=settings.max_question_chars,
+                        # No max_length: the box would cut a pasted question silently; the assistant says it is long.
                         elem_id="question",
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")

@@ -161,6 +161,29 @@ def test_empty_question_shows_a_message_not_a_crash(browser: Any) -> None:
     ask_in_page(browser, QUESTION, until_in_sources="characters")  # the page still works
 
 
+def test_a_pasted_question_over_the_limit_is_refused_whole_not_cut(browser: Any, server: Server) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    long_question = " ".join(["Why did Blinken go to Beijing?"] * 80)  # 2,479 characters; the limit is 2,000
+    box = WebDriverWait(browser, WAIT_S).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea")))
+    browser.execute_script(  # pasted: set at once, as the browser does, then announced to Gradio
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        box,
+        long_question,
+    )
+    browser.find_element(By.CSS_SELECTOR, "#ask-button").click()
+
+    # The box cut it at 2,000 characters without a word, and the cut question was answered.
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: "2,479 characters long; the limit is 2,000" in text_of(d, "#chat"),
+        message="no message for a question over the limit",
+    )
+    assert box.get_attribute("value") == long_question  # left in the box to be shortened
+    assert str(server.docs_dir) in text_of(browser, "#heading")  # which folder is asked
+
+
 def test_clearing_the_chat_with_its_trash_icon_clears_the_sources_too(browser: Any) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
