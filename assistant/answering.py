@@ -30,7 +30,7 @@ from .question_types import (
 from .retrieval import Retrieval
 from .scoping import without_references
 from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, stands_in_a_list
-from .store import IndexSnapshot, is_statement, words_of_file_names
+from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 NOT_YET = (
@@ -225,24 +225,41 @@ def rest_of_its_paragraph(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: 
 FAQ_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[:.][ \t]")
 FAQ_ANSWER = re.compile(r"[ \t]*(?:A|Answer)[:.][ \t]")
 PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
+# What marks a question as a FAQ's, alone in its paragraph: a number or a heading's "#" ("23. Is zlib under the GNU
+# license?"). An article's question, unmarked, is most often rhetorical: the paragraph after it is no answer.
+NUMBERED_OR_HEADING = re.compile(r"\s*(?:\d{1,3}[.)]|#{1,6})[ \t]+")
 
 
 def the_answer_below(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -> QuoteSpan | None:
     """For a span of a FAQ's question, the question's answer below it, as much of its paragraph as fits in
-    max_chars (and what it announces with a colon); None when the span is no FAQ question or no answer follows."""
-    text = span.chunk.text
-    breaks = [match.end() for match in PARAGRAPH_BREAK.finditer(text, 0, span.start - span.chunk.start)]
-    if not FAQ_QUESTION.match(text, breaks[-1] if breaks else 0):
+    max_chars (and what it announces with a colon); None when the span is no FAQ question or no answer follows.
+    A FAQ's question is a "Q:" paragraph, answered by the "A:" after it; or a numbered question or a heading alone
+    in its paragraph ("23. Is zlib under the GNU license?"), answered by the next paragraph ("No.  Please read the
+    license in zlib.h.")."""
+    text, offset = span.chunk.text, span.chunk.start
+    breaks = [match.end() for match in PARAGRAPH_BREAK.finditer(text, 0, span.start - offset)]
+    paragraph = breaks[-1] if breaks else 0
+    if FAQ_QUESTION.match(text, paragraph):
+        after = span
+        for _ in range(5):  # the rest of the question, then its answer
+            following = following_sentence(snapshot, after, any_kind=True)
+            if following is None or FAQ_QUESTION.match(following.chunk.text, following.start - following.chunk.start):
+                return None
+            if FAQ_ANSWER.match(following.chunk.text, following.start - following.chunk.start):
+                return with_what_it_announces(
+                    snapshot, rest_of_its_paragraph(snapshot, following, max_chars), max_chars
+                )
+            after = following
         return None
-    after = span
-    for _ in range(5):  # the rest of the question, then its answer
-        following = following_sentence(snapshot, after, any_kind=True)
-        if following is None or FAQ_QUESTION.match(following.chunk.text, following.start - following.chunk.start):
-            return None
-        if FAQ_ANSWER.match(following.chunk.text, following.start - following.chunk.start):
-            return with_what_it_announces(snapshot, rest_of_its_paragraph(snapshot, following, max_chars), max_chars)
-        after = following
-    return None
+    alone = (
+        span.text.rstrip(CLOSING_MARKS).endswith("?")
+        and NUMBERED_OR_HEADING.fullmatch(text, paragraph, span.start - offset)
+        and PARAGRAPH_BREAK.match(text, span.end - offset)
+    )
+    answer = following_sentence(snapshot, span, any_kind=True) if alone else None
+    if answer is None or answer.text.rstrip(CLOSING_MARKS).endswith("?"):
+        return None
+    return with_what_it_announces(snapshot, rest_of_its_paragraph(snapshot, answer, max_chars), max_chars)
 
 
 # What follows a photo's caption: its credit, on the same line in parentheses or on the next line.
@@ -598,12 +615,12 @@ class QuoteAnswerer:
         return join_neighbours([first, after], across_paragraphs=announces or (alone and close), wrapped=wrapped)[0]
 
     def answer_below_a_faq_question(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
-        """The first quote; but when the closest sentence of all, or the first quote, is a FAQ's question ("Q:  I
-        have installed xz, but my tar doesn't recognize .tar.xz files."), the answer below it: the question is the
+        """The first quote; but when the sentence closest in meaning, or the first quote, is a FAQ's question ("Q:
+        I have installed xz, but my tar doesn't recognize .tar.xz files."), the answer below it: the question is the
         closest to what was asked, and answers nothing."""
-        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
+        snapshot = retrieval.snapshot
         first = self.first_quote(retrieval, ranked)
-        closest = sentence_span(snapshot, max(ranked, key=lambda index: scores[index]))
+        closest = sentence_span(snapshot, max(ranked, key=lambda index: retrieval.sentence_similarity[index]))
         return (
             the_answer_below(snapshot, closest, self.max_quote_chars)
             or the_answer_below(snapshot, first, self.max_quote_chars)

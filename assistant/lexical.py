@@ -45,6 +45,12 @@ def tokenize(text: str) -> list[str]:
     return [stem(word) for word in content_words(text)] + DOTTED_NUMBER.findall(text.lower()) + options_in(text)
 
 
+def query_terms(query: str) -> list[str]:
+    """The terms a question is searched with: its tokens, less the long options its words already stand for
+    ("--sort" is "sort"); a short one stays, as its letter alone does not tell "-S" from "-s"."""
+    return [term for term in tokenize(query) if not term.startswith("--")]
+
+
 def options_in(text: str) -> list[str]:
     """The command-line options a text names: a short one as written ("-S"), a long one in lower case."""
     return [dashes + (name if dashes == "-" else name.lower()) for dashes, name in OPTION.findall(text)]
@@ -99,7 +105,7 @@ class BM25Index:
         return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
-        return self.weighted_scores(dict.fromkeys(tokenize(query), 1.0))
+        return self.weighted_scores(dict.fromkeys(query_terms(query), 1.0))
 
     def weighted_scores(self, terms: dict[str, float]) -> np.ndarray:
         """BM25 where each query term counts with its weight (1 for the question's own words)."""
@@ -115,7 +121,7 @@ class BM25Index:
     def coverage(self, query: str) -> float:
         """The largest share of the query's IDF that one text holds: 1 when a text has all its words, near 0
         when the question is a paraphrase in words the texts do not use."""
-        idf = {term: self.idf(term) for term in set(tokenize(query))}
+        idf = {term: self.idf(term) for term in set(query_terms(query))}
         total = sum(idf.values())
         if not total or not self.size:
             return 0.0

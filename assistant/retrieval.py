@@ -16,7 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .embeddings import Embedder
-from .lexical import expansion_words, tokenize
+from .lexical import expansion_words, query_terms
 from .scoping import document_scope
 from .splitting import Chunk
 from .store import IndexSnapshot
@@ -91,7 +91,7 @@ def expanded_terms(
     snapshot: IndexSnapshot, query: str, question: QuestionVectors, weights: Weights
 ) -> dict[str, float]:
     """The query's BM25 terms plus the corpus words closest in meaning to its words ("pressing" -> "urgent")."""
-    terms = dict.fromkeys(tokenize(query), 1.0)
+    terms = dict.fromkeys(query_terms(query), 1.0)
     if not question.words or not len(snapshot.vocabulary_stems):
         return terms
     similarity = question.word_vectors @ snapshot.vocabulary_vectors.T

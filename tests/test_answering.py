@@ -295,6 +295,18 @@ A:  It may be possible if the file consists of multiple blocks. There is no
     recovery program yet.
 
 Blocks are explained in the file format specification.
+
+22. Can I use xz in my commercial application?
+
+    Yes.  Please read the license in COPYING.
+
+23. Is xz under the GNU license?
+
+    No.  Please read the license in COPYING.
+
+Is that all there is to it?
+
+Most of the time it is.
 """
 
 
@@ -313,6 +325,9 @@ Blocks are explained in the file format specification.
         ),
         ("A:  It may be possible if the file consists of multiple blocks.", None),  # no question
         ("Blocks are explained in the file format specification.", None),
+        # A numbered question: the paragraph below it (the same words answer another question too).
+        ("Is xz under the GNU license?", "No.  Please read the license in COPYING."),
+        ("Is that all there is to it?", None),  # an unmarked question may be rhetorical
     ],
 )
 def test_a_faq_question_is_answered_by_the_answer_below_it(

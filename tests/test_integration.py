@@ -286,6 +286,38 @@ A:  Since multi-threaded compression is done by splitting the data into
 """
 
 
+NUMBERED_FAQ = """zlib Frequently Asked Questions
+
+22. Can I use zlib in my commercial application?
+
+    Yes.  Please read the license in zlib.h.
+
+23. Is zlib under the GNU license?
+
+    No.  Please read the license in zlib.h.
+
+24. The license says that altered source versions must be "plainly marked". So what exactly do I need to do to
+    meet that requirement?
+
+    You need to change the ZLIB_VERSION and ZLIB_VERNUM #defines in zlib.h.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Is zlib under the GNU license?", "No.  Please read the license in zlib.h."),  # "Yes.  Please ..." of 22
+        ("Can I use zlib in a commercial product?", "Yes.  Please read the license in zlib.h."),
+    ],
+)
+def test_a_numbered_faq_question_is_answered_by_the_paragraph_below_it(
+    real_embedder: object, tmp_path: Path, question: str, answer: str
+) -> None:
+    answer_object = answer_over(tmp_path, {"zlib-faq.txt": NUMBERED_FAQ}, real_embedder, question)
+
+    assert answer_object["answerable"] and answer_object["citations"][0]["quote"] == answer
+
+
 @pytest.mark.parametrize(
     ("question", "answer"),
     [

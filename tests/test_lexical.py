@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.lexical import BM25Index, options_in, tokenize
+from assistant.lexical import BM25Index, options_in, query_terms, tokenize
 
 
 def test_tokens_are_lowercased_stems_without_stopwords() -> None:
@@ -36,6 +36,8 @@ def test_a_command_line_option_is_a_term_of_its_own_and_a_short_one_keeps_its_ca
     assert options_in("U.S.-China talks, an e-mail, a well-known -5 degrees, a dash - here") == []
     index = BM25Index(["-s, --size  print the allocated size of each file", "-S  sort by file size"])
     assert index.scores("ls -S")[1] > index.scores("ls -S")[0]
+    # A question is searched without its long options: their words already stand for them.
+    assert query_terms("Which orders does --sort take, and -S?") == ["order", "sort", "take", "s", "-S"]
 
 
 def test_bm25_ranks_the_text_with_the_rare_term_first() -> None:
