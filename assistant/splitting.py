@@ -28,12 +28,12 @@ FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 BLOCK_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)")
 # What goes before the first sentence of a list item on its line: "- ", "* ", "1. ".
 LIST_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
-# What goes before a Markdown heading on its line: "## ".
 # A line of a list of command-line options (a man page, a `--help`) that names one: "-h, --human-readable",
 # "-g     like -l, but do not list owner". Its description, on the lines below it indented deeper, goes with it.
 OPTION_LINE = re.compile(r"([ \t]*)--?[A-Za-z0-9]")
 # The options an entry names, before its description: "-h, --human-readable", "-R hostname | [hostname]:port".
 OPTION_TERM = re.compile(r"--?[A-Za-z0-9].*?(?=\s{2}|\n|$)")
+# What goes before a Markdown heading on its line: "## ".
 HEADING_MARKER = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
