@@ -195,29 +195,23 @@ def first_prose_under(snapshot: IndexSnapshot, source: str, heading_start: int) 
     return None
 
 
-def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> QuoteSpan:
-    """A span and the statements right after it, as one span: up to a heading, or as many as fit in max_chars."""
+def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int, across_paragraphs: bool = True) -> QuoteSpan:
+    """A span and the statements right after it, as one span: up to a heading (or, not across_paragraphs, to the
+    end of its paragraph), or as many as fit in max_chars. Across paragraphs, a span ending with a colon runs on
+    into whatever follows it, a command or a code block too."""
     section = first
     while True:
-        after = following_sentence(snapshot, section, any_kind=section.text.endswith(":"))
+        announces = across_paragraphs and section.text.endswith(":")
+        after = following_sentence(snapshot, section, any_kind=announces)
         if after is None or after.end - section.start > max_chars:
             break
-        joined = join_neighbours([section, after], across_paragraphs=True)
+        joined = join_neighbours(
+            [section, after], across_paragraphs=across_paragraphs, wrapped=snapshot.goes_on_from_the_line_above
+        )
         if len(joined) > 1:
             break
         section = joined[0]
     return section
-
-
-def rest_of_its_paragraph(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int) -> QuoteSpan:
-    """A span and the statements after it in its paragraph, as one span: as many as fit in max_chars."""
-    span = first
-    while (after := following_sentence(snapshot, span)) and after.end - span.start <= max_chars:
-        joined = join_neighbours([span, after], wrapped=snapshot.goes_on_from_the_line_above)
-        if len(joined) > 1:
-            break
-        span = joined[0]
-    return span
 
 
 # The question of a FAQ, and its answer: "Q:  I have installed xz, but my tar doesn't recognize .tar.xz files." ...
@@ -247,7 +241,7 @@ def the_answer_below(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -
                 return None
             if FAQ_ANSWER.match(following.chunk.text, following.start - following.chunk.start):
                 return with_what_it_announces(
-                    snapshot, rest_of_its_paragraph(snapshot, following, max_chars), max_chars
+                    snapshot, running_on(snapshot, following, max_chars, across_paragraphs=False), max_chars
                 )
             after = following
         return None
@@ -259,7 +253,7 @@ def the_answer_below(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -
     answer = following_sentence(snapshot, span, any_kind=True) if alone else None
     if answer is None or answer.text.rstrip(CLOSING_MARKS).endswith("?"):
         return None
-    return with_what_it_announces(snapshot, rest_of_its_paragraph(snapshot, answer, max_chars), max_chars)
+    return with_what_it_announces(snapshot, running_on(snapshot, answer, max_chars, across_paragraphs=False), max_chars)
 
 
 # What follows a photo's caption: its credit, on the same line in parentheses or on the next line.
@@ -584,9 +578,8 @@ class QuoteAnswerer:
             return bool(asked & words_of_file_names([source])), float(retrieval.sentence_scores[index])
 
         # To the end of its paragraph: the next one is another option's entry.
-        return rest_of_its_paragraph(
-            snapshot, sentence_span(snapshot, max(entries, key=named_and_score)), self.max_quote_chars
-        )
+        best = sentence_span(snapshot, max(entries, key=named_and_score))
+        return running_on(snapshot, best, self.max_quote_chars, across_paragraphs=False)
 
     def first_quote(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
         """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
