@@ -29,7 +29,7 @@ CSS = """
 .source-context {font-size: 0.92em; line-height: 1.45; white-space: pre-wrap;}
 .source-context mark {background: #fff3a3; padding: 1px 0;}
 .not-found {background: #fff8e1; border-left: 4px solid #f0b400; padding: 8px 10px; margin-bottom: 10px;}
-.understood-as, .searched-in {color: #57606a; font-size: 0.9em; margin-bottom: 10px;}
+.asked, .understood-as, .searched-in {color: #57606a; font-size: 0.9em; margin-bottom: 10px;}
 """
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~]")
 STREAM_WORDS = 6  # words per streamed update
@@ -67,9 +67,9 @@ def _context_html(text: str, passage_start: int, start: int, end: int) -> str:
 def render_sources_html(
     answer: Answer, titles: dict[str, str], searched_in: str | None = None, place_of: PlaceOf = nowhere
 ) -> str:
-    """Every citation with title, file and offsets, the quote highlighted inside its passage; above them, how a
-    follow-up was understood and which one document was searched, so a wrong guess at "he", "that" or "the LA
-    Times piece" is there to see."""
+    """Every citation with title, file and offsets, the quote highlighted inside its passage; above them, the
+    question they answer (an earlier answer's sources can be shown again), how a follow-up was understood and which
+    one document was searched, so a wrong guess at "he", "that" or "the LA Times piece" is there to see."""
     cards = []
     if answer.standalone_question != answer.question:
         cards.append(
@@ -99,7 +99,8 @@ def render_sources_html(
         )
         where = where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), "–")
         cards.append(_card(f"[{c.id}]", c.source, where, context, titles))
-    return "\n".join(cards)
+    asked = f'<div class="asked">Asked: <em>{html.escape(answer.question)}</em></div>'
+    return "\n".join([asked, *cards]) if cards else ""
 
 
 def _card(label: str, source: str, where: str, body: str, titles: dict[str, str]) -> str:
@@ -146,7 +147,9 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         except AssistantError as err:
             raise gr.Error(str(err), print_exception=False) from None  # a refused question is no server fault
 
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    def respond(
+        message: str, history: list[dict[str, Any]], sources_of_answers: dict[int, str] | None
+    ) -> Iterator[tuple[list[dict[str, Any]], str, str, dict[int, str]]]:
         history = list(history or [])
         history.append({"role": "user", "content": message})
         earlier = _plain_history(history[:-1])
@@ -156,15 +159,26 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         except AssistantError as err:
             # The question stays in the box to be mended, and the sources of the last answer stay beside it.
             history.append({"role": "assistant", "content": f"⚠️ {err}"})
-            yield history, message, gr.skip()
+            yield history, message, gr.skip(), gr.skip()
             return
         sources = render_sources_html(answer, titles(), searched_in, assistant.place_of)
         words = render_answer_markdown(answer, assistant.place_of).split(" ")
         history.append({"role": "assistant", "content": ""})
+        # Kept by the answer's place in the chat, to be shown again when it (or its question) is clicked.
+        sources_of_answers = {**(sources_of_answers or {}), len(history) - 1: sources}
         for count in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):
             history[-1] = {"role": "assistant", "content": " ".join(words[:count])}
-            yield history, "", sources if count >= len(words) else ""
+            done = count >= len(words)
+            yield history, "", sources if done else "", sources_of_answers if done else gr.skip()
             time.sleep(0.01)
+
+    def show_sources_again(sources_of_answers: dict[int, str] | None, selected: gr.SelectData) -> str:
+        """A clicked answer shows its sources in the panel again; a clicked question, those of its answer."""
+        index = selected.index[0] if isinstance(selected.index, (list, tuple)) else selected.index
+        for message in (index, index + 1):
+            if message in (sources_of_answers or {}):
+                return sources_of_answers[message]  # type: ignore[index]
+        return gr.skip()
 
     def rebuild(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's own idiom
         try:
@@ -203,15 +217,23 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
                     gr.Examples(examples, inputs=box, label="Examples")
                 clear = gr.Button("New conversation", size="sm")
             with gr.Column(scale=2):
-                gr.Markdown("### Sources")
+                gr.Markdown("### Sources\nClick an earlier answer to see its sources again.")
                 sources = gr.HTML(elem_id="sources")
+        sources_of_answers = gr.State({})
         with gr.Accordion("Index", open=False):
             status = gr.Markdown(elem_id="index-status")
             rebuild_button = gr.Button("Rebuild index", size="sm", elem_id="rebuild")
         for trigger in (box.submit, send.click):
-            trigger(respond, [box, chatbot], [chatbot, box, sources], api_visibility="private")
-        clear.click(lambda: ([], "", ""), None, [chatbot, box, sources], api_visibility="private")
-        chatbot.clear(lambda: "", None, sources, api_visibility="private")  # the chat's own trash icon
+            trigger(
+                respond,
+                [box, chatbot, sources_of_answers],
+                [chatbot, box, sources, sources_of_answers],
+                api_visibility="private",
+            )
+        chatbot.select(show_sources_again, sources_of_answers, sources, api_visibility="private", queue=False)
+        conversation = [chatbot, box, sources, sources_of_answers]
+        clear.click(lambda: ([], "", "", {}), None, conversation, api_visibility="private")
+        chatbot.clear(lambda: ("", {}), None, conversation[2:], api_visibility="private")  # the chat's trash icon
         rebuild_button.click(rebuild, None, status, api_visibility="private", concurrency_limit=1)
         if watcher:
             gr.Timer(2.0).tick(refresh_status, None, status, api_visibility="private", queue=False)
@@ -222,8 +244,9 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
 
 
 def _plain_history(history: Any) -> Any:
-    """Gradio messages may carry extra keys or non-text content; the pipeline needs role and text. What is not a
-    list of messages goes on as it is, for the pipeline to say what is wrong with it."""
+    """Gradio messages may carry extra keys, and content as a list of typed parts; the pipeline needs role and text.
+    Anything else goes on as it is ({"role": "bot"} too), for the pipeline to say what is wrong with it, rather
+    than a message being dropped and a follow-up read without it."""
     if not isinstance(history, list) or not all(isinstance(message, dict) for message in history):
         return history
     plain = []
@@ -231,8 +254,7 @@ def _plain_history(history: Any) -> Any:
         content = message.get("content")
         if isinstance(content, list):  # Gradio 6 may send content as a list of typed parts
             content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-        if message.get("role") in ("user", "assistant") and isinstance(content, str):
-            plain.append({"role": message["role"], "content": content})
+        plain.append({"role": message.get("role"), "content": content})
     return plain
 
 

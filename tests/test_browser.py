@@ -184,6 +184,27 @@ def test_a_pasted_question_over_the_limit_is_refused_whole_not_cut(browser: Any,
     assert str(server.docs_dir) in text_of(browser, "#heading")  # which folder is asked
 
 
+def test_clicking_an_earlier_answer_or_its_question_shows_its_sources_again(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ask_in_page(browser, QUESTION, until_in_sources=FIRST_SOURCE)
+    ask_in_page(browser, FOLLOW_UP, until_in_sources=FOLLOW_UP_SOURCE)
+    assert f"Asked: {FOLLOW_UP}" in text_of(browser, "#sources")
+
+    def shows_again(message: str, asked: str, source: str) -> None:
+        clicked = next(m for m in browser.find_elements(By.CSS_SELECTOR, "#chat .message") if message in m.text)
+        clicked.click()
+        WebDriverWait(browser, WAIT_S).until(
+            lambda d: f"Asked: {asked}" in text_of(d, "#sources") and source in text_of(d, "#sources"),
+            message=f"clicking {message!r} never showed the sources of {asked!r}",
+        )
+
+    shows_again("Li Shangfu refused", QUESTION, FIRST_SOURCE)  # the first answer
+    assert FOLLOW_UP_SOURCE not in text_of(browser, "#sources")
+    shows_again(FOLLOW_UP, FOLLOW_UP, FOLLOW_UP_SOURCE)  # the follow-up's question: its answer's sources
+
+
 def test_clearing_the_chat_with_its_trash_icon_clears_the_sources_too(browser: Any) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

@@ -85,6 +85,8 @@ def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
 
     assert "Understood as: <em>Why was Li Shangfu &lt;sanctioned&gt;?</em>" in render_sources_html(follow_up, {})
     assert "Understood as" not in render_sources_html(standalone, {})
+    # Which question they answer heads them: the sources of an earlier answer can be shown again.
+    assert render_sources_html(follow_up, {}).startswith('<div class="asked">Asked: <em>Why was he &lt;sanctioned')
 
 
 def test_the_sources_panel_names_the_one_document_searched() -> None:

@@ -135,8 +135,12 @@ def test_bad_question_is_a_clear_error_and_the_server_goes_on(
 
 @pytest.mark.parametrize(
     ("history", "message"),
-    [([3, "hello"], "message 1 of the history is not like"), ("hello", "the history must be a list of messages")],
-    ids=["not-messages", "not-a-list"],
+    [
+        ([3, "hello"], "message 1 of the history is not like"),
+        ("hello", "the history must be a list of messages"),
+        ([{"role": "user", "content": "Who met Xi?"}, {"role": "bot", "content": "Blinken"}], "message 2 of"),
+    ],
+    ids=["not-messages", "not-a-list", "a-role-not-known"],
 )
 def test_bad_history_is_a_clear_error_and_the_server_goes_on(client: Client, history: Any, message: str) -> None:
     with pytest.raises(AppError) as caught:
