@@ -134,17 +134,17 @@ def start_server(
     embedding_cache: Path | None = None,
     watch: bool | None = False,
 ) -> Server:
-    """`assistant --docs-dir <copy of the seeds> --index-dir <empty> serve --port <free>`, once it answers HTTP. It
-    does not watch the folder unless asked to (`watch=None` leaves it to serve's default): a test that changes the
-    documents re-syncs the index itself."""
+    """`assistant --docs-dir seeds --index-dir index serve --port <free>` in `root`, over a copy of the seeds and an
+    empty index (as `make run` in a checkout), once it answers HTTP. It does not watch the folder unless asked to
+    (`watch=None` leaves it to serve's default): a test that changes the documents re-syncs the index itself."""
     root.mkdir(parents=True, exist_ok=True)
-    docs_dir = Path(shutil.copytree(SEEDS, root / "docs"))
+    docs_dir = Path(shutil.copytree(SEEDS, root / "seeds"))
     index_dir = root / "index"
     index_dir.mkdir()
     if embedding_cache is not None:
         shutil.copy2(embedding_cache, index_dir / "embeddings.sqlite")
     port = free_port()
-    command = [str(ASSISTANT), "--docs-dir", str(docs_dir), "--index-dir", str(index_dir), "serve", "--port", str(port)]
+    command = [str(ASSISTANT), "--docs-dir", "seeds", "--index-dir", "index", "serve", "--port", str(port)]
     log_path = root / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -153,6 +153,7 @@ def start_server(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env or server_env(),
+            cwd=root,
         )
     server = Server(f"http://127.0.0.1:{port}/", port, docs_dir, index_dir, process, log_path)
     try:
