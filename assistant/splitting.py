@@ -35,6 +35,12 @@ OPTION_LINE = re.compile(r"([ \t]*)--?[A-Za-z0-9]")
 OPTION_TERM = re.compile(r"--?[A-Za-z0-9].*?(?=\s{2}|\n|$)")
 # What goes before a Markdown heading on its line: "## ".
 HEADING_MARKER = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+")
+# The line under a heading in Markdown's other style (Setext), and in plain text: "Contributing" over "------------".
+UNDERLINE = re.compile(r"[ \t]{0,3}(={3,}|-{3,})[ \t]*(?:\n|$)")
+UNDERLINED_LINES = 3  # at most, in a heading: "What's New in IDLE 3.13.0 / (since 3.12.0) / Released on 2024-10-xx"
+# A line naming a release heads the changes listed under it in a NEWS file, alone in its paragraph: "version 1.31 -
+# Sergey Poznyakoff, 2019-01-02", "Version 4.3 (19 Jan 2020)".
+RELEASE_LINE = re.compile(r"[ \t]{0,3}(?:version|release)[ \t]+v?\d+(?:\.\d+)+\b[^\n]*(?:\n[ \t]*(?:\n|$)|$)", re.I)
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
 
@@ -232,9 +238,34 @@ def stands_in_a_list(text: str, start: int) -> bool:
 
 
 def heading_level(text: str, start: int) -> int:
-    """The level of the Markdown heading that the sentence at `start` is ("## Release v2.6.18": 2); 0 if none."""
-    marker = HEADING_MARKER.fullmatch(line_before(text, start))
-    return len(marker.group(1)) if marker else 0
+    """The level of the heading that the sentence at `start` is; 0 if none. A Markdown heading ("## Release
+    v2.6.18": 2); a paragraph of at most three lines, underlined ("Contributing" over "====": 1, over "----": 2;
+    "1. Definitions" too); a release's line alone in its paragraph ("version 1.31 - Sergey Poznyakoff, 2019-01-02")."""
+    before = line_before(text, start)
+    marker = HEADING_MARKER.fullmatch(before)
+    if marker:
+        return len(marker.group(1))
+    line_start, bare = start - len(before), not before.strip(" \t")
+    if not (bare or LIST_ITEM_MARKER.fullmatch(before)) or not after_a_blank_line(text, line_start):
+        return 0
+    line_end = text.find("\n", start)
+    for _ in range(UNDERLINED_LINES):
+        if line_end < 0 or text[:line_end].rstrip().endswith((".", ",", ";", ":")):
+            return 0  # a line of prose above a rule is no heading
+        underline = UNDERLINE.match(text, line_end + 1)
+        if underline:
+            return 1 if underline.group(1).startswith("=") else 2
+        next_end = text.find("\n", line_end + 1)
+        if not text[line_end + 1 : next_end if next_end >= 0 else len(text)].strip():
+            break  # the paragraph ends un-underlined
+        line_end = next_end
+    return 1 if bare and RELEASE_LINE.match(text, line_start) else 0
+
+
+def after_a_blank_line(text: str, line_start: int) -> bool:
+    """Whether the line starting here is the text's first or comes after a blank line."""
+    previous = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+    return line_start == 0 or not previous.strip()
 
 
 def heading_text(text: str, start: int) -> str:

@@ -143,6 +143,51 @@ def test_in_wrapped_text_a_hash_that_goes_on_with_a_long_line_is_a_word_not_a_he
     ]
 
 
+UNDERLINED_AND_RELEASES = """Project notes
+=============
+
+Getting started
+---------------
+
+Run the installer.
+A line of prose
+---------------
+
+version 1.31 - Sergey Poznyakoff, 2019-01-02
+
+* Fix CVE-2018-20482
+
+Version 4.3 (19 Jan 2020)
+A version line in a paragraph is no heading.
+
+Name    Value
+----    -----
+
+1. Definitions
+--------------
+
+What's New in IDLE 3.13.0
+(since 3.12.0)
+Released on 2024-10-xx
+=========================
+"""
+
+
+def test_an_underlined_line_and_a_release_line_alone_in_their_paragraphs_are_headings() -> None:
+    text = UNDERLINED_AND_RELEASES
+    headings = [
+        (text[start:end], level) for start, end in split_into_sentences(text) if (level := heading_level(text, start))
+    ]
+
+    assert headings == [
+        ("Project notes", 1),
+        ("Getting started", 2),
+        ("version 1.31 - Sergey Poznyakoff, 2019-01-02", 1),
+        ("Definitions", 2),
+        ("What's New in IDLE 3.13.0", 1),
+    ]
+
+
 MARKDOWN_WITH_CODE = """Use `join` to put paths together. It normalizes the result.
 
 <!-- YAML
