@@ -21,6 +21,7 @@ from .question_types import (
     all_words_in,
     asks_about_the_collection,
     asks_across_documents,
+    asks_for_a_release,
     asks_for_overview,
     fits_question_type,
     plain_name,
@@ -167,6 +168,16 @@ def with_what_it_announces(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: 
     if after is None or after.end - span.start > max_chars:
         return span
     return join_neighbours([span, after], across_paragraphs=True)[0]
+
+
+def release_above(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
+    """The heading naming a release that a span stands under ("version 1.31 - Sergey Poznyakoff, 2019-01-02",
+    "## Release 2.1.0"), when the span names no version itself; else None."""
+    heading = snapshot.heading_above(span.chunk.source, span.start)
+    if heading is None or not versions_in(heading[2]) or versions_in(span.text):
+        return None
+    index = snapshot.sentence_at(span.chunk.source, heading[0])
+    return None if index is None else sentence_span(snapshot, index)
 
 
 def section_under(snapshot: IndexSnapshot, heading: QuoteSpan, max_chars: int) -> QuoteSpan | None:
@@ -719,5 +730,8 @@ class QuoteAnswerer:
                 ),
             ]
         )[1:]
-        joined = join_neighbours([first, *others], wrapped=snapshot.goes_on_from_the_line_above)
+        # "Which tar version fixed CVE-2018-20482?": the release it is listed under is the answer's first quote.
+        release = release_above(snapshot, first) if asks_for_a_release(question) else None
+        quotes = [first, *others] if release is None else [release, first, *others][: self.max_quotes]
+        joined = join_neighbours(quotes, wrapped=snapshot.goes_on_from_the_line_above)
         return quote_draft(new_to_the_conversation(joined, retrieval.quoted_before))

@@ -45,6 +45,8 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 # "When ...?" is best answered by a sentence that says when, even if it is not quite the closest.
 ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
+# "Which tar version fixed CVE-2018-20482?", "In what release was --zstd added?": a changelog's heading says it.
+ASKS_WHICH_RELEASE = re.compile(r"\b(?:which|what)\s+(?:\S+\s+)?(?:version|release)\b", re.I)
 SAYS_WHEN = re.compile(
     rf"\b((?-i:{MONTHS})|\d{{4}}|spring|summer|fall|autumn|winter|yesterday|ago|"
     r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
@@ -141,6 +143,12 @@ def asks_for_overview(question: str) -> bool:
 def _asks_only(asking: re.Pattern[str], request_words: frozenset[str], question: str) -> bool:
     """Whether the question asks this way and about nothing else: every word of it is one such a request uses."""
     return bool(asking.search(question)) and not set(content_words(question)) - request_words
+
+
+def asks_for_a_release(question: str) -> bool:
+    """Whether a question asks in which release, or when: in a NEWS file or a changelog, the heading an item stands
+    under answers it ("version 1.31 - Sergey Poznyakoff, 2019-01-02")."""
+    return bool(ASKS_WHICH_RELEASE.search(question) or ASKS_WHEN.search(question))
 
 
 def fits_question_type(question: str, sentence: str) -> bool:

@@ -274,16 +274,16 @@ def heading_text(text: str, start: int) -> str:
     return text[start : end if end >= 0 else len(text)].rstrip("# \t")
 
 
-def heading_path(headings: list[Heading], offset: int) -> list[str]:
-    """The texts of the headings a place stands under, outermost first (headings in order of start)."""
-    path: list[tuple[int, str]] = []
-    for start, level, text in headings:
-        if start >= offset:
+def heading_path(headings: list[Heading], offset: int) -> list[Heading]:
+    """The headings a place stands under, outermost first (headings in order of start)."""
+    path: list[Heading] = []
+    for heading in headings:
+        if heading[0] >= offset:
             break
-        while path and path[-1][0] >= level:
+        while path and path[-1][1] >= heading[1]:
             path.pop()
-        path.append((level, text))
-    return [text for _, text in path]
+        path.append(heading)
+    return path
 
 
 def chunk_id(source: str, index: int) -> str:

@@ -270,7 +270,12 @@ class IndexSnapshot:
         "Release v2.6.18", "Timers › setTimeout(callback, delay)"; None when no heading comes before it."""
         title = self.manifest["files"].get(source, {}).get("title")
         path = heading_path(self._headings_of.get(source, []), offset)
-        return " › ".join(text for text in path if text and text != title) or None
+        return " › ".join(text for _, _, text in path if text and text != title) or None
+
+    def heading_above(self, source: str, offset: int) -> Heading | None:
+        """The innermost heading a place in a document stands under, if any."""
+        path = heading_path(self._headings_of.get(source, []), offset)
+        return path[-1] if path else None
 
     def chunks_of(self, source: str) -> list[Chunk]:
         """A document's passages, in order."""

@@ -764,3 +764,53 @@ def test_quality_does_not_fall_below_the_figures_in_the_readme(real_index: RealI
     assert metrics["first_quote_has_gold"] >= first_quote
     assert metrics["unanswerable_abstained"] >= abstained
     assert metrics["answerable_wrongly_abstained"] <= 0.05
+
+
+ARCHIVER_NEWS = """GNU arc NEWS - User visible changes.
+
+version 1.32 - Ann Archer, 2019-02-23
+
+* Fix the use of --checkpoint without an explicit --checkpoint-action
+
+* Fix a possible NULL dereference (savannah bug #55369)
+
+
+version 1.31 - Ann Archer, 2019-01-02
+
+* Support for zstd compression
+
+New option '--zstd' instructs arc to use zstd as the compression program.
+Archives compressed with zstd are recognized automatically when listing.
+
+* Fix CVE-2018-20482
+
+When creating archives with the --sparse option, previous versions of
+arc would loop endlessly if a sparse file had been truncated while
+being archived.
+
+
+version 1.30 - Ann Archer, 2017-12-17
+
+* Member names containing '..' components are now skipped when extracting.
+"""
+RELEASE_131 = "version 1.31 - Ann Archer, 2019-01-02"
+
+
+@pytest.mark.parametrize(
+    ("question", "release", "item"),
+    [
+        ("Which arc version fixed CVE-2018-20482?", RELEASE_131, "sparse file"),
+        ("When was support for zstd compression added?", RELEASE_131, "zstd"),
+        ("What happens to member names with '..' components?", None, "now skipped when extracting"),
+    ],
+)
+def test_a_question_asking_which_release_is_answered_with_the_release_heading_of_a_news_file(
+    real_embedder: object, tmp_path: Path, question: str, release: str | None, item: str
+) -> None:
+    answer = answer_over(tmp_path, {"NEWS.txt": ARCHIVER_NEWS}, real_embedder, question)
+    quotes = [citation["quote"] for citation in answer["citations"]]
+
+    # The item names no release: the line it is listed under does, quoted first when the question asks for it.
+    assert answer["answerable"]
+    assert quotes[0] == release if release else not any(quote.startswith("version") for quote in quotes)
+    assert item in quotes[1 if release else 0], quotes

@@ -11,6 +11,7 @@ from assistant.question_types import (
     all_words_in,
     asks_about_the_collection,
     asks_across_documents,
+    asks_for_a_release,
     asks_for_overview,
     asks_nothing,
     fits_question_type,
@@ -230,3 +231,18 @@ def test_a_heading_names_a_thing_plainly_as_a_question_would() -> None:
     assert plain_name("`pyenv local`") == plain_name("`pyenv local` (advanced)") == "pyenv local"
     assert plain_name("`dns.lookup(hostname[, options], callback)`") == "dns.lookup"
     assert plain_name("CONFIGURE_OPTS") == thing_asked_about("What is `CONFIGURE_OPTS`?")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Which tar version fixed CVE-2018-20482?", True),
+        ("In what release was --zstd added?", True),
+        ("When was zstd support added?", True),
+        ("What versions of Python does pyenv install?", False),  # which exist, not which one
+        ("What does --zstd do?", False),
+        ("Which option sorts by version?", False),
+    ],
+)
+def test_a_question_asking_which_release_or_when(question: str, asks: bool) -> None:
+    assert asks_for_a_release(question) is asks
