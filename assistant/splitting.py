@@ -248,17 +248,16 @@ def heading_level(text: str, start: int) -> int:
     line_start, bare = start - len(before), not before.strip(" \t")
     if not (bare or LIST_ITEM_MARKER.fullmatch(before)) or not after_a_blank_line(text, line_start):
         return 0
-    line_end = text.find("\n", start)
+    line, line_end = start, text.find("\n", start)
     for _ in range(UNDERLINED_LINES):
-        if line_end < 0 or text[:line_end].rstrip().endswith((".", ",", ";", ":")):
+        if line_end < 0 or text[line:line_end].rstrip().endswith((".", ",", ";", ":")):
             return 0  # a line of prose above a rule is no heading
         underline = UNDERLINE.match(text, line_end + 1)
         if underline:
             return 1 if underline.group(1).startswith("=") else 2
-        next_end = text.find("\n", line_end + 1)
-        if not text[line_end + 1 : next_end if next_end >= 0 else len(text)].strip():
+        line, line_end = line_end + 1, text.find("\n", line_end + 1)
+        if not text[line : line_end if line_end >= 0 else len(text)].strip():
             break  # the paragraph ends un-underlined
-        line_end = next_end
     return 1 if bare and RELEASE_LINE.match(text, line_start) else 0
 
 

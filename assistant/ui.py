@@ -175,10 +175,8 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
     def show_sources_again(sources_of_answers: dict[int, str] | None, selected: gr.SelectData) -> str:
         """A clicked answer shows its sources in the panel again; a clicked question, those of its answer."""
         index = selected.index[0] if isinstance(selected.index, (list, tuple)) else selected.index
-        for message in (index, index + 1):
-            if message in (sources_of_answers or {}):
-                return sources_of_answers[message]  # type: ignore[index]
-        return gr.skip()
+        known = sources_of_answers or {}
+        return next((known[message] for message in (index, index + 1) if message in known), gr.skip())
 
     def rebuild(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's own idiom
         try:
