@@ -318,7 +318,7 @@ def test_each_place_knows_the_headings_it_stands_under(tmp_path: Path) -> None:
     (docs / "timers.md").write_text(reference, encoding="utf-8")
     (docs / "plain.txt").write_text("Notes\n\n# Why not? A heading of two sentences.\nA sentence.\n")
     news = "GNU tar NEWS\n\nversion 1.31 - Sergey Poznyakoff, 2019-01-02\n\n* Fix CVE-2018-20482\n\nTar looped.\n"
-    (docs / "NEWS").with_suffix(".txt").write_text(news, encoding="utf-8")
+    (docs / "NEWS.txt").write_text(news, encoding="utf-8")
     (docs / "README.md").write_text("APT\n===\n\nA manager.\n\nTesting\n-------\n\nRun the tests.\n")
     assistant = Assistant(fake_settings(docs, tmp_path / "index", chunk_max_chars=300), embedder=FakeEmbedder())
     assistant.index()
