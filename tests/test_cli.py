@@ -87,9 +87,10 @@ def test_ask_names_the_section_of_a_markdown_document_each_quote_stands_in(tmp_p
 
     out = ok(run_cli("ask", "When was PowerShell support added?", docs_dir=docs_dir, index_dir=index_dir))
 
-    # The release is in the heading, not in the quote: the source says which one it stands under.
-    assert "“Add PowerShell support by @alice in #2749” [1]" in out
-    assert "[1] CHANGELOG.md, line 4, characters 32-73, in “Release 2.1.0”" in out
+    # The release is in the heading, not in the item: the heading is quoted first, and the item's source says which
+    # release it stands under.
+    assert out.startswith("“Release 2.1.0” [1] “Add PowerShell support by @alice in #2749” [2]")
+    assert "[2] CHANGELOG.md, line 4, characters 32-73, in “Release 2.1.0”" in out
 
 
 def test_chat_answers_a_follow_up_from_the_turn_before_and_new_forgets_it(real_index: RealIndex) -> None:

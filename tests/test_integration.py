@@ -547,8 +547,11 @@ def test_in_project_notes_a_list_item_answers_and_a_table_of_contents_does_not(
     assistant.close()
 
     # A changelog says it in items without a full stop; "Support for ... has been added." says it of other things.
-    assert powershell["citations"][0]["quote"].startswith("Add PowerShell support by @alice")
-    assert python2["citations"][0]["quote"].startswith("Drop Python 2 support by @carol")
+    # Asked when or which release, the release an item stands under comes first.
+    assert powershell["citations"][0]["quote"] == "Release 2.1.0"
+    assert powershell["citations"][1]["quote"].startswith("Add PowerShell support by @alice")
+    assert python2["citations"][0]["quote"] == "Release 2.0.0"
+    assert python2["citations"][1]["quote"].startswith("Drop Python 2 support by @carol")
     assert version["citations"][0]["quote"].startswith("Add CPython 3.15.0b1 by @erin")
     assert not any("3.10.0b1" in citation["quote"] for citation in version["citations"])  # another version
     # The contents' entry is only a link: the answer is the text under the heading.
