@@ -263,8 +263,7 @@ def heading_level(text: str, start: int) -> int:
 
 def after_a_blank_line(text: str, line_start: int) -> bool:
     """Whether the line starting here is the text's first or comes after a blank line."""
-    previous = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
-    return line_start == 0 or not previous.strip()
+    return line_start == 0 or not line_before(text, line_start - 1).strip()
 
 
 def heading_text(text: str, start: int) -> str:
