@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS, content_words, expansion_words, options_in, versions_in
+from .lexical import STOPWORDS, content_words, expansion_words, identifiers_in, options_in, versions_in
 from .question_types import (
     ASKS_DATE,
     ASKS_WHAT_HAPPENED,
@@ -206,15 +206,21 @@ def first_prose_under(snapshot: IndexSnapshot, source: str, heading_start: int) 
     return None
 
 
-def running_on(snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int, across_paragraphs: bool = True) -> QuoteSpan:
+def running_on(
+    snapshot: IndexSnapshot, first: QuoteSpan, max_chars: int, across_paragraphs: bool = True, items: bool = True
+) -> QuoteSpan:
     """A span and the statements right after it, as one span: up to a heading (or, not across_paragraphs, to the
-    end of its paragraph), or as many as fit in max_chars. Across paragraphs, a span ending with a colon runs on
-    into whatever follows it, a command or a code block too."""
+    end of its paragraph; not items, to the next list item), or as many as fit in max_chars. Across paragraphs, a
+    span ending with a colon runs on into whatever follows it, a command or a code block too."""
     section = first
     while True:
         announces = across_paragraphs and section.text.endswith(":")
         after = following_sentence(snapshot, section, any_kind=announces)
-        if after is None or after.end - section.start > max_chars:
+        if (
+            after is None
+            or after.end - section.start > max_chars
+            or (not items and snapshot.opens_list_item(after.chunk.source, after.start))
+        ):
             break
         joined = join_neighbours(
             [section, after], across_paragraphs=across_paragraphs, wrapped=snapshot.goes_on_from_the_line_above
@@ -376,10 +382,15 @@ class Answerer(Protocol):
 
 def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
     """Names the question asks about that the documents never mention: "How did Australia react ...?"; and
-    command-line options none of them names: "What does ls --encrypt do?"."""
+    command-line options or identifiers none of them names: "What does ls --encrypt do?", "What fixed CVE-2099-1?"."""
     names = (name for name in NAME.findall(question.strip()) if name.lower() not in STOPWORDS)
     unnamed_options = (option for option in options_in(question) if not snapshot.bm25.document_frequency(option))
-    return list(dict.fromkeys([*(name for name in names if not snapshot.mentions(name)), *unnamed_options]))
+    unnamed_identifiers = (name for name in identifiers_in(question) if not snapshot.sentences_naming(name))
+    return list(
+        dict.fromkeys(
+            [*(name for name in names if not snapshot.mentions(name)), *unnamed_options, *unnamed_identifiers]
+        )
+    )
 
 
 # The key words a follow-up borrowed from the question before, after its own: "And -S? (ls -t)".
@@ -592,6 +603,27 @@ class QuoteAnswerer:
         best = sentence_span(snapshot, max(entries, key=named_and_score))
         return running_on(snapshot, best, self.max_quote_chars, across_paragraphs=False)
 
+    def sentence_naming_identifiers(self, question: str, retrieval: Retrieval) -> QuoteSpan | None:
+        """For a question naming identifiers ("Which tar version fixed CVE-2018-20482?"), the best scoring sentence
+        that names them all, however far it is in meaning: an identifier names one thing. It comes with the rest of
+        its paragraph, up to the next list item; a line that is no statement ("* Fix CVE-2018-20482"), with the
+        statements under it. None when the question names no identifier, or no sentence names them all. Only the
+        question's own words count, not the key words a follow-up borrowed."""
+        identifiers = identifiers_in(BORROWED_KEY_WORDS.sub("", question))
+        if not identifiers:
+            return None
+        snapshot = retrieval.snapshot
+        naming = set.intersection(
+            *(set(snapshot.sentences_naming(identifier, retrieval.within)) for identifier in identifiers)
+        )
+        if not naming:
+            return None
+        best = max(naming, key=lambda index: retrieval.sentence_scores[index])
+        span = sentence_span(snapshot, best)
+        # A statement to the end of its paragraph ("gh-79871: Add docstrings to debugger.py.  Fix two bugs in ...").
+        across = not snapshot.sentence_is_statement[best]
+        return running_on(snapshot, span, self.max_quote_chars, across_paragraphs=across, items=False)
+
     def first_quote(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan:
         """The best sentence, with its neighbour when that neighbour is among the three best too, and with the
         sentence after it: a sentence that names the topic is most often followed by the substance.
@@ -672,6 +704,10 @@ class QuoteAnswerer:
         entry = None if unmentioned else self.option_entry_asked(asked, retrieval)
         if entry is not None:
             return quote_draft([entry])
+        named = None if unmentioned else self.sentence_naming_identifiers(asked, retrieval)
+        if named is not None:
+            release = release_above(snapshot, named) if asks_for_a_release(question) else None
+            return quote_draft([named] if release is None else [release, named])
         # Not for a follow-up that leans on the last answer: the key words it borrowed can match a heading.
         follow_up = bool(retrieval.quoted_before)
         section = (

@@ -24,6 +24,9 @@ DOTTED_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)+[a-z0-9]*")
 # A command-line option, a term of its own besides its words: "-S" is not "-s", "--sort" not "sort". It stands
 # after a space, a bracket or a quote ("[-h]", "`-R`"), never inside a word ("U.S.-China").
 OPTION = re.compile(r"(?:^|(?<=[\s(\[`'\"“‘,|=]))(--?)([A-Za-z][A-Za-z0-9_-]*)(?![\w-])")
+# An identifier: letters and digits joined by hyphens, a letter first ("CVE-2018-20482", "SHA-256", "G-20"). Said
+# exactly, it names one thing: "CVE-2018-20482" is not "CVE-2018-20483".
+IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+(?![\w-])")
 
 
 def stem(word: str) -> str:
@@ -54,6 +57,18 @@ def query_terms(query: str) -> list[str]:
 def options_in(text: str) -> list[str]:
     """The command-line options a text names: a short one as written ("-S"), a long one in lower case."""
     return [dashes + (name if dashes == "-" else name.lower()) for dashes, name in OPTION.findall(text)]
+
+
+def identifiers_in(text: str) -> list[str]:
+    """The identifiers a text names, those with a digit: "Which tar version fixed CVE-2018-20482?" ->
+    ["CVE-2018-20482"]; not "U.S.-China" nor "follow-up"."""
+    return list(dict.fromkeys(name for name in IDENTIFIER.findall(text) if any(c.isdigit() for c in name)))
+
+
+def names_identifier(text: str, identifier: str) -> bool:
+    """Whether a text names the identifier, in any case, and not as part of a longer one ("F-35s" names "F-35";
+    "CVE-2018-204821" does not name "CVE-2018-20482")."""
+    return re.search(rf"(?<![\w-]){re.escape(identifier)}(?![0-9]|-[A-Za-z0-9])", text, re.I) is not None
 
 
 def versions_in(text: str) -> set[str]:

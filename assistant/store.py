@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import IndexMissingError
-from .lexical import BM25Index, stem
+from .lexical import BM25Index, names_identifier, stem, tokenize
 from .settings import Settings
 from .splitting import MAX_SENTENCE_CHARS, Chunk, Heading, heading_path, heading_text, is_code
 from .vectors import (
@@ -304,6 +304,19 @@ class IndexSnapshot:
             index
             for index, text in enumerate(self._sentence_texts)
             if quote in text or (len(text) > 20 and text in quote)
+        ]
+
+    def sentences_naming(self, identifier: str, source: str | None = None) -> list[int]:
+        """The sentences that name an identifier ("CVE-2018-20482"), of one source or of all."""
+        terms = tokenize(identifier)
+        if not terms:
+            return []
+        rarest = min(terms, key=self.sentence_bm25.document_frequency)
+        return [
+            int(index)
+            for index in self.sentence_bm25.rows_with(rarest)
+            if (source is None or self.chunks[self.sentences[index].chunk_row].source == source)
+            and names_identifier(self._sentence_texts[index], identifier)
         ]
 
     def mentions(self, word: str) -> bool:

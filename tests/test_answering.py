@@ -278,6 +278,63 @@ def test_a_question_naming_an_option_no_document_names_is_not_answered(tmp_path:
     assistant.close()
 
 
+SECURITY_NEWS = """Noteworthy changes.
+
+version 2.1 - 2019-01-02
+
+* Fix CVE-2018-20482
+
+Creating an archive of a file truncated while it was read looped endlessly.
+Previous versions of the tool also extracted members named after it.
+
+* Report read errors at once.
+
+
+version 2.0 - 2017-12-17
+
+* Fix a buffer overflow in the remote client code (CVE-2010-0624).
+
+Previous versions of the tool were slower, and this version fixes that problem.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quotes"),
+    [
+        (
+            "Which version fixed CVE-2018-20482?",
+            [
+                "version 2.1 - 2019-01-02",
+                "Fix CVE-2018-20482\n\nCreating an archive of a file truncated while it was read looped endlessly.\n"
+                "Previous versions of the tool also extracted members named after it.",
+            ],
+        ),
+        ("What did cve-2010-0624 fix?", ["Fix a buffer overflow in the remote client code (CVE-2010-0624)."]),
+    ],
+)
+def test_a_question_naming_an_identifier_is_answered_by_the_sentence_naming_it(
+    tmp_path: Path, question: str, quotes: list[str]
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"NEWS.txt": SECURITY_NEWS})
+
+    answer = assistant.ask(question).to_dict()
+
+    # The item names the CVE exactly, whatever sentence is closer in words; one that is no statement comes with the
+    # paragraph under it, and the release it stands under goes first when the question asks which.
+    assert [citation["quote"] for citation in answer["citations"]] == quotes
+    assert_citations_hold(answer, docs)
+    assistant.close()
+
+
+def test_a_question_naming_an_identifier_no_document_names_is_not_answered(tmp_path: Path) -> None:
+    assistant, _ = indexed_folder(tmp_path, {"NEWS.txt": SECURITY_NEWS})
+
+    answer = assistant.ask("Which version fixed CVE-2018-2048?")
+
+    assert not answer.answerable and "never mention “CVE-2018-2048”" in answer.answer
+    assistant.close()
+
+
 XZ_FAQ = """XZ Utils FAQ
 
 

@@ -795,6 +795,11 @@ being archived.
 version 1.30 - Ann Archer, 2017-12-17
 
 * Member names containing '..' components are now skipped when extracting.
+
+* Sparse files
+
+Previous versions of arc would store sparse files whole when creating
+archives; this version fixes that and stores only their data.
 """
 RELEASE_131 = "version 1.31 - Ann Archer, 2019-01-02"
 

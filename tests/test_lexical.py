@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.lexical import BM25Index, options_in, query_terms, tokenize
+from assistant.lexical import BM25Index, identifiers_in, names_identifier, options_in, query_terms, tokenize
 
 
 def test_tokens_are_lowercased_stems_without_stopwords() -> None:
@@ -38,6 +38,17 @@ def test_a_command_line_option_is_a_term_of_its_own_and_a_short_one_keeps_its_ca
     assert index.scores("ls -S")[1] > index.scores("ls -S")[0]
     # A question is searched without its long options: their words already stand for them.
     assert query_terms("Which orders does --sort take, and -S?") == ["order", "sort", "take", "s", "-S"]
+
+
+def test_an_identifier_is_letters_and_digits_joined_by_hyphens_and_is_named_only_whole() -> None:
+    assert identifiers_in("Was CVE-2018-20482 (or SHA-256, G-20) fixed in U.S.-China follow-up 64-bit code?") == [
+        "CVE-2018-20482", "SHA-256", "G-20"
+    ]  # fmt: skip
+    assert names_identifier("* Fix CVE-2018-20482", "cve-2018-20482")
+    assert names_identifier("two F-35s were sold", "F-35")
+    assert not names_identifier("Fix CVE-2018-204821", "CVE-2018-20482")
+    assert not names_identifier("Fix CVE-2018-20482-2", "CVE-2018-20482")
+    assert not names_identifier("Fix XCVE-2018-20482", "CVE-2018-20482")
 
 
 def test_bm25_ranks_the_text_with_the_rare_term_first() -> None:

@@ -8,6 +8,7 @@ from assistant.splitting import (
     MAX_SENTENCE_CHARS,
     continued_lines,
     heading_level,
+    heading_path,
     is_code,
     opens_list_item,
     split_into_chunks,
@@ -188,6 +189,16 @@ def test_an_underlined_line_and_a_release_line_alone_in_their_paragraphs_are_hea
     ]
 
 
+def test_a_heading_stands_under_the_headings_above_its_level_not_under_the_one_before_it() -> None:
+    notes, newer, older = (0, 1, "NEWS"), (10, 2, "version 1.31"), (40, 2, "version 1.30")
+    headings = [notes, newer, older]
+
+    assert heading_path(headings, 40) == [notes]  # "version 1.30" itself: not in "version 1.31"
+    assert heading_path(headings, 41) == [notes, older]
+    assert heading_path(headings, 39) == [notes, newer]
+    assert heading_path(headings, 0) == []
+
+
 MARKDOWN_WITH_CODE = """Use `join` to put paths together. It normalizes the result.
 
 <!-- YAML
@@ -274,6 +285,8 @@ CHANGELOG = """## Release v2.6.18
 * rehash: support older BSD `mktemp`. Reported by @native-api
 2. Fix a hang
 See the docs for more.
+** Fix a memory overflow (CVE-2010-0624).
+**Bold** is no marker.
 """
 
 
@@ -285,6 +298,7 @@ def test_the_first_sentence_of_each_list_item_is_known_and_is_a_statement_withou
         "Add PowerShell support by @fblanchetNaN in https://github.com/pyenv/pyenv/pull/2749",
         "rehash: support older BSD `mktemp`.",
         "Fix a hang",
+        "Fix a memory overflow (CVE-2010-0624).",  # a GNU NEWS file's item of the second level
     ]
     # What a changelog says is in its items, most of them without a full stop; alone on a line, it is a heading.
     assert is_statement(opening[0], list_item=True) and not is_heading(opening[0], list_item=True)
