@@ -24,9 +24,11 @@ from .question_types import (
     asks_for_a_release,
     asks_for_overview,
     fits_question_type,
+    person_asked_about,
     plain_name,
     subject_asked_about,
     thing_asked_about,
+    titles,
 )
 from .retrieval import Retrieval
 from .scoping import without_references
@@ -564,6 +566,14 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
+    def titles_them_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "Who is Wang Yi?", the best of the close sentences that gives their title goes first: "... former
+        Foreign Minister Wang Yi." says who he is, "Wang Yi reportedly told Blinken ..." only names him."""
+        name = person_asked_about(question)
+        if name is None:
+            return ranked
+        return self.first_that(lambda text: titles(name, text), ranked, retrieval) or ranked
+
     def names_the_version_first(self, asked: set[str], ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a question naming versions (asked: "Which release added CPython 3.15.0b1?"), the best of the close
         sentences that names them too goes first: "Support for CPython 3.10.0b1 has been added." is about another."""
@@ -734,7 +744,7 @@ class QuoteAnswerer:
             return Draft(not_found(unmentioned), False, [])
         if asks_across_documents(question) and retrieval.within is None:
             return self.across_documents(retrieval)
-        ranked = self.best_of_the_best_passage_first(ranked, retrieval)
+        ranked = self.titles_them_first(asked, self.best_of_the_best_passage_first(ranked, retrieval), retrieval)
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:
             return Draft(NOT_YET, False, [])

@@ -53,6 +53,50 @@ SAYS_WHEN = re.compile(
     re.I,
 )
 
+# "Who is Wang Yi?", "Who was Kurt Campbell?": asks who a person named is, and a sentence giving their title answers.
+ASKS_WHO_THEY_ARE = re.compile(r"^\W*(?i:who\s+(?:is|was))\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+)\W*$")
+# The words of a person's title or role: "Secretary of State Antony Blinken", "Wang Yi, China's top diplomat".
+ROLE_WORDS = frozenset(
+    """secretary minister president vice premier chancellor director coordinator envoy spokesperson spokesman
+    spokeswoman ambassador diplomat general admiral commander chief head chair chairman chairwoman official officer
+    leader adviser advisor counselor ceo founder professor lecturer scholar fellow researcher analyst expert editor
+    author writer reporter correspondent journalist senator congressman congresswoman representative lawmaker
+    governor mayor king queen prince judge justice attorney lawyer economist manager engineer developer maintainer
+    member""".split()
+)
+# Between a title and the name it goes with: more of the title and the given names ("of State Antony J.").
+TITLE_GLUE = frozenset("of the for and on to at in".split())
+MOST_TITLE_WORDS = 12
+RELATIVE_WORDS = frozenset("who whom whose which that where when".split())
+
+
+def titles(name: str, sentence: str) -> bool:
+    """Whether a sentence gives the title or role of the person named: before the name ("Chinese defense minister Li
+    Shangfu", "Secretary of State Antony J. Blinken") or right after it ("Wang Yi, China's top diplomat, ...")."""
+    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", sentence):
+        before = sentence[: match.start()].split()[-MOST_TITLE_WORDS:]
+        for word in reversed(before):
+            bare = POSSESSIVE.sub("", word.strip(',;:()“”"‘’')).lower()
+            if bare in ROLE_WORDS:
+                return True
+            if not (word[:1].isupper() or bare in TITLE_GLUE):
+                break
+        after = sentence[match.end() :]
+        if after.startswith(","):
+            apposition = after[1:].split(",")[0].split()[:MOST_TITLE_WORDS]
+            if apposition and apposition[0].lower() in RELATIVE_WORDS:  # "Wang Yi, who met the secretary, ..."
+                continue
+            if any(POSSESSIVE.sub("", word.strip('“”"‘’.')).lower() in ROLE_WORDS for word in apposition):
+                return True
+    return False
+
+
+def person_asked_about(question: str) -> str | None:
+    """The name a "Who is ...?" question asks about ("Who is Wang Yi?" -> "Wang Yi"), if it asks that way."""
+    asks = ASKS_WHO_THEY_ARE.match(question.strip())
+    return asks.group("name") if asks else None
+
+
 # "Did Biden and Xi meet in San Francisco?", "What agreements did Raimondo reach?", "How was it brought down?": a
 # question about something that happened; "How big was ...?" and "Who was ...?" ask what something was like.
 PAST_PARTICIPLE = (

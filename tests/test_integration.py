@@ -48,6 +48,20 @@ def test_who_refused_to_meet_austin(real_index: RealIndex) -> None:
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [("Who is Wang Yi?", "Foreign Minister Wang Yi"), ("Who is Blinken?", "Secretary of State Antony Blinken")],
+)
+def test_a_who_is_question_is_answered_first_by_a_sentence_giving_the_persons_title(
+    real_index: RealIndex, question: str, title: str
+) -> None:
+    answer = real_index.assistant.ask(question).to_dict()
+
+    # Both are named in many sentences; the closest ones ("Wang Yi reportedly told Blinken ...") say not who they are.
+    assert answer["answerable"] and title in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_follow_up_is_understood_and_answered_from_the_right_file(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("Why was he sanctioned?", follow_up_history(real_index)).to_dict()
 

@@ -16,9 +16,11 @@ from assistant.question_types import (
     asks_nothing,
     fits_question_type,
     is_small_talk,
+    person_asked_about,
     plain_name,
     subject_asked_about,
     thing_asked_about,
+    titles,
     topic_compared,
 )
 
@@ -246,3 +248,40 @@ def test_a_heading_names_a_thing_plainly_as_a_question_would() -> None:
 )
 def test_a_question_asking_which_release_or_when(question: str, asks: bool) -> None:
     assert asks_for_a_release(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Who is Wang Yi?", "Wang Yi"),
+        ("who was Antony J. Blinken", "Antony J. Blinken"),
+        ("Who is the current president of Taiwan?", None),  # asks for a person, names none
+        ("Who is he?", None),
+        ("What is Wang Yi's position?", None),
+    ],
+)
+def test_a_who_is_question_names_the_person_it_asks_about(question: str, person: str | None) -> None:
+    assert person_asked_about(question) == person
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "gives_title"),
+    [
+        ("Blinken", "Over the weekend, Secretary of State Antony J. Blinken made it to Beijing.", True),
+        ("Li Shangfu", "a meeting between Chinese defense minister Li Shangfu and Lloyd Austin", True),
+        ("Wang Yi", "he met Director of the Chinese Communist Party’s Central Foreign Affairs Office Wang Yi.", True),
+        (
+            "Bates Gill",
+            "“But talking will still be very difficult,” said Bates Gill, China expert at the Asia Society.",
+            True,
+        ),
+        ("Blinken", "Levine: Blinken’s visit to Beijing brought him into conversation with them.", False),
+        ("Wang Yi", "Wang Yi reportedly told Blinken, “China has no room for compromise.”", False),
+        ("Wang Yi", "Wang Yi, who met the secretary, said so.", False),  # a clause, not his title
+        ("Wang Yi", "The minister said Wang Yi would come.", False),  # the title of someone else
+    ],
+)
+def test_a_sentence_gives_the_title_of_a_person_before_or_right_after_the_name(
+    name: str, sentence: str, gives_title: bool
+) -> None:
+    assert titles(name, sentence) is gives_title
