@@ -30,6 +30,26 @@ CSS = """
 .source-context mark {background: #fff3a3; padding: 1px 0;}
 .not-found {background: #fff8e1; border-left: 4px solid #f0b400; padding: 8px 10px; margin-bottom: 10px;}
 .asked, .understood-as, .searched-in {color: #57606a; font-size: 0.9em; margin-bottom: 10px;}
+.source-card.cited {box-shadow: 0 0 0 3px #f0b400; transition: box-shadow 0.3s;}
+#chat .message strong {cursor: pointer;}
+"""
+# A quote's marker in the chat ("[2]") points at its source: a click on it shows that answer's sources (the click is
+# a select of its message too) and brings its card into view, outlined for a moment.
+JS = """
+() => {
+  document.addEventListener("click", (event) => {
+    const marker = event.target.closest("#chat strong");
+    const cited = marker && /^\\[(\\d+)\\]$/.exec(marker.textContent.trim());
+    if (!cited) return;
+    setTimeout(() => {
+      const card = document.querySelector(`#sources .source-card[data-citation="${cited[1]}"]`);
+      if (!card) return;
+      card.scrollIntoView({behavior: "smooth", block: "nearest"});
+      card.classList.add("cited");
+      setTimeout(() => card.classList.remove("cited"), 2000);
+    }, 400);
+  });
+}
 """
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~]")
 STREAM_WORDS = 6  # words per streamed update
@@ -98,15 +118,16 @@ def render_sources_html(
             else f"<mark>{html.escape(c.quote)}</mark>"
         )
         where = where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), "–")
-        cards.append(_card(f"[{c.id}]", c.source, where, context, titles))
+        cards.append(_card(f"[{c.id}]", c.source, where, context, titles, citation=c.id))
     asked = f'<div class="asked">Asked: <em>{html.escape(answer.question)}</em></div>'
     return "\n".join([asked, *cards]) if cards else ""
 
 
-def _card(label: str, source: str, where: str, body: str, titles: dict[str, str]) -> str:
+def _card(label: str, source: str, where: str, body: str, titles: dict[str, str], citation: int | None = None) -> str:
     title = html.escape(titles.get(source, source))
+    marked = "" if citation is None else f' data-citation="{citation}"'
     return (
-        f'<div class="source-card"><h4>{html.escape(label)} {title}</h4>'
+        f'<div class="source-card"{marked}><h4>{html.escape(label)} {title}</h4>'
         f'<div class="source-meta">{html.escape(source)} · {html.escape(where)}</div>'
         f'<div class="source-context">{body}</div></div>'
     )
@@ -283,6 +304,7 @@ def serve(settings: Settings) -> None:
         server_port=settings.port,
         auth=read_auth(settings.auth),
         css=CSS,
+        js=JS,
         ssr_mode=False,
         show_error=False,
         footer_links=["api"],

@@ -205,6 +205,28 @@ def test_clicking_an_earlier_answer_or_its_question_shows_its_sources_again(brow
     shows_again(FOLLOW_UP, FOLLOW_UP, FOLLOW_UP_SOURCE)  # the follow-up's question: its answer's sources
 
 
+def test_clicking_a_quotes_marker_shows_its_source_card(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ask_in_page(browser, QUESTION, until_in_sources=FIRST_SOURCE)
+    ask_in_page(browser, FOLLOW_UP, until_in_sources=FOLLOW_UP_SOURCE)
+    first_answer = next(m for m in browser.find_elements(By.CSS_SELECTOR, "#chat .message") if "Li Shangfu" in m.text)
+
+    first_answer.find_element(By.XPATH, ".//strong[normalize-space()='[1]']").click()
+
+    # The first answer's sources come back, and its card [1] is outlined.
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: (
+            f"Asked: {QUESTION}" in text_of(d, "#sources")
+            and "cited"
+            in (d.find_element(By.CSS_SELECTOR, '#sources [data-citation="1"]').get_attribute("class") or "")
+        ),
+        message="clicking [1] never outlined the card of its source",
+    )
+    assert FIRST_SOURCE in text_of(browser, '#sources [data-citation="1"]')
+
+
 def test_clearing_the_chat_with_its_trash_icon_clears_the_sources_too(browser: Any) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

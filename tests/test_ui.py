@@ -74,6 +74,8 @@ def test_each_source_says_the_lines_characters_and_section_its_quote_stands_on()
     )
     assert "a.md · line 3, characters 10–40, in “Habitat › Forests”" in html
     assert "b.md · lines 1–2, characters 0–90</div>" in html
+    # Each card says which quote it is the source of: a click on the marker "[2]" in the chat finds it.
+    assert '<div class="source-card" data-citation="2"><h4>[2] b.md</h4>' in html
     assert "`a.md` characters 10–40" in render_answer_markdown(answer)  # lines unknown: the characters alone
 
 
