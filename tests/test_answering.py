@@ -292,7 +292,9 @@ Previous versions of the tool also extracted members named after it.
 
 version 2.0 - 2017-12-17
 
-* Fix a buffer overflow in the remote client code (CVE-2010-0624).
+* Fix a buffer overflow in the remote client code (CVE-2010-0624).  Reported
+  by Ann Archer.
+* Faster.
 
 Previous versions of the tool were slower, and this version fixes that problem.
 """
@@ -309,7 +311,10 @@ Previous versions of the tool were slower, and this version fixes that problem.
                 "Previous versions of the tool also extracted members named after it.",
             ],
         ),
-        ("What did cve-2010-0624 fix?", ["Fix a buffer overflow in the remote client code (CVE-2010-0624)."]),
+        (  # a statement, with the rest of its item
+            "What did cve-2010-0624 fix?",
+            ["Fix a buffer overflow in the remote client code (CVE-2010-0624).  Reported\n  by Ann Archer."],
+        ),
     ],
 )
 def test_a_question_naming_an_identifier_is_answered_by_the_sentence_naming_it(
