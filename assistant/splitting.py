@@ -21,13 +21,15 @@ SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+|$)")
 NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"“‘'(\[]*[A-Z0-9À-Ý]")
 # "1." before "A numbered item" ends no sentence.
 LIST_NUMBER = re.compile(r"\s*\d{1,3}")
+# A list item's marker: "-", "*", "•", "1.", "2)", and a GNU NEWS file's "**" and "***".
+ITEM_MARKER = r"(?:[-+•]|\*{1,3}|\d{1,3}[.)])"
 # A line that starts a block of its own: a list item, a heading, a quote, a table row, a code fence, a comment.
-BLOCK_START = re.compile(r"[ \t]*(?:(?:[-+•]|\*{1,3})[ \t]|\d{1,3}[.)][ \t]|#|>|\||```|~~~|<!--)")
+BLOCK_START = re.compile(rf"[ \t]*(?:{ITEM_MARKER}[ \t]|#|>|\||```|~~~|<!--)")
 FENCE = re.compile(r"[ \t]*(?:```|~~~)")
-# What marks a block and is not part of its first sentence: "- ", "* ", "1. ", "## ", "> ", a GNU NEWS file's "** ".
-BLOCK_MARKER = re.compile(r"[ \t]*(?:[-+•]|\*{1,3}|\d{1,3}[.)]|#{1,6}|>)[ \t]+(?=\S)")
+# What marks a block and is not part of its first sentence: "- ", "* ", "1. ", "## ", "> ".
+BLOCK_MARKER = re.compile(rf"[ \t]*(?:{ITEM_MARKER}|#{{1,6}}|>)[ \t]+(?=\S)")
 # What goes before the first sentence of a list item on its line: "- ", "* ", "1. ".
-LIST_ITEM_MARKER = re.compile(r"[ \t]*(?:[-+•]|\*{1,3}|\d{1,3}[.)])[ \t]+")
+LIST_ITEM_MARKER = re.compile(rf"[ \t]*{ITEM_MARKER}[ \t]+")
 # A line of a list of command-line options (a man page, a `--help`) that names one: "-h, --human-readable",
 # "-g     like -l, but do not list owner". Its description, on the lines below it indented deeper, goes with it.
 OPTION_LINE = re.compile(r"([ \t]*)--?[A-Za-z0-9]")
@@ -42,7 +44,7 @@ UNDERLINED_LINES = 3  # at most, in a heading: "What's New in IDLE 3.13.0 / (sin
 # Sergey Poznyakoff, 2019-01-02", "Version 4.3 (19 Jan 2020)".
 RELEASE_LINE = re.compile(r"[ \t]{0,3}(?:version|release)[ \t]+v?\d+(?:\.\d+)+\b[^\n]*(?:\n[ \t]*(?:\n|$)|$)", re.I)
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
-BETWEEN_SENTENCES = re.compile(r"\s*(?:(?:[-+•]|\*{1,3}|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
+BETWEEN_SENTENCES = re.compile(rf"\s*(?:(?:{ITEM_MARKER}|#{{1,6}}|>)[ \t]+)?")
 
 
 @dataclass(frozen=True)
