@@ -76,19 +76,23 @@ def titles(name: str, sentence: str) -> bool:
     for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", sentence):
         before = sentence[: match.start()].split()[-MOST_TITLE_WORDS:]
         for word in reversed(before):
-            bare = POSSESSIVE.sub("", word.strip(',;:()“”"‘’')).lower()
-            if bare in ROLE_WORDS:
+            if bare_word(word) in ROLE_WORDS:
                 return True
-            if not (word[:1].isupper() or bare in TITLE_GLUE):
+            if not (word[:1].isupper() or bare_word(word) in TITLE_GLUE):
                 break
         after = sentence[match.end() :]
         if after.startswith(","):
             apposition = after[1:].split(",")[0].split()[:MOST_TITLE_WORDS]
             if apposition and apposition[0].lower() in RELATIVE_WORDS:  # "Wang Yi, who met the secretary, ..."
                 continue
-            if any(POSSESSIVE.sub("", word.strip('“”"‘’.')).lower() in ROLE_WORDS for word in apposition):
+            if any(bare_word(word) in ROLE_WORDS for word in apposition):
                 return True
     return False
+
+
+def bare_word(word: str) -> str:
+    """A word of a sentence as a title's word list has it: "Party’s" -> "party", "(minister," -> "minister"."""
+    return POSSESSIVE.sub("", word.strip(',;:.()“”"‘’')).lower()
 
 
 def person_asked_about(question: str) -> str | None:
