@@ -256,20 +256,29 @@ IT = re.compile(r"\bit\b", re.I)
 A_WORD = re.compile(r"\w\w")
 
 
+# A question word: "Who said “this is very good”?" asks something, though "good" is a word of small talk.
+QUESTION_WORD = re.compile(r"\b(?:who|whom|whose|what|when|where|why|which|how)\b", re.I)
+
+
+def _only_small_talk(question: str, words: list[str]) -> bool:
+    return all(word in SMALL_TALK for word in words) and not (words and QUESTION_WORD.search(question))
+
+
 def asks_nothing(question: str) -> bool:
     """Whether there is nothing to look up: "?", "x", "hi", "Who is he?" with nobody to be "he" (an overview
     request, "What are these about?", asks for something)."""
     return not A_WORD.search(question) or (
-        all(word in SMALL_TALK for word in content_words(question))
+        _only_small_talk(question, content_words(question))
         and not asks_for_overview(question)
         and not UNITED_STATES.search(question)
     )
 
 
 def is_small_talk(question: str) -> bool:
-    """ "hi", "thanks!", "ok": nothing to look up even in a conversation ("Why?" is a follow-up, not small talk)."""
+    """ "hi", "thanks!", "ok": nothing to look up even in a conversation ("Why?" is a follow-up, not small talk;
+    "Who said thanks?" is a question)."""
     words = content_words(question)
-    return bool(words) and all(word in SMALL_TALK for word in words)
+    return bool(words) and _only_small_talk(question, words)
 
 
 def stands_alone(question: str) -> bool:

@@ -48,6 +48,14 @@ def test_who_refused_to_meet_austin(real_index: RealIndex) -> None:
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_a_question_about_words_of_small_talk_is_looked_up(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("Who said “This is very good”?").to_dict()
+
+    # "good" is a word of small talk, like "hi": the question word makes it a question, not a greeting.
+    assert answer["answerable"] and "Xi said “This is very good.”" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 @pytest.mark.parametrize(
     ("question", "title"),
     [("Who is Wang Yi?", "Foreign Minister Wang Yi"), ("Who is Blinken?", "Secretary of State Antony Blinken")],

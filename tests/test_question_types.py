@@ -151,7 +151,15 @@ def test_a_message_without_anything_to_look_up_asks_nothing(question: str) -> No
 
 @pytest.mark.parametrize(
     "question",
-    ["What are these documents about?", "Summarize", "Who is Kurt Campbell?", "Taiwan?", "What does the US say?"],
+    [
+        "What are these documents about?",
+        "Summarize",
+        "Who is Kurt Campbell?",
+        "Taiwan?",
+        "What does the US say?",
+        "Who said “This is very good”?",  # words of small talk, quoted
+        "Who said thanks?",
+    ],
 )
 def test_an_overview_request_or_a_single_topic_word_asks_something(question: str) -> None:
     assert not asks_nothing(question)
@@ -184,7 +192,8 @@ def test_a_question_about_one_thing_said_is_not_across_the_documents(question: s
 
 
 @pytest.mark.parametrize(
-    ("message", "small_talk"), [("thanks!", True), ("OK, great", True), ("Why?", False), ("?", False)]
+    ("message", "small_talk"),
+    [("thanks!", True), ("OK, great", True), ("Why?", False), ("?", False), ("Why did he say thanks?", False)],
 )
 def test_small_talk_has_words_and_only_words_of_small_talk(message: str, small_talk: bool) -> None:
     assert is_small_talk(message) is small_talk
