@@ -736,7 +736,7 @@ class QuoteAnswerer:
                 retrieval.sentence_similarity[ranked[0]] < self.abstain_below
                 and not all_words_in(
                     subject_asked_about(asked, in_one_document=retrieval.within is not None),
-                    snapshot.sentence_text(ranked[0]),
+                    snapshot.sentence_text(self.titles_them_first(asked, ranked, retrieval)[0]),
                 )
             )
             or not fits_question_type(question, snapshot.sentence_text(ranked[0]))

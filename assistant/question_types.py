@@ -53,8 +53,17 @@ SAYS_WHEN = re.compile(
     re.I,
 )
 
-# "Who is Wang Yi?", "Who was Kurt Campbell?": asks who a person named is, and a sentence giving their title answers.
-ASKS_WHO_THEY_ARE = re.compile(r"^\W*(?i:who\s+(?:is|was))\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+)\W*$")
+# "Who is Wang Yi?", "Who was Kurt Campbell?", "What is Wang Yi's title?", "What role does Kurt Campbell have?": asks
+# who a person named is, and a sentence giving their title answers. Not "What is Wang Yi's position?": on what?
+PERSON_NAME = r"(?P<name>(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+?)"
+TITLE_ASKED = r"(?i:title|role|job|post|office)"
+ASKS_WHO_THEY_ARE = (
+    re.compile(rf"^\W*(?i:who\s+(?:is|was))\s+{PERSON_NAME}\W*$"),
+    re.compile(rf"^\W*(?i:what(?:\s+is|\s+was|’s|'s))\s+{PERSON_NAME}(?:’s|'s)\s+{TITLE_ASKED}\W*$"),
+    re.compile(
+        rf"^\W*(?i:what|which)\s+{TITLE_ASKED}\s+(?i:does|did)\s+{PERSON_NAME}\s+(?i:hold|have|play|fill|occupy)\W*$"
+    ),
+)
 # The words of a person's title or role: "Secretary of State Antony Blinken", "Wang Yi, China's top diplomat".
 ROLE_WORDS = frozenset(
     """secretary minister president vice premier chancellor director coordinator envoy spokesperson spokesman
@@ -97,7 +106,7 @@ def bare_word(word: str) -> str:
 
 def person_asked_about(question: str) -> str | None:
     """The name a "Who is ...?" question asks about ("Who is Wang Yi?" -> "Wang Yi"), if it asks that way."""
-    asks = ASKS_WHO_THEY_ARE.match(question.strip())
+    asks = next((found for pattern in ASKS_WHO_THEY_ARE if (found := pattern.match(question.strip()))), None)
     return asks.group("name") if asks else None
 
 
@@ -211,6 +220,9 @@ def subject_asked_about(question: str, in_one_document: bool = False, most_words
     """The words of what a "Who is ...?" or "What does ... think?" question asks about, when they are few ("kurt",
     "campbell"), else none. Of a question about one document, the words after a closing "about" ("What changed in
     the changelog about Chroma?"); of all of them, "What did Xi say about climate?" asks about Xi too."""
+    person = person_asked_about(question)
+    if person is not None:  # "What is Kurt Campbell's role?" asks about him, not about roles
+        return list(dict.fromkeys(content_words(person)))
     about = ENDS_ABOUT.search(question) if in_one_document else None
     if about and not ASKS_WHAT_IT_IS.search(question):
         topic = list(dict.fromkeys(content_words(POSSESSIVE.sub("", about.group(1)))))

@@ -266,7 +266,11 @@ def test_a_question_asking_which_release_or_when(question: str, asks: bool) -> N
         ("who was Antony J. Blinken", "Antony J. Blinken"),
         ("Who is the current president of Taiwan?", None),  # asks for a person, names none
         ("Who is he?", None),
-        ("What is Wang Yi's position?", None),
+        ("What is Wang Yi's position?", None),  # on what? a stance as much as a post
+        ("What is Kurt Campbell’s title?", "Kurt Campbell"),
+        ("What role does Kurt Campbell play?", "Kurt Campbell"),
+        ("What title did Li Shangfu hold?", "Li Shangfu"),
+        ("What role does Kurt Campbell play in the talks?", None),
     ],
 )
 def test_a_who_is_question_names_the_person_it_asks_about(question: str, person: str | None) -> None:
