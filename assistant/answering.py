@@ -10,11 +10,12 @@ from typing import Protocol
 import numpy as np
 
 from .answer import Citation
-from .lexical import STOPWORDS, content_words, expansion_words, identifiers_in, options_in, versions_in
+from .lexical import STOPWORDS, content_words, expansion_words, identifiers_in, options_in, stem, tokenize, versions_in
 from .question_types import (
     ASKS_DATE,
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
+    ENDS_ABOUT,
     NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
@@ -574,6 +575,15 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: titles(name, text), ranked, retrieval) or ranked
 
+    def names_the_topic_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "What did Wang Yi tell Blinken about trade?", the best of the close sentences that names the topic
+        goes first: "Wang Yi reportedly told Blinken, “On the Taiwan question, ...”" is about something else."""
+        about = ENDS_ABOUT.search(question)
+        topic = {stem(word) for word in content_words(about.group(1))} if about else set()
+        if not topic:
+            return ranked
+        return self.first_that(lambda text: topic <= set(tokenize(text)), ranked, retrieval) or ranked
+
     def names_the_version_first(self, asked: set[str], ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a question naming versions (asked: "Which release added CPython 3.15.0b1?"), the best of the close
         sentences that names them too goes first: "Support for CPython 3.10.0b1 has been added." is about another."""
@@ -745,6 +755,7 @@ class QuoteAnswerer:
         if asks_across_documents(question) and retrieval.within is None:
             return self.across_documents(retrieval)
         ranked = self.titles_them_first(asked, self.best_of_the_best_passage_first(ranked, retrieval), retrieval)
+        ranked = self.names_the_topic_first(asked, ranked, retrieval)
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:
             return Draft(NOT_YET, False, [])

@@ -23,6 +23,8 @@ REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "els
 REACTION_TO_NOTHING = re.compile(
     r"\b(?:respond|responded|react|reacted|reply|replied|retaliate|retaliated|push back|pushed back)\W*$", re.I
 )
+# What a question asks about, at its end: "What did Wang Yi tell Blinken about Taiwan?" -> "Taiwan".
+TOPIC_ASKED_ABOUT = re.compile(r"\babout\s+(?P<topic>[^?()]+?)\s*\?*\s*$", re.I)
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
 )
@@ -247,6 +249,11 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
         and not {w.lower() for w in re.findall(r"[A-Za-z]+", ellipsis.group("rest"))} & pronouns
     ):
         rest = ellipsis.group("rest")
+        topic = TOPIC_ASKED_ABOUT.search(previous_question)
+        # "What did Wang Yi tell Blinken about Taiwan?" then "What about trade?": a topic for the topic.
+        if topic and not re.match(r"(?:the\s+)?[A-Z]", rest):
+            swapped = f"{previous_question[: topic.start('topic')]}{rest.rstrip('?')}?"
+            return Rewrite(swapped, previous=previous_question)
         names = _names(previous_question)
         # "When did Blinken visit?" then "And Kerry?"; not "And the one China policy?": a name for a name only.
         if names and names[0] in previous_question and re.match(r"(?:the\s+)?[A-Z]", rest):

@@ -72,6 +72,14 @@ def test_an_ellipsis_borrows_the_previous_question() -> None:
     assert standalone_question("And Kerry?", history) == "When did Kerry visit Beijing?"
 
 
+def test_an_ellipsis_naming_a_topic_swaps_it_for_the_topic_the_previous_question_asked_about() -> None:
+    history = [{"role": "user", "content": "What did Wang Yi tell Blinken about Taiwan?"}]
+
+    assert standalone_question("What about trade?", history) == "What did Wang Yi tell Blinken about trade?"
+    assert standalone_question("And the sanctions?", history) == "What did Wang Yi tell Blinken about the sanctions?"
+    assert standalone_question("And Kerry?", history) == "What did Kerry tell Blinken about Taiwan?"  # a name
+
+
 def test_a_thing_pronoun_gets_the_previous_key_words() -> None:
     history = [{"role": "user", "content": "Which balloon incident postponed the visit?"}]
 

@@ -689,6 +689,19 @@ def test_a_question_about_the_collection_after_a_turn_is_no_follow_up(real_index
     assert after_a_turn.answerable and after_a_turn.answer == alone.answer
 
 
+def test_a_follow_up_about_another_topic_is_answered_about_that_topic(real_index: RealIndex) -> None:
+    assistant, taiwan = real_index.assistant, "What did Wang Yi tell Blinken about Taiwan?"
+    first = assistant.ask(taiwan)
+    history = [{"role": "user", "content": taiwan}, {"role": "assistant", "content": first.answer}]
+
+    trade = assistant.ask("What about trade?", history)
+
+    assert trade.standalone_question == "What did Wang Yi tell Blinken about trade?"
+    # The names pull "Wang Yi reportedly told Blinken, “On the Taiwan question ...”" first; it says nothing of trade.
+    assert trade.answerable and "trade" in trade.citations[0].quote
+    assert_citations_hold(trade.to_dict(), real_index.settings.docs_dir)
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)
