@@ -16,6 +16,7 @@ from .question_types import stands_alone
 Message = dict[str, str]
 
 PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "her": ""}
+PERSON_PRONOUN = re.compile(rf"\b(?:{'|'.join(PERSON_PRONOUNS)})\b", re.I)
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "there"}
 # Words that point back without naming anything: "What's the other one?", "And the rest?"
 REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "else", "rest", "instead"}
@@ -125,9 +126,12 @@ def _person_in_conversation(turns: list[Turn], turns_back: int) -> str | None:
     """Whom "he" or "she" points to: the person of the last turn that asked about anyone by name or asked who.
 
     "Why?" and "What else?" name nobody: after "Who refused to meet Lloyd Austin?", "Why?", "What else?", the
-    question "When was he sanctioned?" is still about the man the first answer named.
+    question "When was he sanctioned?" is still about the man the first answer named. Nor does a turn that asked
+    about "him" itself: after "Who is Qin Gang?" and "What did he say about Taiwan?", "he" is not Taiwan.
     """
     for turn in reversed(turns[-turns_back:]):
+        if PERSON_PRONOUN.search(turn.question):  # "What did he say about Taiwan?": still the person before
+            continue
         if _names(turn.question) or ASKS_WHO_DID.match(turn.question):
             return _person_referent(turn.question, turn.answer)
     return None

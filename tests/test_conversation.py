@@ -153,6 +153,17 @@ def test_he_is_still_the_person_named_before_questions_that_name_nobody() -> Non
     assert standalone_question("When was he sanctioned?", history) == "When was Li Shangfu sanctioned?"
 
 
+def test_he_is_still_the_person_named_before_a_question_about_him_that_names_a_place() -> None:
+    history = [
+        {"role": "user", "content": "Who is Qin Gang?"},
+        {"role": "assistant", "content": "“Chinese Foreign Minister Qin Gang will visit Washington.” [1]"},
+        {"role": "user", "content": "What did he say about Taiwan?"},
+        {"role": "assistant", "content": "“Qin Gang said in March that Taiwan is “the first red line”.” [1]"},
+    ]
+
+    assert standalone_question("When did he say it?", history) == "When did Qin Gang say it?"  # not "Taiwan"
+
+
 def test_a_request_to_go_on_lends_no_key_words_to_the_next_question() -> None:
     history = [
         {"role": "user", "content": "What are China's grievances?"},
