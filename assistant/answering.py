@@ -15,6 +15,7 @@ from .question_types import (
     ASKS_DATE,
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
+    ASKS_WHERE,
     ENDS_ABOUT,
     NAME,
     SAYS_NOT_YET,
@@ -26,6 +27,7 @@ from .question_types import (
     asks_for_overview,
     fits_question_type,
     person_asked_about,
+    places_in,
     plain_name,
     subject_asked_about,
     thing_asked_about,
@@ -567,6 +569,18 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
+    def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For a "Where ...?" question, the best of the close sentences that names a place the question does not
+        ("... a meeting between Biden and Xi in San Francisco") goes first."""
+        if not ASKS_WHERE.search(question):
+            return ranked
+        asked = set(content_words(question))
+
+        def names_a_place(text: str) -> bool:
+            return any(set(content_words(place)) - asked for place in places_in(text))
+
+        return self.first_that(names_a_place, ranked, retrieval) or ranked
+
     def titles_them_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For "Who is Wang Yi?", the best of the close sentences that gives their title goes first: "... former
         Foreign Minister Wang Yi." says who he is, "Wang Yi reportedly told Blinken ..." only names him."""
@@ -761,7 +775,9 @@ class QuoteAnswerer:
             return Draft(NOT_YET, False, [])
         asked_versions = versions_in(question)
         ranked = self.names_the_version_first(
-            asked_versions, self.says_when_first(question, happened, retrieval), retrieval
+            asked_versions,
+            self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval),
+            retrieval,
         )
         best = retrieval.sentence_scores[ranked[0]]
         # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing; nor does a

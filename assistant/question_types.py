@@ -47,6 +47,16 @@ HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
 # "Which tar version fixed CVE-2018-20482?", "In what release was --zstd added?": a changelog's heading says it.
 ASKS_WHICH_RELEASE = re.compile(r"\b(?:which|what)\s+(?:\S+\s+)?(?:version|release)\b", re.I)
+# "Where ...?" is best answered by a sentence that names a place: "in San Francisco", "at the Shangri-La Dialogue".
+ASKS_WHERE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?where\b", re.I)
+PLACE = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)")
+
+
+def places_in(sentence: str) -> list[str]:
+    """The names after "in", "at", "to", "near" or "from": "... in San Francisco in the fall" -> ["San Francisco"]."""
+    return [place.rstrip(".") for place in PLACE.findall(sentence)]
+
+
 SAYS_WHEN = re.compile(
     rf"\b((?-i:{MONTHS})|\d{{4}}|spring|summer|fall|autumn|winter|yesterday|ago|"
     r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",

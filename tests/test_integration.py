@@ -653,6 +653,14 @@ def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_ind
     assert "traveled there in June" in answer.citations[0].quote
 
 
+def test_a_where_question_is_answered_first_by_a_sentence_that_names_a_place(real_index: RealIndex) -> None:
+    # The closest sentence talks of "a meeting between Biden and Xi" without saying where.
+    answer = real_index.assistant.ask("Where will Biden and Xi possibly meet?")
+
+    assert "in San Francisco" in answer.citations[0].quote
+    assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+
+
 @pytest.mark.parametrize("question", ["What are these documents about?", "Give me three key takeaways."])
 def test_an_overview_question_quotes_what_each_article_is_about(real_index: RealIndex, question: str) -> None:
     answer = real_index.assistant.ask(question)

@@ -17,6 +17,7 @@ from assistant.question_types import (
     fits_question_type,
     is_small_talk,
     person_asked_about,
+    places_in,
     plain_name,
     subject_asked_about,
     thing_asked_about,
@@ -298,3 +299,16 @@ def test_a_sentence_gives_the_title_of_a_person_before_or_right_after_the_name(
     name: str, sentence: str, gives_title: bool
 ) -> None:
     assert titles(name, sentence) is gives_title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "places"),
+    [
+        ("a meeting between Biden and Xi in San Francisco in the fall", ["San Francisco"]),
+        ("a conference in Singapore.", ["Singapore"]),
+        ("on the sidelines of the G-20 summit in Bali, Indonesia", ["Bali"]),
+        ("in the wake of the balloon incident", []),
+    ],
+)
+def test_a_place_is_a_name_after_in_at_to_near_or_from(sentence: str, places: list[str]) -> None:
+    assert places_in(sentence) == places
