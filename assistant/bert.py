@@ -11,10 +11,15 @@ import json
 import math
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from tokenizers import Encoding
+
 Weights = dict[str, np.ndarray]
+PACKED_TOKENS = 512  # per forward pass: a question and its words go in one, a long list of texts in several
 
 
 def erf(x: np.ndarray) -> np.ndarray:
@@ -63,33 +68,42 @@ class NumpyBert:
         self.eps = float(config["layer_norm_eps"])
         self.hidden = int(config["hidden_size"])
 
-    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """ids, mask: (batch, tokens) integers; returns (batch, tokens, hidden) float32."""
+    def __call__(self, sequences: list[list[int]]) -> list[np.ndarray]:
+        """Token ids of several texts -> each text's last hidden state, (tokens, hidden) float32.
+
+        The texts go through as one packed sequence: every layer's weights are read once for all of them (for a
+        question of a few dozen tokens, reading them costs more than multiplying by them), and each token
+        attends only to the tokens of its own text, so no text is padded to the longest.
+        """
         w = self.weights
-        batch, length = ids.shape
+        lengths = [len(ids) for ids in sequences]
+        ids = np.concatenate([np.asarray(ids, dtype=np.int64) for ids in sequences])
+        positions = np.concatenate([np.arange(length) for length in lengths])
+        text_of_token = np.repeat(np.arange(len(sequences)), lengths)
         x = (
             w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][np.arange(length)]
+            + w["embeddings.position_embeddings.weight"][positions]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
-        hidden = x.shape[-1]
+        tokens, hidden = x.shape
         size = hidden // self.heads
-        # Padding gets the lowest float32, as transformers does: its attention weight is exactly 0.
-        blocked = np.where(mask[:, None, None, :] > 0, 0.0, np.finfo(np.float32).min).astype(np.float32)
+        # Another text's tokens get the lowest float32, as padding does in transformers: their weight is exactly 0.
+        blocked = np.where(text_of_token[:, None] == text_of_token[None, :], 0.0, np.finfo(np.float32).min)
+        blocked = blocked.astype(np.float32)
+
+        def heads(projection: np.ndarray) -> np.ndarray:
+            return projection.reshape(tokens, self.heads, size).transpose(1, 0, 2)
+
         for index in range(self.layers):
             prefix = f"encoder.layer.{index}"
-
-            def heads(projection: np.ndarray) -> np.ndarray:
-                return projection.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
-
             query = heads(dense(x, w, f"{prefix}.attention.self.query"))
             key = heads(dense(x, w, f"{prefix}.attention.self.key"))
             value = heads(dense(x, w, f"{prefix}.attention.self.value"))
-            scores = query @ key.transpose(0, 1, 3, 2) / math.sqrt(size) + blocked
+            scores = query @ key.transpose(0, 2, 1) / math.sqrt(size) + blocked
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
             attention = scores / scores.sum(axis=-1, keepdims=True)
-            context = (attention @ value).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
+            context = (attention @ value).transpose(1, 0, 2).reshape(tokens, hidden)
             x = layer_norm(
                 dense(context, w, f"{prefix}.attention.output.dense") + x,
                 w[f"{prefix}.attention.output.LayerNorm.weight"],
@@ -103,7 +117,7 @@ class NumpyBert:
                 w[f"{prefix}.output.LayerNorm.bias"],
                 self.eps,
             )
-        return x.astype(np.float32)
+        return np.split(x.astype(np.float32), np.cumsum(lengths)[:-1])
 
 
 class NumpyMeanPoolingEmbedder:
@@ -121,16 +135,26 @@ class NumpyMeanPoolingEmbedder:
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Texts packed into groups of at most PACKED_TOKENS tokens (attention costs the square of a group's)."""
         if not texts:
             return np.zeros((0, self._model.hidden), dtype=np.float32)
         with self._lock:
             encodings = self._tokenizer.encode_batch(texts)
-        length = max(len(encoding.ids) for encoding in encodings)
-        ids = np.zeros((len(texts), length), dtype=np.int64)
-        mask = np.zeros((len(texts), length), dtype=np.float32)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1.0
-        tokens = self._model(ids, mask)
-        pooled = (tokens * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
-        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+        pooled = []
+        for group in packed(encodings):
+            pooled += [tokens.mean(axis=0) for tokens in self._model([encoding.ids for encoding in group])]
+        vectors = np.stack(pooled)
+        return (vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+def packed(encodings: list[Encoding]) -> list[list[Encoding]]:
+    """The texts in order, in groups of at most PACKED_TOKENS tokens; a longer text alone."""
+    groups: list[list[Encoding]] = [[]]
+    total = 0
+    for encoding in encodings:
+        if groups[-1] and total + len(encoding.ids) > PACKED_TOKENS:
+            groups.append([])
+            total = 0
+        groups[-1].append(encoding)
+        total += len(encoding.ids)
+    return groups

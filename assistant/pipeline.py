@@ -37,11 +37,17 @@ class Assistant:
     """Answers questions about settings.docs_dir from the index in settings.index_dir."""
 
     def __init__(
-        self, settings: Settings | None = None, embedder: Embedder | None = None, answerer: Answerer | None = None
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        answerer: Answerer | None = None,
+        question_embedder: Embedder | None = None,
     ) -> None:
+        """embedder: for documents, and for questions too unless question_embedder is given; each defaults to
+        all-MiniLM-L6-v2, for questions by its NumPy forward pass."""
         self.settings = settings or Settings()
         self._embedder = embedder
-        self._question_embedder = embedder
+        self._question_embedder = question_embedder or embedder
         self.answerer: Answerer = answerer or QuoteAnswerer(self.settings.abstain_below, self.settings.max_quotes)
         self.indexer = Indexer(self.settings, lambda: self.embedder)
         self._paths = IndexPaths(self.settings.index_dir)

@@ -75,13 +75,14 @@ class QuestionVectors:
 def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -> QuestionVectors:
     """The question's vector and its content words' (from the index's vocabulary where it has them).
 
-    Words are embedded apart from the question: in one batch they would be padded to its length.
+    The words the vocabulary lacks go in one call with the question: the NumPy encoder packs them into one
+    forward pass, which reads the model's weights once.
     """
     words = expansion_words(question)
     known = [snapshot.vocabulary_row.get(word) for word in words]
     unknown = [word for word, row in zip(words, known, strict=True) if row is None]
-    question_vector = embedder.embed([question])[0]
-    fresh = iter(embedder.embed(unknown)) if unknown else iter(())
+    question_vector, *unknown_vectors = embedder.embed([question, *unknown])
+    fresh = iter(unknown_vectors)
     word_vectors = [snapshot.vocabulary_vectors[row] if row is not None else next(fresh) for row in known]
     shape = (len(words), len(question_vector))
     return QuestionVectors(question_vector, words, np.array(word_vectors, dtype=np.float32).reshape(shape))

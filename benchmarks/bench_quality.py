@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from bench_common import QUESTION_SETS, SEEDS, chroma_server, folder_mb, load_embedder, peak_rss_mb, timed
 
 from assistant import Assistant, Settings
-from assistant.embeddings import Embedder, LangChainEmbeddings
+from assistant.embeddings import Embedder, LangChainEmbeddings, question_embedder
 from assistant.evaluation import gold_spans, load_question_set, percentile
 from assistant.loading import read_text
 
@@ -34,11 +34,13 @@ class Pipeline(Protocol):
 
 
 class Ours:
-    """Assistant.ask with the conversation; its passages go to rank 10 with top_k=10."""
+    """Assistant.ask with the conversation; its passages go to rank 10 with top_k=10. Questions are embedded as
+    `assistant serve` embeds them: by the NumPy forward pass, not by the sentence-transformers model."""
 
     def __init__(self, docs_dir: Path, workdir: Path, embedder: Embedder, chroma_url: str | None = None) -> None:
         settings = Settings(docs_dir=docs_dir, index_dir=workdir / "index", top_k=RANKS, chroma_url=chroma_url)
-        self.assistant = Assistant(settings, embedder=embedder)
+        questions = question_embedder(settings.model_path, settings.embed_batch_size)
+        self.assistant = Assistant(settings, embedder=embedder, question_embedder=questions)
 
     def build(self) -> int:
         return self.assistant.index().chunks

@@ -1,11 +1,12 @@
 """The real model: weights verified, and the NumPy question embedder gives sentence-transformers' vectors."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from assistant.bert import NumpyMeanPoolingEmbedder, erf
+from assistant.bert import PACKED_TOKENS, NumpyMeanPoolingEmbedder, erf, packed
 from assistant.embeddings import has_mean_pooling_layout, packaged_model_path, question_embedder, verify_weights
 from assistant.errors import ModelError
 
@@ -52,6 +53,24 @@ def test_question_embedder_matches_sentence_transformers(real_embedder) -> None:
     assert np.abs(quick.embed(TEXTS) - expected).max() < 1e-5
     one_by_one = np.stack([quick.embed([text])[0] for text in TEXTS])
     assert np.abs(one_by_one - expected).max() < 1e-5
+    # More tokens than one forward pass packs: several passes, the vectors in order.
+    assert np.abs(quick.embed(TEXTS * 3) - np.tile(expected, (3, 1))).max() < 1e-5
+
+
+def test_texts_are_packed_in_order_up_to_the_token_budget() -> None:
+    def encoding(tokens: int) -> SimpleNamespace:
+        return SimpleNamespace(ids=[0] * tokens)
+
+    texts = [encoding(20), encoding(5), encoding(PACKED_TOKENS - 20), encoding(PACKED_TOKENS + 5), encoding(3)]
+
+    groups = packed(texts)  # type: ignore[arg-type]
+
+    assert [[len(text.ids) for text in group] for group in groups] == [
+        [20, 5],
+        [PACKED_TOKENS - 20],
+        [PACKED_TOKENS + 5],  # longer than the budget: alone
+        [3],
+    ]
 
 
 @pytest.mark.slow
