@@ -18,6 +18,7 @@ from .question_types import (
     ASKS_WHERE,
     ENDS_ABOUT,
     NAME,
+    POSSESSIVE,
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
@@ -593,10 +594,13 @@ class QuoteAnswerer:
         """For "What did Wang Yi tell Blinken about trade?", the best of the close sentences that names the topic
         goes first: "Wang Yi reportedly told Blinken, “On the Taiwan question, ...”" is about something else."""
         about = ENDS_ABOUT.search(question)
-        topic = {stem(word) for word in content_words(about.group(1))} if about else set()
+        topic = {stem(word) for word in content_words(POSSESSIVE.sub("", about.group(1)))} if about else set()
         if not topic:
             return ranked
-        return self.first_that(lambda text: topic <= set(tokenize(text)), ranked, retrieval) or ranked
+        # "Greitens examines Xi’s ... agenda" names Xi: a possessive is the name.
+        return (
+            self.first_that(lambda text: topic <= set(tokenize(POSSESSIVE.sub("", text))), ranked, retrieval) or ranked
+        )
 
     def names_the_version_first(self, asked: set[str], ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a question naming versions (asked: "Which release added CPython 3.15.0b1?"), the best of the close

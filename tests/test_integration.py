@@ -710,6 +710,13 @@ def test_a_follow_up_about_another_topic_is_answered_about_that_topic(real_index
     assert_citations_hold(trade.to_dict(), real_index.settings.docs_dir)
 
 
+def test_a_possessive_names_the_topic_asked_about(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What does Greitens argue about Xi?")
+
+    # "Greitens examines Xi’s ... agenda" is about Xi: not passed over for a sentence naming "Xi" bare.
+    assert "Greitens examines Xi’s" in answer.citations[0].quote
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)
