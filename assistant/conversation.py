@@ -25,6 +25,7 @@ REACTION_TO_NOTHING = re.compile(
     r"\b(?:respond|responded|react|reacted|reply|replied|retaliate|retaliated|push back|pushed back)\W*$", re.I
 )
 # What a question asks about, at its end: "What did Wang Yi tell Blinken about Taiwan?" -> "Taiwan".
+ABOUT_OR_ON = re.compile(r"(?:about|on|regarding|concerning)\s+", re.I)
 TOPIC_ASKED_ABOUT = re.compile(r"\babout\s+(?P<topic>[^?()]+?)\s*\?*\s*$", re.I)
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
@@ -254,9 +255,11 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
     ):
         rest = ellipsis.group("rest")
         topic = TOPIC_ASKED_ABOUT.search(previous_question)
+        new_topic = ABOUT_OR_ON.match(rest)  # "And about Ukraine?", "What about on trade?": a topic, named or not
         # "What did Wang Yi tell Blinken about Taiwan?" then "What about trade?": a topic for the topic.
-        if topic and not re.match(r"(?:the\s+)?[A-Z]", rest):
-            swapped = f"{previous_question[: topic.start('topic')]}{rest.rstrip('?')}?"
+        if topic and (new_topic or not re.match(r"(?:the\s+)?[A-Z]", rest)):
+            subject = rest[new_topic.end() :] if new_topic else rest
+            swapped = f"{previous_question[: topic.start('topic')]}{subject.rstrip('?')}?"
             return Rewrite(swapped, previous=previous_question)
         names = _names(previous_question)
         # "When did Blinken visit?" then "And Kerry?"; not "And the one China policy?": a name for a name only.

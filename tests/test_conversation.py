@@ -78,6 +78,9 @@ def test_an_ellipsis_naming_a_topic_swaps_it_for_the_topic_the_previous_question
     assert standalone_question("What about trade?", history) == "What did Wang Yi tell Blinken about trade?"
     assert standalone_question("And the sanctions?", history) == "What did Wang Yi tell Blinken about the sanctions?"
     assert standalone_question("And Kerry?", history) == "What did Kerry tell Blinken about Taiwan?"  # a name
+    # Said to be a topic: "about" once, named or not.
+    assert standalone_question("And about Ukraine?", history) == "What did Wang Yi tell Blinken about Ukraine?"
+    assert standalone_question("What about on trade?", history) == "What did Wang Yi tell Blinken about trade?"
 
 
 def test_a_thing_pronoun_gets_the_previous_key_words() -> None:
