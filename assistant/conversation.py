@@ -8,12 +8,14 @@ previous question's key words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .lexical import STOPWORDS
 from .question_types import stands_alone
 
 Message = dict[str, str]
+IsPlace = Callable[[str], bool]  # whether the documents speak of a name as of a place ("Russia"), not a person
 
 PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "her": ""}
 PERSON_PRONOUN = re.compile(rf"\b(?:{'|'.join(PERSON_PRONOUNS)})\b", re.I)
@@ -219,16 +221,22 @@ class Rewrite:
     previous: str = ""  # the question asked before, itself made to stand alone
 
 
-def standalone_question(question: str, history: list[Message] | None, turns_back: int = 3) -> str:
+def standalone_question(
+    question: str, history: list[Message] | None, turns_back: int = 3, is_place: IsPlace | None = None
+) -> str:
     """The question rewritten to stand alone; unchanged when it does not lean on the history."""
-    return rewrite(question, history, turns_back).standalone
+    return rewrite(question, history, turns_back, is_place).standalone
 
 
-def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -> Rewrite:
+def rewrite(
+    question: str, history: list[Message] | None, turns_back: int = 3, is_place: IsPlace | None = None
+) -> Rewrite:
     """The question made to stand alone: a pronoun becomes a name, an ellipsis borrows the previous question's
     frame, anything else that leans on the history borrows its key words.
 
     The previous question is itself made to stand alone first ("Why?" then "Tell me more"), up to turns_back turns.
+    is_place tells a place from a person ("And Russia?" after "What did McFarland say about Taiwan?" swaps the
+    topic, "And Kerry?" the speaker); without it, a name always swaps for a name.
     """
     unchanged = Rewrite(question)
     if not history or stands_alone(question):
@@ -241,7 +249,7 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
         return unchanged
     previous_question = turns[asked].question
     if turns_back > 1:
-        previous_question = standalone_question(previous_question, history[: turns[asked].at], turns_back - 1)
+        previous_question = standalone_question(previous_question, history[: turns[asked].at], turns_back - 1, is_place)
     previous_answer = _last_answer(turns)
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
 
@@ -256,8 +264,10 @@ def rewrite(question: str, history: list[Message] | None, turns_back: int = 3) -
         rest = ellipsis.group("rest")
         topic = TOPIC_ASKED_ABOUT.search(previous_question)
         new_topic = ABOUT_OR_ON.match(rest)  # "And about Ukraine?", "What about on trade?": a topic, named or not
-        # "What did Wang Yi tell Blinken about Taiwan?" then "What about trade?": a topic for the topic.
-        if topic and (new_topic or not re.match(r"(?:the\s+)?[A-Z]", rest)):
+        named = re.match(r"(?:the\s+)?([A-Z].*?)\W*$", rest)
+        # "What did Wang Yi tell Blinken about Taiwan?" then "What about trade?" or "And Russia?": a topic for the
+        # topic; "And Kerry?" a name for the name.
+        if topic and (new_topic or not named or (is_place is not None and is_place(named.group(1)))):
             subject = rest[new_topic.end() :] if new_topic else rest
             swapped = f"{previous_question[: topic.start('topic')]}{subject.rstrip('?')}?"
             return Rewrite(swapped, previous=previous_question)

@@ -103,7 +103,7 @@ class Assistant:
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         question = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = clean_history(request.get("history"))
-        rewritten = rewrite(question, history)
+        rewritten = rewrite(question, history, is_place=lambda name: self.snapshot().names_a_place(name))
         standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
         return {

@@ -109,6 +109,18 @@ def titles(name: str, sentence: str) -> bool:
     return False
 
 
+SPEECH_VERB = r"(?:said|says|told|tells|asked|argued|argues|wrote|writes|noted|added|stated|explained|warned|called)"
+
+
+def speaks_in(name: str, sentence: str) -> bool:
+    """Whether the name speaks in the sentence: "Qin Gang said", "said Bates Gill", "McFarland: Although ..."."""
+    named = re.escape(name)
+    return bool(
+        re.search(rf"(?<!\w){named}(?:’s|'s)?\s+(?:\w+\s+)?{SPEECH_VERB}\b|\b{SPEECH_VERB}\s+{named}(?!\w)", sentence)
+        or re.match(rf"\W*{named}:\s", sentence)
+    )
+
+
 def bare_word(word: str) -> str:
     """A word of a sentence as a title's word list has it: "Party’s" -> "party", "(minister," -> "minister"."""
     return POSSESSIVE.sub("", word.strip(',;:.()“”"‘’')).lower()

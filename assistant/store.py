@@ -22,6 +22,7 @@ import numpy as np
 
 from .errors import IndexMissingError
 from .lexical import BM25Index, names_identifier, stem, tokenize
+from .question_types import places_in, speaks_in
 from .settings import Settings
 from .splitting import MAX_SENTENCE_CHARS, Chunk, Heading, heading_path, heading_text, is_code
 from .vectors import (
@@ -318,6 +319,17 @@ class IndexSnapshot:
             if (source is None or self.chunks[self.sentences[index].chunk_row].source == source)
             and names_identifier(self._sentence_texts[index], identifier)
         ]
+
+    def names_a_place(self, name: str) -> bool:
+        """Whether the documents speak of the name as of a place, never as of someone speaking: "in Ukraine", "to
+        Russia"; not "Washington", which also "said" something, nor "Kerry", never after "in" or "to"."""
+        terms = tokenize(name)
+        if not terms:
+            return False
+        rarest = min(terms, key=self.sentence_bm25.document_frequency)
+        texts = [self._sentence_texts[index] for index in self.sentence_bm25.rows_with(rarest)]
+        placed = any(name in place.split(" ") or place == name for text in texts for place in places_in(text))
+        return placed and not any(speaks_in(name, text) for text in texts)
 
     def mentions(self, word: str) -> bool:
         """Whether some word of the documents begins like this one: all of it but its last three letters, and at

@@ -83,6 +83,23 @@ def test_an_ellipsis_naming_a_topic_swaps_it_for_the_topic_the_previous_question
     assert standalone_question("What about on trade?", history) == "What did Wang Yi tell Blinken about trade?"
 
 
+def test_an_ellipsis_naming_a_place_swaps_the_topic_and_one_naming_a_person_the_person() -> None:
+    history = [{"role": "user", "content": "What did McFarland say about Taiwan?"}]
+
+    def is_place(name: str) -> bool:
+        return name in {"Russia", "South China Sea"}
+
+    assert standalone_question("What about Russia?", history, is_place=is_place) == (
+        "What did McFarland say about Russia?"
+    )
+    assert standalone_question("And the South China Sea?", history, is_place=is_place) == (
+        "What did McFarland say about the South China Sea?"
+    )
+    assert standalone_question("And Stephenson?", history, is_place=is_place) == (
+        "What did Stephenson say about Taiwan?"
+    )
+
+
 def test_a_thing_pronoun_gets_the_previous_key_words() -> None:
     history = [{"role": "user", "content": "Which balloon incident postponed the visit?"}]
 

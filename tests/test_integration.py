@@ -717,6 +717,16 @@ def test_a_possessive_names_the_topic_asked_about(real_index: RealIndex) -> None
     assert "Greitens examines Xi’s" in answer.citations[0].quote
 
 
+def test_a_follow_up_naming_a_place_swaps_the_topic_not_the_speaker(real_index: RealIndex) -> None:
+    assistant, taiwan = real_index.assistant, "What did McFarland say about Taiwan?"
+    first = assistant.ask(taiwan)
+    history = [{"role": "user", "content": taiwan}, {"role": "assistant", "content": first.answer}]
+
+    # The seeds put Russia after "to" and "in", and never let it speak: not "What did Russia say about Taiwan?".
+    assert assistant.ask("What about Russia?", history).standalone_question == "What did McFarland say about Russia?"
+    assert assistant.ask("And Stephenson?", history).standalone_question == "What did Stephenson say about Taiwan?"
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)

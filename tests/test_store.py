@@ -69,6 +69,16 @@ def test_a_quote_is_traced_to_the_sentences_it_is_made_of(indexed_copy: IndexedC
     assert snapshot.sentences_quoting("too short") == []
 
 
+def test_a_name_the_documents_place_and_never_let_speak_is_a_place(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+
+    assert snapshot.names_a_place("Russia") and snapshot.names_a_place("Singapore")  # "to Russia", "in Singapore"
+    assert not snapshot.names_a_place("McFarland")  # "McFarland: Although ..."
+    assert not snapshot.names_a_place("Washington")  # "in Washington", but also "Washington ... said"
+    assert not snapshot.names_a_place("Kerry")  # never after "in" or "to"
+    assert not snapshot.names_a_place("Japan")  # never named
+
+
 def test_a_generation_built_before_server_mode_keeps_its_vectors_in_its_folder() -> None:
     assert VectorPlace.of_manifest({"index_key": "minilm-k"}) == VectorPlace("minilm-k", None)
     on_server = VectorPlace.for_generation("http://h:8000", "minilm-k", "ab12cd34", "20261126T170000-abcdef")
