@@ -26,8 +26,9 @@ REFERRING = {"other", "another", "one", "ones", "same", "former", "latter", "els
 REACTION_TO_NOTHING = re.compile(
     r"\b(?:respond|responded|react|reacted|reply|replied|retaliate|retaliated|push back|pushed back)\W*$", re.I
 )
-# What a question asks about, at its end: "What did Wang Yi tell Blinken about Taiwan?" -> "Taiwan".
+# An ellipsis that says it names a topic: "And about Ukraine?", "What about on trade?".
 ABOUT_OR_ON = re.compile(r"(?:about|on|regarding|concerning)\s+", re.I)
+# What a question asks about, at its end: "What did Wang Yi tell Blinken about Taiwan?" -> "Taiwan".
 TOPIC_ASKED_ABOUT = re.compile(r"\babout\s+(?P<topic>[^?()]+?)\s*\?*\s*$", re.I)
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
@@ -263,7 +264,7 @@ def rewrite(
     ):
         rest = ellipsis.group("rest")
         topic = TOPIC_ASKED_ABOUT.search(previous_question)
-        new_topic = ABOUT_OR_ON.match(rest)  # "And about Ukraine?", "What about on trade?": a topic, named or not
+        new_topic = ABOUT_OR_ON.match(rest)
         named = re.match(r"(?:the\s+)?([A-Z].*?)\W*$", rest)
         # "What did Wang Yi tell Blinken about Taiwan?" then "What about trade?" or "And Russia?": a topic for the
         # topic; "And Kerry?" a name for the name.
