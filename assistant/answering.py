@@ -778,11 +778,8 @@ class QuoteAnswerer:
         if happened is None:
             return Draft(NOT_YET, False, [])
         asked_versions = versions_in(question)
-        ranked = self.names_the_version_first(
-            asked_versions,
-            self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval),
-            retrieval,
-        )
+        ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
+        ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
         # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing; nor does a
         # sentence about another version than the one asked about.

@@ -309,13 +309,9 @@ class IndexSnapshot:
 
     def sentences_naming(self, identifier: str, source: str | None = None) -> list[int]:
         """The sentences that name an identifier ("CVE-2018-20482"), of one source or of all."""
-        terms = tokenize(identifier)
-        if not terms:
-            return []
-        rarest = min(terms, key=self.sentence_bm25.document_frequency)
         return [
             int(index)
-            for index in self.sentence_bm25.rows_with(rarest)
+            for index in self._sentences_with_rarest_term_of(identifier)
             if (source is None or self.chunks[self.sentences[index].chunk_row].source == source)
             and names_identifier(self._sentence_texts[index], identifier)
         ]
@@ -323,13 +319,16 @@ class IndexSnapshot:
     def names_a_place(self, name: str) -> bool:
         """Whether the documents speak of the name as of a place, never as of someone speaking: "in Ukraine", "to
         Russia"; not "Washington", which also "said" something, nor "Kerry", never after "in" or "to"."""
-        terms = tokenize(name)
-        if not terms:
-            return False
-        rarest = min(terms, key=self.sentence_bm25.document_frequency)
-        texts = [self._sentence_texts[index] for index in self.sentence_bm25.rows_with(rarest)]
+        texts = [self._sentence_texts[index] for index in self._sentences_with_rarest_term_of(name)]
         placed = any(name in place.split(" ") or place == name for text in texts for place in places_in(text))
         return placed and not any(speaks_in(name, text) for text in texts)
+
+    def _sentences_with_rarest_term_of(self, text: str) -> np.ndarray:
+        """The sentences holding the rarest term of a name: the only ones that can name it whole."""
+        terms = tokenize(text)
+        if not terms:
+            return np.empty(0, dtype=np.int64)
+        return self.sentence_bm25.rows_with(min(terms, key=self.sentence_bm25.document_frequency))
 
     def mentions(self, word: str) -> bool:
         """Whether some word of the documents begins like this one: all of it but its last three letters, and at
