@@ -16,7 +16,7 @@ from .question_types import (
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
     ASKS_WHERE,
-    ENDS_ABOUT,
+    ASKS_WHO_SAID,
     NAME,
     POSSESSIVE,
     SAYS_NOT_YET,
@@ -30,12 +30,15 @@ from .question_types import (
     person_asked_about,
     places_in,
     plain_name,
+    speaker_asked_about,
     subject_asked_about,
     thing_asked_about,
     titles,
+    topic_asked_about,
 )
 from .retrieval import Retrieval
 from .scoping import without_references
+from .speakers import name_end
 from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, stands_in_a_list
 from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
 
@@ -353,11 +356,21 @@ def document_list(snapshot: IndexSnapshot, sources: list[str], lead: str | None 
     return Draft(f"{lead} {'; '.join(entries)}{more}.", bool(citations), citations)
 
 
-def quote_draft(spans: list[QuoteSpan]) -> Draft:
-    """An answer made of these spans, quoted in order, each with its marker."""
-    citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(spans, 1)]
-    text = " ".join(f"“{citation.quote}” [{citation.id}]" for citation in citations)
-    return Draft(text, True, citations)
+def in_the_remarks_of(speaker: str) -> str:
+    """What follows a quote to say whose remarks it stands in: "(in the remarks of “Stephenson” [2])"."""
+    return f"(in the remarks of {speaker})"
+
+
+def quote_draft(spans: list[QuoteSpan], speaker: QuoteSpan | None = None) -> Draft:
+    """An answer made of these spans, quoted in order, each with its marker; with the label of the first one's
+    speaker after it, cited too: "“Beijing’s unwillingness ...” [1] (in the remarks of “Stephenson” [2]) ...". Not
+    "speaker": the remarks may report what someone else said ("Yang Tao ... described de-risking as ...")."""
+    cited = [spans[0], speaker, *spans[1:]] if speaker and spans else spans
+    citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(cited, 1)]
+    quoted = [f"“{citation.quote}” [{citation.id}]" for citation in citations]
+    if speaker and spans:
+        quoted[:2] = [f"{quoted[0]} {in_the_remarks_of(quoted[1])}"]
+    return Draft(" ".join(quoted), True, citations)
 
 
 def continuation(snapshot: IndexSnapshot, quote: str, sentences: int = 3) -> Draft | None:
@@ -444,6 +457,29 @@ def not_found(unmentioned: list[str]) -> str:
     quoted = [f"“{name}”" for name in unmentioned]
     names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
     return f"The documents never mention {names}, so they do not answer this question. " + NOT_FOUND.split(". ", 1)[1]
+
+
+def not_spoken_of(speaker: str, topic: str) -> str:
+    return (
+        f"{speaker} says nothing about “{topic}” in the documents, so they do not answer this question. "
+        + (NOT_FOUND.split(". ", 1)[1])
+    )
+
+
+def words_of_topic(topic: str | None) -> set[str]:
+    """The stemmed words of a topic asked about, a possessive's "’s" left out: "Xi’s agenda" -> xi, agenda."""
+    return {stem(word) for word in content_words(POSSESSIVE.sub("", topic))} if topic else set()
+
+
+def label_span(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
+    """The name in the label of the speaker's turn a span starts in ("Stephenson"), unless the span starts with it:
+    a quote from the middle of an interview's answer does not say who speaks."""
+    index = snapshot.sentence_at(span.chunk.source, span.start)
+    opening = None if index is None else snapshot.turn_opening(index)
+    if opening is None or snapshot.sentences[opening].start == span.start:
+        return None
+    turn = sentence_span(snapshot, opening)
+    return QuoteSpan(turn.chunk, turn.start, turn.start + name_end(turn.text))
 
 
 def names_another_version(asked: set[str], sentence: str) -> bool:
@@ -593,13 +629,30 @@ class QuoteAnswerer:
     def names_the_topic_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For "What did Wang Yi tell Blinken about trade?", the best of the close sentences that names the topic
         goes first: "Wang Yi reportedly told Blinken, “On the Taiwan question, ...”" is about something else."""
-        about = ENDS_ABOUT.search(question)
-        topic = {stem(word) for word in content_words(POSSESSIVE.sub("", about.group(1)))} if about else set()
+        topic = words_of_topic(topic_asked_about(question))
         if not topic:
             return ranked
         # "Greitens examines Xi’s ... agenda" names Xi: a possessive is the name.
         return (
             self.first_that(lambda text: topic <= set(tokenize(POSSESSIVE.sub("", text))), ranked, retrieval) or ranked
+        )
+
+    def their_words(self, speaker: str, question: str, retrieval: Retrieval) -> list[int]:
+        """The statements of a speaker's turns (an interview's "McFarland: ..."), however far they are from the best
+        passages: those naming most words of the topic asked about first ("... view on Taiwan?"), then the best
+        scoring. None when the question asks "about" a topic and not one of them names a word of it."""
+        snapshot = retrieval.snapshot
+        spoken = [index for index in snapshot.sentences_spoken_by(speaker) if snapshot.sentence_is_statement[index]]
+
+        def words_named(topic: set[str], index: int) -> int:
+            return len(topic & set(tokenize(POSSESSIVE.sub("", snapshot.sentence_text(index)))))
+
+        about = words_of_topic(topic_asked_about(question))
+        if about and not any(words_named(about, index) for index in spoken):
+            return []
+        topic = words_of_topic(topic_asked_about(question, on_too=True))
+        return sorted(
+            spoken, key=lambda index: (words_named(topic, index), retrieval.sentence_scores[index]), reverse=True
         )
 
     def names_the_version_first(self, asked: set[str], ranked: list[int], retrieval: Retrieval) -> list[int]:
@@ -739,6 +792,12 @@ class QuoteAnswerer:
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
         if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
             unmentioned = unmentioned_topic(question, snapshot)
+        # "What did McFarland say about Russia?" is answered from her turns of an interview, whatever else is closer.
+        speaker = None if unmentioned else speaker_asked_about(asked, snapshot.speakers())
+        if speaker is not None:
+            ranked = self.their_words(speaker, asked, retrieval)
+            if not ranked:
+                return Draft(not_spoken_of(speaker, topic_asked_about(asked) or ""), False, [])
         entry = None if unmentioned else self.option_entry_asked(asked, retrieval)
         if entry is not None:
             return quote_draft([entry])
@@ -761,7 +820,8 @@ class QuoteAnswerer:
             or not ranked
             # "Who is X?" is answered by a sentence naming X, however far MiniLM puts the two.
             or (
-                retrieval.sentence_similarity[ranked[0]] < self.abstain_below
+                speaker is None
+                and retrieval.sentence_similarity[ranked[0]] < self.abstain_below
                 and not all_words_in(
                     subject_asked_about(asked, in_one_document=retrieval.within is not None),
                     snapshot.sentence_text(self.titles_them_first(asked, ranked, retrieval)[0]),
@@ -772,8 +832,9 @@ class QuoteAnswerer:
             return Draft(not_found(unmentioned), False, [])
         if asks_across_documents(question) and retrieval.within is None:
             return self.across_documents(retrieval)
-        ranked = self.titles_them_first(asked, self.best_of_the_best_passage_first(ranked, retrieval), retrieval)
-        ranked = self.names_the_topic_first(asked, ranked, retrieval)
+        if speaker is None:
+            ranked = self.best_of_the_best_passage_first(ranked, retrieval)
+        ranked = self.names_the_topic_first(asked, self.titles_them_first(asked, ranked, retrieval), retrieval)
         happened = self.says_it_happened_first(question, ranked, retrieval)
         if happened is None:
             return Draft(NOT_YET, False, [])
@@ -808,4 +869,6 @@ class QuoteAnswerer:
         release = release_above(snapshot, first) if asks_for_a_release(question) else None
         quotes = [first, *others] if release is None else [release, first, *others][: self.max_quotes]
         joined = join_neighbours(quotes, wrapped=snapshot.goes_on_from_the_line_above)
-        return quote_draft(new_to_the_conversation(joined, retrieval.quoted_before))
+        spans = new_to_the_conversation(joined, retrieval.quoted_before)
+        # "Who said ...?": the label of the speaker's turn the first quote stands in says who ("Stephenson").
+        return quote_draft(spans, speaker=label_span(snapshot, spans[0]) if ASKS_WHO_SAID.search(asked) else None)

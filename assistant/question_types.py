@@ -121,6 +121,42 @@ def speaks_in(name: str, sentence: str) -> bool:
     )
 
 
+# The words that ask for someone's words or views: "What did McFarland say ...?", "According to Levine, ...".
+VIEW_WORDS = (
+    r"(?:says?|said|tell|tells|told|think|thinks|thought|believes?|believed|argue[sd]?|expects?|expected|"
+    r"predicts?|predicted|views?|sees?|saw|opinion|position|stance|take|assessment|describe[sd]?|explain(?:s|ed)?|"
+    r"notes?|noted|mention(?:s|ed)?|discuss(?:es|ed)?|warn(?:s|ed)?|talk(?:s|ed)?|writes?|wrote|comment(?:s|ed)?|"
+    r"suggest(?:s|ed)?|conclude[sd]?|make of|according to|points? out|pointed out)"
+)
+ASKS_THEIR_WORDS = re.compile(rf"\b{VIEW_WORDS}\b", re.I)
+# "Who said Beijing's unwillingness ... stems from ...?", "Which expert warned ...?": asks who the speaker is.
+ASKS_WHO_SAID = re.compile(
+    rf"^\W*(?:and\s+|but\s+|so\s+)?(?:who\s+|which\s+(?:\w+\s+){{1,2}}?)(?:has\s+)?{VIEW_WORDS}\b", re.I
+)
+
+
+def speaker_asked_about(question: str, speakers: set[str]) -> str | None:
+    """The speaker whose words a question asks for ("What did Alison McFarland say about Russia?" -> "McFarland"),
+    of those who have a turn in the documents; None for a question that asks who someone is or who said something."""
+    if person_asked_about(question) or ASKS_WHO_SAID.search(question) or not ASKS_THEIR_WORDS.search(question):
+        return None
+    words = set(re.findall(r"[\w’'.-]+", POSSESSIVE.sub("", question).lower()))
+    named = [name for name in speakers if set(name.lower().split()) <= words]
+    return max(named, key=len, default=None)
+
+
+ENDS_ON_A_TOPIC = re.compile(r"\b(?:on|regarding|concerning)\s+((?:\S+\s+){0,3}?\S+?)\W*$", re.I)
+
+
+def topic_asked_about(question: str, on_too: bool = False) -> str | None:
+    """What a question ending "about X" asks about: "What did Wang Yi tell Blinken about trade?" -> "trade"; on_too,
+    also one ending "on X" or "regarding X": "What is McFarland's view on Taiwan?" -> "Taiwan" (but "Whom did he
+    meet on the trip?" asks about no trip).
+    """
+    about = ENDS_ABOUT.search(question) or (ENDS_ON_A_TOPIC.search(question) if on_too else None)
+    return about.group(1) if about else None
+
+
 def bare_word(word: str) -> str:
     """A word of a sentence as a title's word list has it: "Party’s" -> "party", "(minister," -> "minister"."""
     return POSSESSIVE.sub("", word.strip(',;:.()“”"‘’')).lower()

@@ -24,6 +24,7 @@ from .errors import IndexMissingError
 from .lexical import BM25Index, names_identifier, stem, tokenize
 from .question_types import places_in, speaks_in
 from .settings import Settings
+from .speakers import DocumentSentence, label_of, turns
 from .splitting import MAX_SENTENCE_CHARS, Chunk, Heading, heading_path, heading_text, is_code
 from .vectors import (
     ServerToken,
@@ -166,6 +167,23 @@ def words_of_file_names(sources: Iterable[str]) -> set[str]:
     }
 
 
+def line_openers(chunks: list[Chunk]) -> dict[int, bool]:
+    """Whether each sentence of a document begins a line, by start: read in a passage where text stands before
+    it (neighbouring passages overlap). The document's first sentence does; one at a passage's start that no other
+    passage holds is taken not to."""
+    opens: dict[int, bool] = {}
+    for place, chunk in enumerate(chunks):
+        for position, (start, _) in enumerate(chunk.sentences):
+            if position > 0:
+                opens[start] = chunk.text[: start - chunk.start].rstrip(" \t").endswith("\n")
+            elif place == 0:
+                opens[start] = True
+    for chunk in chunks:
+        for start, _ in chunk.sentences[:1]:
+            opens.setdefault(start, False)
+    return opens
+
+
 def read_manifest(generation: Path) -> dict[str, Any]:
     return dict(json.loads((generation / "manifest.json").read_text(encoding="utf-8")))
 
@@ -224,6 +242,10 @@ class IndexSnapshot:
         list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
         self.sentence_is_statement = np.array(list(map(is_statement, sentence_texts, list_items)), dtype=bool)
         self.sentence_is_heading = np.array(list(map(is_heading, sentence_texts, list_items)), dtype=bool)
+        self._sentence_texts = sentence_texts
+        # For each sentence, the sentence whose speaker's label opens the turn it stands in (an interview's
+        # "McFarland: ..."), or -1.
+        self._turn_opening = self._find_turns()
         vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
@@ -232,7 +254,6 @@ class IndexSnapshot:
         self._sorted_vocabulary = sorted({*vocabulary, *words_of_file_names(self.manifest["files"])})
         self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
         self.sentence_bm25 = BM25Index(sentence_texts)
-        self._sentence_texts = sentence_texts
         self._sentences_by_text: dict[str, list[int]] = {}
         for index, text in enumerate(sentence_texts):
             self._sentences_by_text.setdefault(text, []).append(index)
@@ -246,6 +267,48 @@ class IndexSnapshot:
             if self.vectors.server is None:
                 raise
             raise unreachable(self.vectors.server, error, self._credentials) from None
+
+    def _find_turns(self) -> np.ndarray:
+        opening = np.full(len(self.sentences), -1, dtype=np.int64)
+        for source, rows in self._rows_of_source.items():
+            opens = line_openers([self.chunks[row] for row in rows])
+            indices = [self._sentence_at[(source, start)] for start in sorted(opens)]
+            document = [
+                DocumentSentence(self._sentence_texts[index], opens[start], bool(self.sentence_is_statement[index]))
+                for start, index in zip(sorted(opens), indices, strict=True)
+            ]
+            for index, turn in zip(indices, turns(document), strict=True):
+                if turn is not None:
+                    opening[index] = indices[turn]
+        # A sentence two passages hold is in the same turn in both.
+        canonical = [self._sentence_at[(self.chunks[s.chunk_row].source, s.start)] for s in self.sentences]
+        return opening[canonical]
+
+    def speaker_of(self, index: int) -> str | None:
+        """The name of whoever speaks a sentence, by the label of the turn it stands in ("McFarland"); None when
+        the sentence stands in no speaker's turn."""
+        opening = int(self._turn_opening[index])
+        return None if opening < 0 else label_of(self._sentence_texts[opening])
+
+    def turn_opening(self, index: int) -> int | None:
+        """The sentence whose speaker's label opens the turn a sentence stands in, if any."""
+        opening = int(self._turn_opening[index])
+        return None if opening < 0 else opening
+
+    def speakers(self) -> set[str]:
+        """The names of everyone who has a turn in the documents."""
+        openings = set(self._turn_opening.tolist()) - {-1}
+        return {name for index in openings if (name := label_of(self._sentence_texts[index])) is not None}
+
+    def sentences_spoken_by(self, name: str) -> list[int]:
+        """The sentences of the turns of a speaker, each once (passages overlap), in no particular order."""
+        return sorted(
+            {
+                self._sentence_at[(self.chunks[self.sentences[index].chunk_row].source, self.sentences[index].start)]
+                for index in np.flatnonzero(self._turn_opening >= 0)
+                if self.speaker_of(int(index)) == name
+            }
+        )
 
     def opens_list_item(self, source: str, start: int) -> bool:
         """Whether the sentence of this source starting here is the first of a list item ("- Add PowerShell ...")."""

@@ -14,7 +14,7 @@ from typing import Any
 import gradio as gr
 
 from .answer import Answer
-from .answering import NOT_FOUND, unmentioned_names
+from .answering import NOT_FOUND, in_the_remarks_of, unmentioned_names
 from .errors import AssistantError
 from .loading import describe_skipped
 from .pipeline import Assistant
@@ -67,8 +67,12 @@ def render_answer_markdown(answer: Answer, place_of: PlaceOf = nowhere) -> str:
     if not answer.answerable:
         # The reason stays ("The documents never mention “Australia”, ..."); the plain one says no more than the label.
         return f"**Not found in the documents.** {answer.answer.removeprefix(NOT_FOUND.split('. ', 1)[0] + '. ')}"
-    # Every line of a quote is marked, so a quote across a paragraph break stays one block quote.
-    lines = [f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**" for c in answer.citations]
+    lines: list[str] = []
+    for c in answer.citations:
+        if lines and in_the_remarks_of(f"“{c.quote}” [{c.id}]") in answer.answer:  # a speaker's label: "Stephenson"
+            lines[-1] += " " + in_the_remarks_of(f"“{escape_markdown(c.quote)}” **[{c.id}]**")
+        else:  # every line of a quote is marked, so a quote across a paragraph break stays one block quote
+            lines.append(f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**")
     sources = [
         f"[{c.id}] `{c.source}` {where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), '–')}"
         for c in answer.citations

@@ -733,3 +733,54 @@ def test_a_heading_is_no_answer_of_its_own_and_the_section_must_fit_the_question
     assert "Ask your manager" not in dated.answer
     assert is_heading("Requesting leave") and is_heading("The Slow, Bumpy Road of U.S.-China Diplomacy")
     assert not is_heading("Wait for approval.") and not is_heading("Why not?") and not is_heading("The rules:")
+
+
+PANEL = {
+    "panel.txt": """Trade after the summit
+
+Ann Lee and Bo Park of the institute discuss what the summit changed for trade and for the fleet.
+
+What changed for trade?
+
+Lee: Tariffs stay where they were after the summit. Exporters are waiting for the next round of talks.
+
+Steel quotas will be reviewed in the spring, once the next round of talks has begun.
+
+What about the fleet?
+
+Park: The fleet will sail past the islands in June. Steel tariffs hurt the shipyards that build the fleet.
+"""
+}
+
+
+def test_what_a_speaker_said_is_quoted_from_their_turns_however_close_another_speaker_is(tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, PANEL)
+    text = read_document(docs / "panel.txt")
+    lee_turn = range(text.index("Lee: Tariffs"), text.index("What about the fleet?"))
+
+    answer = assistant.ask("What did Lee say about steel tariffs?").to_dict()
+
+    # Park's "Steel tariffs hurt the shipyards ..." holds every word asked; Lee spoke of tariffs and of steel.
+    assert answer["answerable"] and answer["citations"]
+    assert all(citation["start"] in lee_turn for citation in answer["citations"])
+    assert_citations_hold(answer, docs)
+
+
+def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp_path: Path) -> None:
+    assistant, _ = indexed_folder(tmp_path, PANEL)
+
+    answer = assistant.ask("What did Lee say about the fleet?")
+
+    assert not answer.answerable and answer.citations == []
+    assert answer.answer.startswith("Lee says nothing about “the fleet” in the documents")
+
+
+def test_who_said_something_is_answered_with_the_label_of_the_turn_it_stands_in(tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, PANEL)
+
+    answer = assistant.ask("Who said steel quotas will be reviewed?").to_dict()
+
+    assert answer["answer"].startswith("“Steel quotas will be reviewed")
+    assert "(in the remarks of “Lee” [2])" in answer["answer"]
+    assert [citation["quote"] for citation in answer["citations"]][1] == "Lee"
+    assert_citations_hold(answer, docs)

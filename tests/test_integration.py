@@ -727,6 +727,40 @@ def test_a_follow_up_naming_a_place_swaps_the_topic_not_the_speaker(real_index: 
     assert assistant.ask("And Stephenson?", history).standalone_question == "What did Stephenson say about Taiwan?"
 
 
+def test_what_a_panelist_said_is_quoted_from_her_turn_of_the_interview(real_index: RealIndex) -> None:
+    assistant, text = real_index.assistant, read_document(real_index.docs_dir / "002_344bb6e1393d34be.txt")
+    mcfarland = range(text.index("McFarland: Although"), text.index("Why is China still refusing"))
+    freeman = range(text.index("Freeman: In addition"), text.index("Check Also"))
+
+    russia = assistant.ask("What did McFarland say about Russia?").to_dict()
+    next_steps = assistant.ask("What does Carla Freeman expect to come next?").to_dict()
+
+    # Before, "McFarland: Although ..." came first: her name is in it, Russia is not.
+    assert "Russia" in russia["citations"][0]["quote"]
+    # Before, the roster of the panel: "USIP’s Rosie Levine, ..., Carla Freeman discuss ... what comes next."
+    for answer, turn in ((russia, mcfarland), (next_steps, freeman)):
+        assert answer["answerable"] and all(citation["start"] in turn for citation in answer["citations"])
+        assert_citations_hold(answer, real_index.docs_dir)
+
+
+def test_who_said_a_panelists_words_is_answered_with_her_label(real_index: RealIndex) -> None:
+    question = "Who said Beijing's unwillingness to revive communications channels stems from its approach to crisis?"
+    answer = real_index.assistant.ask(question).to_dict()
+
+    assert answer["citations"][0]["quote"].startswith("Beijing’s unwillingness to revive")
+    assert answer["citations"][1]["quote"] == "Stephenson"
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
+def test_a_panelist_asked_about_what_she_never_spoke_of_is_not_given_someone_elses_words(
+    real_index: RealIndex,
+) -> None:
+    answer = real_index.assistant.ask("What did McFarland say about the spy balloon?")
+
+    # The seeds speak of the balloon, in other articles: quoting them would put the words in her mouth.
+    assert not answer.answerable and answer.answer.startswith("McFarland says nothing about “the spy balloon”")
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)

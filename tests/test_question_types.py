@@ -5,6 +5,7 @@ import pytest
 from assistant.question_types import (
     ASKS_WHAT_HAPPENED,
     ASKS_WHEN,
+    ASKS_WHO_SAID,
     NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
@@ -19,9 +20,11 @@ from assistant.question_types import (
     person_asked_about,
     places_in,
     plain_name,
+    speaker_asked_about,
     subject_asked_about,
     thing_asked_about,
     titles,
+    topic_asked_about,
     topic_compared,
 )
 
@@ -312,3 +315,46 @@ def test_a_sentence_gives_the_title_of_a_person_before_or_right_after_the_name(
 )
 def test_a_place_is_a_name_after_in_at_to_near_or_from(sentence: str, places: list[str]) -> None:
     assert places_in(sentence) == places
+
+
+SPEAKERS = {"McFarland", "Freeman", "Rosie Levine"}
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did McFarland say about Russia?", "McFarland"),
+        ("What does Carla Freeman expect to come next?", "Freeman"),
+        ("According to Rosie Levine, what did the two sides discuss?", "Rosie Levine"),
+        ("what did mcfarland say", "McFarland"),
+        ("What is McFarland’s view on Taiwan?", "McFarland"),
+        ("What did Levine say?", None),  # not all of the label's words
+        ("Who is Carla Freeman?", None),  # who she is, not what she said
+        ("Where does Freeman work?", None),  # asks for no words of hers
+        ("Who said Taiwan is a core interest?", None),
+    ],
+)
+def test_the_speaker_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
+    assert speaker_asked_about(question, SPEAKERS) == speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who said Beijing's unwillingness stems from crisis management?", True),
+        ("Which USIP expert warned about close calls?", True),
+        ("And who argued that?", True),
+        ("Who is Wang Yi?", False),
+        ("Who refused to meet Lloyd Austin?", False),
+        ("What did McFarland say?", False),
+    ],
+)
+def test_a_question_asking_who_said_something(question: str, asks: bool) -> None:
+    assert bool(ASKS_WHO_SAID.search(question)) is asks
+
+
+def test_a_topic_is_asked_about_after_about_and_on_request_after_on() -> None:
+    assert topic_asked_about("What did Wang Yi tell Blinken about trade?") == "trade"
+    assert topic_asked_about("What is McFarland's view on Taiwan?") is None
+    assert topic_asked_about("What is McFarland's view on Taiwan?", on_too=True) == "Taiwan"
+    assert topic_asked_about("What did she say regarding the South China Sea?", on_too=True) == "the South China Sea"

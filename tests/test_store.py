@@ -5,7 +5,8 @@ from pathlib import Path
 
 from conftest import IndexedCopy
 
-from assistant.store import IndexPaths, prune
+from assistant.splitting import Chunk
+from assistant.store import IndexPaths, line_openers, prune
 from assistant.vectors import VectorPlace, close_client, collection_of, open_client
 
 
@@ -77,6 +78,30 @@ def test_a_name_the_documents_place_and_never_let_speak_is_a_place(indexed_copy:
     assert not snapshot.names_a_place("Washington")  # "in Washington", but also "Washington ... said"
     assert not snapshot.names_a_place("Kerry")  # never after "in" or "to"
     assert not snapshot.names_a_place("Japan")  # never named
+
+
+def test_the_panelists_of_the_usip_interview_speak_in_their_turns(indexed_copy: IndexedCopy) -> None:
+    snapshot = indexed_copy.assistant.snapshot()
+    freeman = {snapshot.sentence_text(index) for index in snapshot.sentences_spoken_by("Freeman")}
+
+    assert snapshot.speakers() == {"Levine", "McFarland", "Stephenson", "Freeman"}
+    # Her turn runs from "Freeman: ..." to the "Check Also" heading; the interviewer's question is no one's.
+    assert len(freeman) == 4 and any(text.startswith("Qin’s acceptance of a visit") for text in freeman)
+    assert not any("What comes next?" in text or "Check Also" in text for text in freeman)
+    unwilling = next(i for i in range(len(snapshot.sentences)) if snapshot.sentence_text(i).startswith("Beijing’s unw"))
+    opening = snapshot.turn_opening(unwilling)
+    assert opening is not None and snapshot.sentence_text(opening).startswith("Stephenson: Blinken’s visit")
+    assert snapshot.speaker_of(unwilling) == "Stephenson"
+    assert snapshot.speaker_of(0) is None  # the headline
+
+
+def test_a_sentence_begins_a_line_as_a_passage_holding_the_text_before_it_shows() -> None:
+    text = "Title\n\nLee: One. Two.\nThree."
+    first = Chunk("a", "f.txt", 0, 16, text[:16], ((0, 5), (7, 16)))
+    second = Chunk("b", "f.txt", 7, len(text), text[7:], ((7, 16), (17, 21), (22, 28)))
+
+    assert line_openers([first, second]) == {0: True, 7: True, 17: False, 22: True}
+    assert line_openers([second]) == {7: True, 17: False, 22: True}  # a document's first passage starts a line
 
 
 def test_a_generation_built_before_server_mode_keeps_its_vectors_in_its_folder() -> None:

@@ -49,6 +49,17 @@ def test_a_quote_across_a_paragraph_break_stays_one_block_quote_and_is_read_back
     assert previous_quotes([{"role": "assistant", "content": markdown}]) == quotes
 
 
+def test_the_label_of_a_quotes_speaker_follows_the_quote_on_its_line() -> None:
+    quote = "Beijing’s unwillingness stems from its approach to crisis management."
+    citations = [Citation(1, "a.txt", 50, 50 + len(quote), quote), Citation(2, "a.txt", 10, 20, "Stephenson")]
+    answer = Answer("q", "q", f"“{quote}” [1] (in the remarks of “Stephenson” [2])", True, citations)
+
+    markdown = render_answer_markdown(answer)
+
+    assert markdown.startswith(f"> “{quote}” **[1]** (in the remarks of “Stephenson” **[2]**)\n\n[1] `a.txt`")
+    assert previous_quotes([{"role": "assistant", "content": markdown}]) == [quote, "Stephenson"]
+
+
 def test_a_list_of_documents_keeps_its_lead_above_the_cited_titles() -> None:
     citations = [Citation(1, "a.md", 0, 5, "Okapi"), Citation(2, "b.md", 2, 7, "Tapir")]
     answer = Answer("q", "q", "There are 2 documents: “Okapi” [1] (a.md); “Tapir” [2] (b.md).", True, citations)
