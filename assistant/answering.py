@@ -835,7 +835,9 @@ class QuoteAnswerer:
         if speaker is None:
             ranked = self.best_of_the_best_passage_first(ranked, retrieval)
         ranked = self.names_the_topic_first(asked, self.titles_them_first(asked, ranked, retrieval), retrieval)
-        happened = self.says_it_happened_first(question, ranked, retrieval)
+        # "What did Stephenson say about ...?" asks for words, not for something that happened: "... is particularly
+        # unlikely while Li remains under U.S. sanctions" answers it.
+        happened = self.says_it_happened_first(question, ranked, retrieval) if speaker is None else ranked
         if happened is None:
             return Draft(NOT_YET, False, [])
         asked_versions = versions_in(question)

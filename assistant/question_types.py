@@ -145,7 +145,9 @@ def speaker_asked_about(question: str, speakers: set[str]) -> str | None:
     return max(named, key=len, default=None)
 
 
-ENDS_ON_A_TOPIC = re.compile(r"\b(?:on|regarding|concerning)\s+((?:\S+\s+){0,3}?\S+?)\W*$", re.I)
+# The first of these words that the rest of the question comes after, to six words: "... about the sanctions on Li
+# Shangfu?" -> "the sanctions on Li Shangfu".
+ENDS_ON_A_TOPIC = re.compile(r"\b(?:about|on|regarding|concerning)\s+((?:\S+\s+){0,5}?\S+?)\W*$", re.I)
 
 
 def topic_asked_about(question: str, on_too: bool = False) -> str | None:
@@ -153,7 +155,7 @@ def topic_asked_about(question: str, on_too: bool = False) -> str | None:
     also one ending "on X" or "regarding X": "What is McFarland's view on Taiwan?" -> "Taiwan" (but "Whom did he
     meet on the trip?" asks about no trip).
     """
-    about = ENDS_ABOUT.search(question) or (ENDS_ON_A_TOPIC.search(question) if on_too else None)
+    about = (ENDS_ON_A_TOPIC if on_too else ENDS_ABOUT).search(question)
     return about.group(1) if about else None
 
 

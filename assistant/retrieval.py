@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 
 from .embeddings import Embedder
 from .lexical import expansion_words, query_terms
+from .question_types import speaker_asked_about
 from .scoping import document_scope
 from .splitting import Chunk
 from .store import IndexSnapshot
@@ -194,6 +195,11 @@ def retrieve(
     best = np.full(len(snapshot.chunks), -np.inf, dtype=np.float32)
     np.maximum.at(best, rows, scores)
     order = np.argsort(-best, kind="stable")
+    speaker = speaker_asked_about(query, snapshot.speakers())
+    if speaker is not None:  # "What did McFarland say ...?": the passages of her turns first
+        in_turns = np.zeros(len(snapshot.chunks), dtype=bool)
+        in_turns[rows[snapshot.spoken_by(speaker)]] = True
+        order = order[np.argsort(~in_turns[order], kind="stable")]
     if within is not None:
         order = order[[snapshot.chunks[row].source == within for row in order]]
     order = order[:candidates]

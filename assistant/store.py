@@ -246,6 +246,9 @@ class IndexSnapshot:
         # For each sentence, the sentence whose speaker's label opens the turn it stands in (an interview's
         # "McFarland: ..."), or -1.
         self._turn_opening = self._find_turns()
+        self._turns_of: dict[str, list[int]] = {}  # by speaker, the sentences opening their turns
+        for opening in sorted(set(self._turn_opening.tolist()) - {-1}):
+            self._turns_of.setdefault(label_of(sentence_texts[opening]) or "", []).append(opening)
         vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
@@ -297,16 +300,18 @@ class IndexSnapshot:
 
     def speakers(self) -> set[str]:
         """The names of everyone who has a turn in the documents."""
-        openings = set(self._turn_opening.tolist()) - {-1}
-        return {name for index in openings if (name := label_of(self._sentence_texts[index])) is not None}
+        return set(self._turns_of)
+
+    def spoken_by(self, name: str) -> np.ndarray:
+        """Per sentence, whether it stands in a turn of this speaker."""
+        return np.isin(self._turn_opening, self._turns_of.get(name, []))
 
     def sentences_spoken_by(self, name: str) -> list[int]:
         """The sentences of the turns of a speaker, each once (passages overlap), in no particular order."""
         return sorted(
             {
                 self._sentence_at[(self.chunks[self.sentences[index].chunk_row].source, self.sentences[index].start)]
-                for index in np.flatnonzero(self._turn_opening >= 0)
-                if self.speaker_of(int(index)) == name
+                for index in np.flatnonzero(self.spoken_by(name))
             }
         )
 

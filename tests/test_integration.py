@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 
 AUSTIN = "Who refused to meet Lloyd Austin in Singapore?"
 LI_SHANGFU_SANCTIONS_FILE = "001_88b05ed209d663f4.txt"
+USIP = "002_344bb6e1393d34be.txt"  # the USIP panel: "McFarland: ...", "Stephenson: ..."
 
 
 def follow_up_history(real_index: RealIndex) -> list[dict[str, str]]:
@@ -728,7 +729,7 @@ def test_a_follow_up_naming_a_place_swaps_the_topic_not_the_speaker(real_index: 
 
 
 def test_what_a_panelist_said_is_quoted_from_her_turn_of_the_interview(real_index: RealIndex) -> None:
-    assistant, text = real_index.assistant, read_document(real_index.docs_dir / "002_344bb6e1393d34be.txt")
+    assistant, text = real_index.assistant, read_document(real_index.docs_dir / USIP)
     mcfarland = range(text.index("McFarland: Although"), text.index("Why is China still refusing"))
     freeman = range(text.index("Freeman: In addition"), text.index("Check Also"))
 
@@ -740,6 +741,9 @@ def test_what_a_panelist_said_is_quoted_from_her_turn_of_the_interview(real_inde
     # Before, the roster of the panel: "USIP’s Rosie Levine, ..., Carla Freeman discuss ... what comes next."
     for answer, turn in ((russia, mcfarland), (next_steps, freeman)):
         assert answer["answerable"] and all(citation["start"] in turn for citation in answer["citations"])
+        # The passages of her turns are ranked first too: an LLM answers from them.
+        first = answer["passages"][0]
+        assert first["source"] == USIP and first["start"] < turn.stop and first["end"] > turn.start
         assert_citations_hold(answer, real_index.docs_dir)
 
 
