@@ -17,6 +17,7 @@ from .question_types import (
     ASKS_WHEN,
     ASKS_WHERE,
     ASKS_WHO_SAID,
+    BORROWED_KEY_WORDS,
     NAME,
     POSSESSIVE,
     SAYS_NOT_YET,
@@ -41,6 +42,7 @@ from .scoping import without_references
 from .speakers import name_end
 from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, stands_in_a_list
 from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
+from .wording import in_the_remarks_of
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 NOT_YET = (
@@ -356,15 +358,9 @@ def document_list(snapshot: IndexSnapshot, sources: list[str], lead: str | None 
     return Draft(f"{lead} {'; '.join(entries)}{more}.", bool(citations), citations)
 
 
-def in_the_remarks_of(speaker: str) -> str:
-    """What follows a quote to say whose remarks it stands in: "(in the remarks of “Stephenson” [2])"."""
-    return f"(in the remarks of {speaker})"
-
-
 def quote_draft(spans: list[QuoteSpan], speaker: QuoteSpan | None = None) -> Draft:
     """An answer made of these spans, quoted in order, each with its marker; with the label of the first one's
-    speaker after it, cited too: "“Beijing’s unwillingness ...” [1] (in the remarks of “Stephenson” [2]) ...". Not
-    "speaker": the remarks may report what someone else said ("Yang Tao ... described de-risking as ...")."""
+    speaker after it, cited too: "“Beijing’s unwillingness ...” [1] (in the remarks of “Stephenson” [2]) ..."."""
     cited = [spans[0], speaker, *spans[1:]] if speaker and spans else spans
     citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(cited, 1)]
     quoted = [f"“{citation.quote}” [{citation.id}]" for citation in citations]
@@ -410,10 +406,6 @@ def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
             [*(name for name in names if not snapshot.mentions(name)), *unnamed_options, *unnamed_identifiers]
         )
     )
-
-
-# The key words a follow-up borrowed from the question before, after its own: "And -S? (ls -t)".
-BORROWED_KEY_WORDS = re.compile(r"(?<=[?.!])\s+\([^()]*\)\s*$")
 
 
 def option_entries(snapshot: IndexSnapshot, option: str, within: str | None = None) -> list[int]:

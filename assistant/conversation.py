@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .lexical import STOPWORDS
 from .question_types import stands_alone
+from .wording import IN_THE_REMARKS_OF
 
 Message = dict[str, str]
 IsPlace = Callable[[str], bool]  # whether the documents speak of a name as of a place ("Russia"), not a person
@@ -93,9 +94,11 @@ def _person_referent(previous_question: str, previous_answer: str) -> str | None
     answered = [name for name in _names(QUOTE_MARKER.sub("", previous_answer)) if name not in previous_question]
     multi_word = [name for name in answered if " " in name] + [name for name in asked if " " in name]
     candidates = multi_word or answered + asked
-    # "Who refused...?": the answer holds the person; "Who is Rosie Levine?": the question does.
+    # "Who refused...?": the answer holds the person; "Who is Rosie Levine?": the question does. "Who said ...?":
+    # the speaker the answer names after its quote, not a person the quote names.
     if ASKS_WHO_DID.match(previous_question):
-        return candidates[0] if candidates else None
+        speaker = IN_THE_REMARKS_OF.search(previous_answer)
+        return speaker.group("name") if speaker else candidates[0] if candidates else None
     return (asked + candidates)[0] if asked or candidates else None
 
 

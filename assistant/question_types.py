@@ -135,9 +135,15 @@ ASKS_WHO_SAID = re.compile(
 )
 
 
+# The key words a follow-up borrowed from the question before, after its own: "And -S? (ls -t)".
+BORROWED_KEY_WORDS = re.compile(r"(?<=[?.!])\s+\([^()]*\)\s*$")
+
+
 def speaker_asked_about(question: str, speakers: set[str]) -> str | None:
     """The speaker whose words a question asks for ("What did Alison McFarland say about Russia?" -> "McFarland"),
-    of those who have a turn in the documents; None for a question that asks who someone is or who said something."""
+    of those who have a turn in the documents; None for a question that asks who someone is or who said something.
+    Only the question's own words count: "Why? (Carla Freeman expect come next)" asks for a reason."""
+    question = BORROWED_KEY_WORDS.sub("", question)
     if person_asked_about(question) or ASKS_WHO_SAID.search(question) or not ASKS_THEIR_WORDS.search(question):
         return None
     words = set(re.findall(r"[\w’'.-]+", POSSESSIVE.sub("", question).lower()))

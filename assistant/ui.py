@@ -14,13 +14,13 @@ from typing import Any
 import gradio as gr
 
 from .answer import Answer
-from .answering import NOT_FOUND, in_the_remarks_of, unmentioned_names
+from .answering import NOT_FOUND, unmentioned_names
 from .errors import AssistantError
 from .loading import describe_skipped
 from .pipeline import Assistant
 from .settings import Settings
 from .watching import IndexWatcher
-from .wording import PlaceOf, counted, nowhere, where_in_file
+from .wording import PlaceOf, counted, in_the_remarks_of, nowhere, where_in_file
 
 CSS = """
 .source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}

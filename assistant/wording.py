@@ -3,6 +3,7 @@ file ("line 23, characters 9033-9395, in “Release v2.6.18”")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,3 +36,13 @@ def where_in_file(start: int, end: int, place: Place, dash: str = "-") -> str:
         first, last = place.lines
         where = f"{'line ' + str(first) if first == last else f'lines {first}{dash}{last}'}, {where}"
     return where + (f", in “{place.section}”" if place.section else "")
+
+
+def in_the_remarks_of(speaker: str) -> str:
+    """What follows a quote to say whose remarks it stands in: "(in the remarks of “Stephenson” [2])". Not
+    "speaker": the remarks may report what someone else said ("Yang Tao ... described de-risking as ...")."""
+    return f"(in the remarks of {speaker})"
+
+
+# The speaker an answer names so, as text or as the web chat shows it ("“Stephenson” **[2]**").
+IN_THE_REMARKS_OF = re.compile(r"\(in the remarks of “(?P<name>[^”]+)”")

@@ -224,6 +224,22 @@ def test_she_after_who_is_someone_is_that_someone_not_a_name_in_the_answer() -> 
     assert standalone_question("What did she say?", history) == "What did Rosie Levine say?"
 
 
+# The answer as text, and as the web chat shows it.
+@pytest.mark.parametrize("marker", ["[2]", "**[2]**"])
+def test_he_after_who_said_something_is_the_speaker_the_answer_named_not_a_name_in_the_quote(marker: str) -> None:
+    history = [
+        {"role": "user", "content": "Who said Beijing's unwillingness stems from its approach to crisis management?"},
+        {
+            "role": "assistant",
+            "content": "“Beijing’s unwillingness stems from its approach to crisis management, a point reiterated by "
+            "Chinese Defense Minister Li Shangfu at the recent Shangri-La Dialogue.” [1] "
+            f"(in the remarks of “Stephenson” {marker})",
+        },
+    ]
+
+    assert standalone_question("What else did he say?", history) == "What else did Stephenson say?"
+
+
 def test_they_are_the_people_an_answer_named_when_the_question_asked_for_people() -> None:
     history = [
         {"role": "user", "content": "Which U.S. officials went to China in July?"},

@@ -332,6 +332,7 @@ SPEAKERS = {"McFarland", "Freeman", "Rosie Levine"}
         ("Who is Carla Freeman?", None),  # who she is, not what she said
         ("Where does Freeman work?", None),  # asks for no words of hers
         ("Who said Taiwan is a core interest?", None),
+        ("Why? (Carla Freeman expect come next)", None),  # the key words a follow-up borrowed ask for nothing
     ],
 )
 def test_the_speaker_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
