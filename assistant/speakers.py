@@ -33,28 +33,35 @@ def name_end(sentence: str) -> int:
 
 
 def named_in_prose(name: str, sentences: Sequence[DocumentSentence]) -> bool:
-    """Whether the document names someone past a sentence's first word, outside their labels: an interview
-    introduces who speaks in it ("USIP’s Rosie Levine, Alison McFarland ... discuss"), and "Note:" or "Usage:" is
-    no one's name."""
-    named = re.compile(rf"(?<=\S\s){re.escape(name)}\b")
-    return any(named.search(sentence.text, name_end(sentence.text) + 1) for sentence in sentences)
+    """Whether the document names someone past a sentence's first word, outside their labels, capitalised: an
+    interview introduces who speaks in it ("USIP’s Rosie Levine, Alison McFarland ... discuss"), and "Note:" or
+    "Usage:" is no one's name."""
+    named = re.compile(rf"(?<=\S\s){re.escape(name)}\b", re.I)
+    return any(
+        found[0][0].isupper()  # a transcript's "JANE DOE:" is "Jane Doe" in its prose; "NOTE:" is not "note"
+        for sentence in sentences
+        for found in named.finditer(sentence.text, name_end(sentence.text) + 1)
+    )
 
 
 def turns(sentences: Sequence[DocumentSentence]) -> list[int | None]:
     """For each sentence of a document, in order, the position of the sentence whose label opens the turn it stands
     in; None outside every turn. A label opens a paragraph that is a statement ("TARGET: VARIABLE = VALUE" is
-    code). A turn runs from its label to the next label, or to the next line that is no statement (the
-    interviewer's next question, a heading), or to the document's end."""
+    code), and a document has turns only if two paragraphs or more open with a speaker's label. A turn runs from
+    its label to the next line that is no statement (the interviewer's next question, a heading) or that opens with
+    a label, a speaker's or not (a host the prose never names), or to the document's end."""
     labels = [
         label_of(sentence.text) if sentence.opens_a_line and sentence.statement else None for sentence in sentences
     ]
     speakers = {name for name in set(labels) if name is not None and named_in_prose(name, sentences)}
+    if sum(label in speakers for label in labels) < 2:  # one turn is no conversation: "APPENDIX: How to apply ..."
+        speakers = set()
     opening: int | None = None
     found: list[int | None] = []
     for position, (sentence, label) in enumerate(zip(sentences, labels, strict=True)):
         if label in speakers:
             opening = position
-        elif sentence.opens_a_line and not sentence.statement:
+        elif sentence.opens_a_line and (label is not None or not sentence.statement):
             opening = None
         found.append(opening)
     return found

@@ -37,7 +37,23 @@ def test_a_label_names_a_speaker_only_if_the_text_names_them_too() -> None:
 
     # "Note" is no one's name; a name the text never uses past a sentence's start is taken not to be one either.
     assert turns(lines) == [None, None, None]
-    assert turns([*lines, line("We asked Lee about it.")]) == [None, None, 2, 2]
+    named = [*lines, line("We asked Lee about it."), line("Lee: We did.")]
+    assert turns(named) == [None, None, 2, 2, 4]
+    assert turns(named[:-1]) == [None] * 4  # one turn is no conversation: an appendix's "APPENDIX: How to ..."
+
+
+def test_a_transcripts_labels_in_capitals_name_the_speakers_its_prose_names() -> None:
+    lines = [
+        line("JOHN SMITH: Welcome back. Today I talk to Jane Doe about the harvest."),
+        line("JANE DOE: Thanks for having me."),
+        line("NOTE: the harvest figures are from May."),  # "note" in the prose is no name
+        line("Please note that it rained."),
+        line("JOHN SMITH: Tell us about the rain."),  # he is never named in the prose
+        line("JANE DOE: It came late."),
+    ]
+
+    # A label ends a turn, whoever it names: the host's words are not the guest's.
+    assert turns(lines) == [None, 1, None, None, None, 5]
 
 
 def test_a_label_opens_a_paragraph_that_is_a_statement() -> None:
