@@ -804,6 +804,13 @@ def test_what_the_documents_only_expect_is_not_told_as_what_happened(real_index:
     assert "San Francisco" not in happened.citations[0].quote
 
 
+def test_a_question_about_a_plan_is_answered_by_what_was_expected(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What did Raimondo plan to do?")
+
+    # "What did ... do?" asks about something that happened, but the plan is what is asked about.
+    assert answer.answerable and "Raimondo is also expected to visit China" in answer.citations[0].quote
+
+
 def test_a_chat_never_shows_a_quote_it_has_shown_before(real_index: RealIndex) -> None:
     history: list[dict[str, str]] = []
     shown: list[str] = []

@@ -4,6 +4,7 @@ import pytest
 
 from assistant.question_types import (
     ASKS_WHAT_HAPPENED,
+    ASKS_WHAT_WAS_TO_COME,
     ASKS_WHEN,
     ASKS_WHO_SAID,
     NAME,
@@ -130,6 +131,20 @@ def test_a_question_about_something_in_the_documents_is_not_an_overview(question
 )
 def test_a_question_about_something_that_happened_is_recognised(question: str, happened: bool) -> None:
     assert bool(ASKS_WHAT_HAPPENED.search(question)) is happened
+
+
+@pytest.mark.parametrize(
+    ("question", "to_come"),
+    [
+        ("What did Raimondo plan to do?", True),
+        ("What did Xi say he hoped the meetings would accomplish?", True),
+        ("Where was Qin Gang expected to travel?", True),
+        ("Did Biden and Xi meet in San Francisco?", False),
+        ("How was the balloon brought down?", False),
+    ],
+)
+def test_a_question_about_something_that_was_to_come_is_recognised(question: str, to_come: bool) -> None:
+    assert bool(ASKS_WHAT_WAS_TO_COME.search(question)) is to_come
 
 
 @pytest.mark.parametrize(
