@@ -31,6 +31,8 @@ REACTION_TO_NOTHING = re.compile(
 ABOUT_OR_ON = re.compile(r"(?:about|on|regarding|concerning)\s+", re.I)
 # What a question asks about, at its end: "What did Wang Yi tell Blinken about Taiwan?" -> "Taiwan".
 TOPIC_ASKED_ABOUT = re.compile(r"\babout\s+(?P<topic>[^?()]+?)\s*\?*\s*$", re.I)
+# "it" after a word that says a topic follows: "Did Blinken change US policy on it?".
+ABOUT_IT = re.compile(r"\b(?:on|about|regarding|concerning|toward|towards|over|of|with)\s+(?P<it>it)\b", re.I)
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
 )
@@ -281,6 +283,15 @@ def rewrite(
             return Rewrite(previous_question.replace(names[0], rest, 1), previous=previous_question)
         keywords = _keywords(previous_question)
         return Rewrite(f"{rest.rstrip('?')}? ({keywords})", True, previous_question) if keywords else unchanged
+
+    # "What did Wang Yi say about Taiwan?" then "Did Blinken change US policy on it?": "it" is Taiwan. Not "When did
+    # he say it?": what "it" is said is not the topic.
+    topic = TOPIC_ASKED_ABOUT.search(previous_question)
+    about_it = ABOUT_IT.search(question)
+    if topic and about_it:
+        question = f"{question[: about_it.start('it')]}{topic.group('topic')}{question[about_it.end('it') :]}"
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+        unchanged = Rewrite(question, previous=previous_question)
 
     if words & set(PERSON_PRONOUNS):
         name = _person_in_conversation(turns, turns_back) or _person_referent(previous_question, previous_answer)

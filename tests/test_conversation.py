@@ -100,6 +100,20 @@ def test_an_ellipsis_naming_a_place_swaps_the_topic_and_one_naming_a_person_the_
     )
 
 
+def test_it_after_on_or_about_is_the_topic_the_previous_question_asked_about() -> None:
+    history = [
+        {"role": "user", "content": "What did Wang Yi say about Taiwan?"},
+        {"role": "assistant", "content": "“Wang Yi reportedly told Blinken, “On the Taiwan question, ...”” [1]"},
+    ]
+
+    on_it = standalone_question("Did Blinken change US policy on it?", history)
+    said_it = standalone_question("When did he say it?", history)
+
+    # Before, "it" borrowed the key words, Wang Yi's name too: "... on it? (Wang Yi Taiwan)".
+    assert on_it == "Did Blinken change US policy on Taiwan?"
+    assert said_it == "When did Wang Yi say it?"  # what he said, not Taiwan
+
+
 def test_a_thing_pronoun_gets_the_previous_key_words() -> None:
     history = [{"role": "user", "content": "Which balloon incident postponed the visit?"}]
 

@@ -711,6 +711,17 @@ def test_a_follow_up_about_another_topic_is_answered_about_that_topic(real_index
     assert_citations_hold(trade.to_dict(), real_index.settings.docs_dir)
 
 
+def test_it_in_a_follow_up_is_the_topic_asked_about_before(real_index: RealIndex) -> None:
+    assistant, taiwan = real_index.assistant, "What did Wang Yi say about Taiwan?"
+    history = [{"role": "user", "content": taiwan}, {"role": "assistant", "content": assistant.ask(taiwan).answer}]
+
+    policy = assistant.ask("Did Blinken change US policy on it?", history)
+
+    # It borrowed "Wang Yi Taiwan", and "Blinken spoke with ... Wang Yi" came first.
+    assert policy.standalone_question == "Did Blinken change US policy on Taiwan?"
+    assert "no changes have been made to the U.S. “One China” policy" in policy.citations[0].quote
+
+
 def test_a_possessive_names_the_topic_asked_about(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What does Greitens argue about Xi?")
 
