@@ -28,6 +28,7 @@ from .question_types import (
     asks_across_documents,
     asks_for_a_release,
     asks_for_overview,
+    asks_which_document,
     fits_question_type,
     person_asked_about,
     places_in,
@@ -43,7 +44,7 @@ from .scoping import without_references
 from .speakers import name_end
 from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, stands_in_a_list
 from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
-from .wording import in_the_remarks_of
+from .wording import in_the_document, in_the_remarks_of
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
 NOT_YET = (
@@ -359,14 +360,15 @@ def document_list(snapshot: IndexSnapshot, sources: list[str], lead: str | None 
     return Draft(f"{lead} {'; '.join(entries)}{more}.", bool(citations), citations)
 
 
-def quote_draft(spans: list[QuoteSpan], speaker: QuoteSpan | None = None) -> Draft:
-    """An answer made of these spans, quoted in order, each with its marker; with the label of the first one's
-    speaker after it, cited too: "“Beijing’s unwillingness ...” [1] (in the remarks of “Stephenson” [2]) ..."."""
-    cited = [spans[0], speaker, *spans[1:]] if speaker and spans else spans
+def quote_draft(spans: list[QuoteSpan], said_of_first: tuple[Callable[[str], str], QuoteSpan] | None = None) -> Draft:
+    """An answer made of these spans, quoted in order, each with its marker; with something said of the first one
+    after it, quoted and cited too (said_of_first: the wording and the span): "“Beijing’s unwillingness ...” [1]
+    (in the remarks of “Stephenson” [2]) ..."."""
+    cited = [spans[0], said_of_first[1], *spans[1:]] if said_of_first and spans else spans
     citations = [Citation(number, s.chunk.source, s.start, s.end, s.text) for number, s in enumerate(cited, 1)]
     quoted = [f"“{citation.quote}” [{citation.id}]" for citation in citations]
-    if speaker and spans:
-        quoted[:2] = [f"{quoted[0]} {in_the_remarks_of(quoted[1])}"]
+    if said_of_first and spans:
+        quoted[:2] = [f"{quoted[0]} {said_of_first[0](quoted[1])}"]
     return Draft(" ".join(quoted), True, citations)
 
 
@@ -431,7 +433,9 @@ def option_entries(snapshot: IndexSnapshot, option: str, within: str | None = No
 # else did Wang Yi say?" by anything Wang Yi said.
 QUESTION_FRAME_WORDS = frozenset(
     """tell told ask asked talk talked mention mentioned explain explained describe described think thought else
-    anything something more please""".split()
+    anything something more please quote quoted quotes cite cited""".split()
+    # "In which piece is Bates Gill quoted?": the documents are asked about, not what they say.
+    + "article articles document documents piece pieces text texts".split()
 )
 CAPITALISED = re.compile(r"(?<!^)\b[A-Z]\w*")
 
@@ -866,5 +870,15 @@ class QuoteAnswerer:
         quotes = [first, *others] if release is None else [release, first, *others][: self.max_quotes]
         joined = join_neighbours(quotes, wrapped=snapshot.goes_on_from_the_line_above)
         spans = new_to_the_conversation(joined, retrieval.quoted_before)
-        # "Who said ...?": the label of the speaker's turn the first quote stands in says who ("Stephenson").
-        return quote_draft(spans, speaker=label_span(snapshot, spans[0]) if ASKS_WHO_SAID.search(asked) else None)
+        return quote_draft(spans, self.said_of_the_first_quote(question, spans[0], snapshot))
+
+    def said_of_the_first_quote(
+        self, question: str, first: QuoteSpan, snapshot: IndexSnapshot
+    ) -> tuple[Callable[[str], str], QuoteSpan] | None:
+        """What the question asks of the first quote besides its words: "Who said ...?", the label of the speaker's
+        turn it stands in ("Stephenson"); "Which article ...?", the title of its document."""
+        label = label_span(snapshot, first) if ASKS_WHO_SAID.search(question) else None
+        if label is not None:
+            return in_the_remarks_of, label
+        title = title_span(snapshot, first.chunk.source) if asks_which_document(question) else None
+        return None if title is None else (in_the_document, title)

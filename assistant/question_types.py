@@ -255,6 +255,18 @@ def asks_about_the_collection(question: str) -> bool:
     return _asks_only(ASKS_ABOUT_THE_COLLECTION, COLLECTION_REQUEST_WORDS, question)
 
 
+# "Which article mentions Kissinger?", "In which piece does ...?": asks for one document.
+ASKS_WHICH_DOCUMENT = re.compile(
+    r"^\W*(?:(?:and|so)\s+)?(?:in\s+|from\s+)?(?:which|what)\s+(?:one\s+of\s+the\s+)?"
+    r"(?:article|document|piece|text|analysis|essay|report|file|source|story|op-ed|commentary)s?\b",
+    re.I,
+)
+
+
+def asks_which_document(question: str) -> bool:
+    return bool(ASKS_WHICH_DOCUMENT.search(question))
+
+
 def asks_across_documents(question: str) -> bool:
     return bool(ASKS_ACROSS_DOCUMENTS.search(question))
 

@@ -20,7 +20,7 @@ from .loading import describe_skipped
 from .pipeline import Assistant
 from .settings import Settings
 from .watching import IndexWatcher
-from .wording import PlaceOf, counted, in_the_remarks_of, nowhere, where_in_file
+from .wording import PlaceOf, counted, nowhere, where_in_file
 
 CSS = """
 .source-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px;}
@@ -69,8 +69,10 @@ def render_answer_markdown(answer: Answer, place_of: PlaceOf = nowhere) -> str:
         return f"**Not found in the documents.** {answer.answer.removeprefix(NOT_FOUND.split('. ', 1)[0] + '. ')}"
     lines: list[str] = []
     for c in answer.citations:
-        if lines and in_the_remarks_of(f"“{c.quote}” [{c.id}]") in answer.answer:  # a speaker's label: "Stephenson"
-            lines[-1] += " " + in_the_remarks_of(f"“{escape_markdown(c.quote)}” **[{c.id}]**")
+        # Said of the quote before, on its line: "(in the remarks of “Stephenson” [2])", "(in “The Slow ...” [2])".
+        said_of = re.search(rf"\] \((?P<words>[^()“”]*)“{re.escape(c.quote)}” \[{c.id}\]\)", answer.answer)
+        if lines and said_of:
+            lines[-1] += f" ({escape_markdown(said_of.group('words'))}“{escape_markdown(c.quote)}” **[{c.id}]**)"
         else:  # every line of a quote is marked, so a quote across a paragraph break stays one block quote
             lines.append(f"> “{escape_markdown(c.quote).replace(chr(10), chr(10) + '> ')}” **[{c.id}]**")
     sources = [

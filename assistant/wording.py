@@ -44,5 +44,10 @@ def in_the_remarks_of(speaker: str) -> str:
     return f"(in the remarks of {speaker})"
 
 
+def in_the_document(title: str) -> str:
+    """What follows a quote to say which document it comes from: "(in “The Slow, Bumpy Road ...” [2])"."""
+    return f"(in {title})"
+
+
 # The speaker an answer names so, as text or as the web chat shows it ("“Stephenson” **[2]**").
 IN_THE_REMARKS_OF = re.compile(r"\(in the remarks of “(?P<name>[^”]+)”")

@@ -722,6 +722,18 @@ def test_it_in_a_follow_up_is_the_topic_asked_about_before(real_index: RealIndex
     assert "no changes have been made to the U.S. “One China” policy" in policy.citations[0].quote
 
 
+def test_which_article_is_answered_with_the_quote_and_its_documents_title(real_index: RealIndex) -> None:
+    kissinger = real_index.assistant.ask("Which article mentions Kissinger?").to_dict()
+    gill = real_index.assistant.ask("In which piece is Bates Gill quoted?").to_dict()
+
+    assert "(in “The Slow, Bumpy Road of U.S.-China Diplomacy” [2])" in kissinger["answer"]
+    assert "Kissinger" in kissinger["citations"][0]["quote"]
+    # It was declined: "The documents never mention “piece” or “quoted”".
+    assert gill["answerable"] and "said Bates Gill" in gill["citations"][0]["quote"]
+    for answer in (kissinger, gill):
+        assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_possessive_names_the_topic_asked_about(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What does Greitens argue about Xi?")
 

@@ -16,6 +16,7 @@ from assistant.question_types import (
     asks_for_a_release,
     asks_for_overview,
     asks_nothing,
+    asks_which_document,
     fits_question_type,
     is_small_talk,
     person_asked_about,
@@ -374,3 +375,18 @@ def test_a_topic_is_asked_about_after_about_and_on_request_after_on() -> None:
     assert topic_asked_about("What is McFarland's view on Taiwan?") is None
     assert topic_asked_about("What is McFarland's view on Taiwan?", on_too=True) == "Taiwan"
     assert topic_asked_about("What did she say regarding the South China Sea?", on_too=True) == "the South China Sea"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Which article mentions Kissinger?", True),
+        ("In which piece is Bates Gill quoted?", True),
+        ("What document talks about the balloon?", True),
+        ("Which articles mention Kissinger?", True),
+        ("Which official met Blinken?", False),
+        ("What does the article say about Taiwan?", False),  # what it says, not which one
+    ],
+)
+def test_a_question_asking_which_document(question: str, asks: bool) -> None:
+    assert asks_which_document(question) is asks

@@ -60,6 +60,14 @@ def test_the_label_of_a_quotes_speaker_follows_the_quote_on_its_line() -> None:
     assert previous_quotes([{"role": "assistant", "content": markdown}]) == [quote, "Stephenson"]
 
 
+def test_the_title_of_a_quotes_document_follows_the_quote_on_its_line() -> None:
+    title = "US Secretary of State met Xi. (Leah Millis/Associated Press)"  # a title with brackets of its own
+    citations = [Citation(1, "b.txt", 90, 96, "Quoted"), Citation(2, "b.txt", 0, len(title), title)]
+    answer = Answer("q", "q", f"“Quoted” [1] (in “{title}” [2])", True, citations)
+
+    assert render_answer_markdown(answer).startswith(f"> “Quoted” **[1]** (in “{title}” **[2]**)\n\n[1] `b.txt`")
+
+
 def test_a_list_of_documents_keeps_its_lead_above_the_cited_titles() -> None:
     citations = [Citation(1, "a.md", 0, 5, "Okapi"), Citation(2, "b.md", 2, 7, "Tapir")]
     answer = Answer("q", "q", "There are 2 documents: “Okapi” [1] (a.md); “Tapir” [2] (b.md).", True, citations)
