@@ -14,7 +14,7 @@ from .lexical import STOPWORDS, content_words, expansion_words, identifiers_in, 
 from .question_types import (
     ASKS_DATE,
     ASKS_WHAT_HAPPENED,
-    ASKS_WHAT_WAS_TO_COME,
+    ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHERE,
     ASKS_WHO_SAID,
@@ -664,7 +664,7 @@ class QuoteAnswerer:
         the close sentences that does not speak of it as still to come goes first; None when all of them do: the
         documents were written before it ("a potential meeting ... in San Francisco"). Not for a question about
         something to come itself ("What did Raimondo plan to do?")."""
-        if not ASKS_WHAT_HAPPENED.search(question) or ASKS_WHAT_WAS_TO_COME.search(question):
+        if not ASKS_WHAT_HAPPENED.search(question) or ASKS_WHAT_WAS_TO_COME_OR_SAID.search(question):
             return ranked
         return self.first_that(lambda text: not SAYS_NOT_YET.search(text), ranked, retrieval)
 

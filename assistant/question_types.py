@@ -185,10 +185,12 @@ PAST_PARTICIPLE = (
 ASKS_WHAT_HAPPENED = re.compile(
     rf"^\W*(?:\w+\s+){{0,3}}?did\b|\b(?:was|were)\s+(?:\w+\s+){{0,4}}?{PAST_PARTICIPLE}\b", re.I
 )
-# ... unless the question itself asks about something to come: "What did Raimondo plan to do?".
-ASKS_WHAT_WAS_TO_COME = re.compile(
+# ... unless the question itself asks about something to come ("What did Raimondo plan to do?"), or for what was
+# said, whatever of ("What did the White House say?": "... indicated it will not retract the statement").
+ASKS_WHAT_WAS_TO_COME_OR_SAID = re.compile(
     r"\b(?:plan|plans|planned|planning|expect|expects|expected|intend|intended|hope|hoped|aim|aimed|going to|will|"
-    r"would)\b",
+    r"would|say|said|tell|told|respond|responded|reply|replied|announce|announced|state|stated|indicate|indicated|"
+    r"claim|claimed|comment|commented)\b",
     re.I,
 )
 # A sentence that speaks of it as still to come does not say that it happened ("a potential meeting", "is expected

@@ -827,11 +827,16 @@ def test_what_the_documents_only_expect_is_not_told_as_what_happened(real_index:
     assert "San Francisco" not in happened.citations[0].quote
 
 
-def test_a_question_about_a_plan_is_answered_by_what_was_expected(real_index: RealIndex) -> None:
-    answer = real_index.assistant.ask("What did Raimondo plan to do?")
+def test_a_question_about_a_plan_or_what_was_said_is_not_declined_as_still_to_come(real_index: RealIndex) -> None:
+    assistant, remark = real_index.assistant, "How did China react to Biden's dictator remark?"
+    plan = assistant.ask("What did Raimondo plan to do?")
+    history = [{"role": "user", "content": remark}, {"role": "assistant", "content": assistant.ask(remark).answer}]
+    said = assistant.ask("What did the White House say?", history)
 
-    # "What did ... do?" asks about something that happened, but the plan is what is asked about.
-    assert answer.answerable and "Raimondo is also expected to visit China" in answer.citations[0].quote
+    # "What did ... do?" asks about something that happened, but the plan is what is asked about; and what the White
+    # House said is what it said, "it will not retract the statement" too.
+    assert plan.answerable and "Raimondo is also expected to visit China" in plan.citations[0].quote
+    assert said.answerable and "The White House, in turn, indicated it will not retract" in said.citations[0].quote
 
 
 def test_a_chat_never_shows_a_quote_it_has_shown_before(real_index: RealIndex) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.question_types import (
     ASKS_WHAT_HAPPENED,
-    ASKS_WHAT_WAS_TO_COME,
+    ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHO_SAID,
     NAME,
@@ -140,12 +140,13 @@ def test_a_question_about_something_that_happened_is_recognised(question: str, h
         ("What did Raimondo plan to do?", True),
         ("What did Xi say he hoped the meetings would accomplish?", True),
         ("Where was Qin Gang expected to travel?", True),
+        ("What did the White House say?", True),  # what was said: "... it will not retract the statement"
         ("Did Biden and Xi meet in San Francisco?", False),
         ("How was the balloon brought down?", False),
     ],
 )
-def test_a_question_about_something_that_was_to_come_is_recognised(question: str, to_come: bool) -> None:
-    assert bool(ASKS_WHAT_WAS_TO_COME.search(question)) is to_come
+def test_a_question_about_something_to_come_or_about_what_was_said_is_recognised(question: str, to_come: bool) -> None:
+    assert bool(ASKS_WHAT_WAS_TO_COME_OR_SAID.search(question)) is to_come
 
 
 @pytest.mark.parametrize(
