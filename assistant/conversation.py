@@ -31,8 +31,9 @@ REACTION_TO_NOTHING = re.compile(
 ABOUT_OR_ON = re.compile(r"(?:about|on|regarding|concerning)\s+", re.I)
 # What a question asks about, at its end: "What did Wang Yi tell Blinken about Taiwan?" -> "Taiwan".
 TOPIC_ASKED_ABOUT = re.compile(r"\babout\s+(?P<topic>[^?()]+?)\s*\?*\s*$", re.I)
-# "it" after a word that says a topic follows: "Did Blinken change US policy on it?".
-ABOUT_IT = re.compile(r"\b(?:on|about|regarding|concerning|toward|towards|over|of|with)\s+(?P<it>it)\b", re.I)
+# "it" after a word that says a topic follows: "Did Blinken change US policy on it?". Not "What did he make of
+# it?": that may be what was said.
+ABOUT_IT = re.compile(r"\b(?:on|about|regarding|concerning|toward|towards)\s+(?P<it>it)\b", re.I)
 ELLIPSIS = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|and|but)\s+(?P<rest>.+?)\s*\??\s*$", re.I
 )

@@ -157,10 +157,9 @@ ENDS_ON_A_TOPIC = re.compile(r"\b(?:about|on|regarding|concerning)\s+((?:\S+\s+)
 
 
 def topic_asked_about(question: str, on_too: bool = False) -> str | None:
-    """What a question ending "about X" asks about: "What did Wang Yi tell Blinken about trade?" -> "trade"; on_too,
-    also one ending "on X" or "regarding X": "What is McFarland's view on Taiwan?" -> "Taiwan" (but "Whom did he
-    meet on the trip?" asks about no trip).
-    """
+    """What a question ending "about X" asks about, X of four words at most: "What did Wang Yi tell Blinken about
+    trade?" -> "trade". on_too: also after "on" or "regarding", X of six words at most: "What is McFarland's view
+    on Taiwan?" -> "Taiwan". Not by default: "Whom did he meet on the trip?" asks about no trip."""
     about = (ENDS_ON_A_TOPIC if on_too else ENDS_ABOUT).search(question)
     return about.group(1) if about else None
 

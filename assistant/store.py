@@ -248,7 +248,7 @@ class IndexSnapshot:
         self._turn_opening = self._find_turns()
         self._turns_of: dict[str, list[int]] = {}  # by speaker, the sentences opening their turns
         for opening in sorted(set(self._turn_opening.tolist()) - {-1}):
-            self._turns_of.setdefault(label_of(sentence_texts[opening]) or "", []).append(opening)
+            self._turns_of.setdefault(label_of(sentence_texts[opening]) or "", []).append(opening)  # always a label
         vocabulary = json.loads((generation / "vocabulary.json").read_text("utf-8"))
         self.vocabulary_row = {word: row for row, word in enumerate(vocabulary)}
         self.vocabulary_stems = [stem(word) for word in vocabulary]
@@ -275,10 +275,11 @@ class IndexSnapshot:
         opening = np.full(len(self.sentences), -1, dtype=np.int64)
         for source, rows in self._rows_of_source.items():
             opens = line_openers([self.chunks[row] for row in rows])
-            indices = [self._sentence_at[(source, start)] for start in sorted(opens)]
+            starts = sorted(opens)
+            indices = [self._sentence_at[(source, start)] for start in starts]
             document = [
                 DocumentSentence(self._sentence_texts[index], opens[start], bool(self.sentence_is_statement[index]))
-                for start, index in zip(sorted(opens), indices, strict=True)
+                for start, index in zip(starts, indices, strict=True)
             ]
             for index, turn in zip(indices, turns(document), strict=True):
                 if turn is not None:
@@ -307,7 +308,7 @@ class IndexSnapshot:
         return np.isin(self._turn_opening, self._turns_of.get(name, []))
 
     def sentences_spoken_by(self, name: str) -> list[int]:
-        """The sentences of the turns of a speaker, each once (passages overlap), in no particular order."""
+        """The sentences of the turns of a speaker, each once (passages overlap), by index."""
         return sorted(
             {
                 self._sentence_at[(self.chunks[self.sentences[index].chunk_row].source, self.sentences[index].start)]
