@@ -33,7 +33,6 @@ from .question_types import (
     person_asked_about,
     places_in,
     plain_name,
-    speaker_asked_about,
     subject_asked_about,
     thing_asked_about,
     titles,
@@ -47,9 +46,10 @@ from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_nam
 from .wording import in_the_document, in_the_remarks_of
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
+CLOSEST_SHOWN = NOT_FOUND.split(". ", 1)[1]  # the end of every reason to decline
 NOT_YET = (
     "The documents speak of this only as something still to come, not as something that happened, so they do not "
-    "answer this question. The closest passages are shown below."
+    f"answer this question. {CLOSEST_SHOWN}"
 )
 
 NOTHING_ASKED = (
@@ -453,19 +453,23 @@ def not_found(unmentioned: list[str]) -> str:
         return NOT_FOUND
     quoted = [f"“{name}”" for name in unmentioned]
     names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
-    return f"The documents never mention {names}, so they do not answer this question. " + NOT_FOUND.split(". ", 1)[1]
+    return f"The documents never mention {names}, so they do not answer this question. {CLOSEST_SHOWN}"
 
 
 def not_spoken_of(speaker: str, topic: str) -> str:
     return (
-        f"{speaker} says nothing about “{topic}” in the documents, so they do not answer this question. "
-        + (NOT_FOUND.split(". ", 1)[1])
+        f"{speaker} says nothing about “{topic}” in the documents, so they do not answer this question. {CLOSEST_SHOWN}"
     )
 
 
 def words_of_topic(topic: str | None) -> set[str]:
     """The stemmed words of a topic asked about, a possessive's "’s" left out: "Xi’s agenda" -> xi, agenda."""
     return {stem(word) for word in content_words(POSSESSIVE.sub("", topic))} if topic else set()
+
+
+def words_named_in(sentence: str) -> set[str]:
+    """The stemmed words of a sentence, as words_of_topic has them: "Greitens examines Xi’s ... agenda" names Xi."""
+    return set(tokenize(POSSESSIVE.sub("", sentence)))
 
 
 def label_span(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
@@ -629,10 +633,7 @@ class QuoteAnswerer:
         topic = words_of_topic(topic_asked_about(question))
         if not topic:
             return ranked
-        # "Greitens examines Xi’s ... agenda" names Xi: a possessive is the name.
-        return (
-            self.first_that(lambda text: topic <= set(tokenize(POSSESSIVE.sub("", text))), ranked, retrieval) or ranked
-        )
+        return self.first_that(lambda text: topic <= words_named_in(text), ranked, retrieval) or ranked
 
     def their_words(self, speaker: str, question: str, retrieval: Retrieval) -> list[int]:
         """The statements of a speaker's turns (an interview's "McFarland: ..."), however far they are from the best
@@ -642,7 +643,7 @@ class QuoteAnswerer:
         spoken = [index for index in snapshot.sentences_spoken_by(speaker) if snapshot.sentence_is_statement[index]]
 
         def words_named(topic: set[str], index: int) -> int:
-            return len(topic & set(tokenize(POSSESSIVE.sub("", snapshot.sentence_text(index)))))
+            return len(topic & words_named_in(snapshot.sentence_text(index)))
 
         about = words_of_topic(topic_asked_about(question))
         if about and not any(words_named(about, index) for index in spoken):
@@ -791,7 +792,7 @@ class QuoteAnswerer:
         if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
             unmentioned = unmentioned_topic(question, snapshot)
         # "What did McFarland say about Russia?" is answered from her turns of an interview, whatever else is closer.
-        speaker = None if unmentioned else speaker_asked_about(asked, snapshot.speakers())
+        speaker = None if unmentioned else retrieval.speaker
         if speaker is not None:
             ranked = self.their_words(speaker, asked, retrieval)
             if not ranked:

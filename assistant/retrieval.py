@@ -64,6 +64,7 @@ class Retrieval:
     sentence_own_scores: np.ndarray | None = None
     within: str | None = None  # the one document the question points at, if any (see scoping.py)
     quoted_before: tuple[str, ...] = ()  # the conversation's quotes, when the question points back at them ("Why?")
+    speaker: str | None = None  # whose words in an interview the question asks for, if anyone's (see speakers.py)
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def retrieve(
     own_scores = similarity + sentence_lexical + not_again
     said = quoted_earlier if quoted_earlier is not None else previous_quotes or []
     quoted_before = tuple(said) if near_previous else ()  # "Did Xi meet them?" stands alone
-    return Retrieval(query, similarity, scores, chunks, snapshot, own_scores, within, quoted_before)
+    return Retrieval(query, similarity, scores, chunks, snapshot, own_scores, within, quoted_before, speaker)
 
 
 class HybridRetriever(BaseRetriever):
