@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import sys
 import time
@@ -34,20 +35,28 @@ CSS = """
 #chat .message strong {cursor: pointer;}
 """
 # A quote's marker in the chat ("[2]") points at its source: a click on it shows that answer's sources (the click is
-# a select of its message too) and brings its card into view, outlined for a moment.
+# a select of its message too) and brings its card into view, outlined for a moment. The card is outlined only once
+# the panel shows the clicked answer's sources again (each showing carries a new `data-shown`): on a slow server the
+# panel still holds another answer's card [2] for a while.
 JS = """
 () => {
+  const shownNow = () => document.querySelector("#sources [data-shown]")?.dataset.shown;
   document.addEventListener("click", (event) => {
     const marker = event.target.closest("#chat strong");
     const cited = marker && /^\\[(\\d+)\\]$/.exec(marker.textContent.trim());
     if (!cited) return;
-    setTimeout(() => {
-      const card = document.querySelector(`#sources .source-card[data-citation="${cited[1]}"]`);
-      if (!card) return;
+    const panel = document.querySelector("#sources");
+    const before = shownNow();
+    const outline = new MutationObserver(() => {
+      const card = panel.querySelector(`.source-card[data-citation="${cited[1]}"]`);
+      if (shownNow() === before || !card) return;
+      outline.disconnect();
       card.scrollIntoView({behavior: "smooth", block: "nearest"});
       card.classList.add("cited");
       setTimeout(() => card.classList.remove("cited"), 2000);
-    }, 400);
+    });
+    outline.observe(panel, {childList: true, subtree: true});
+    setTimeout(() => outline.disconnect(), 30000);
   });
 }
 """
@@ -163,6 +172,7 @@ def examples_for(assistant: Assistant) -> list[str]:
 
 def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.Blocks:
     settings = assistant.settings
+    showings = itertools.count(1)
 
     def titles() -> dict[str, str]:
         return assistant.status()["files"]
@@ -203,7 +213,10 @@ def build_app(assistant: Assistant, watcher: IndexWatcher | None = None) -> gr.B
         """A clicked answer shows its sources in the panel again; a clicked question, those of its answer."""
         index = selected.index[0] if isinstance(selected.index, (list, tuple)) else selected.index
         known = sources_of_answers or {}
-        return next((known[message] for message in (index, index + 1) if message in known), gr.skip())
+        sources = next((known[message] for message in (index, index + 1) if message in known), None)
+        if sources is None:
+            return gr.skip()
+        return f'<div data-shown="{next(showings)}">{sources}</div>' if sources else ""  # new, even if shown now
 
     def rebuild(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's own idiom
         try:
