@@ -30,9 +30,11 @@ from .question_types import (
     asks_for_overview,
     asks_which_document,
     fits_question_type,
+    head_of_topic,
     person_asked_about,
     places_in,
     plain_name,
+    someone_whose_words_asked,
     subject_asked_about,
     thing_asked_about,
     titles,
@@ -462,6 +464,13 @@ def not_spoken_of(speaker: str, topic: str) -> str:
     )
 
 
+def never_named_together(someone: str, topic: str) -> str:
+    return (
+        f"The documents never name {someone} where they speak of “{topic}”, so they do not answer this question. "
+        f"{CLOSEST_SHOWN}"
+    )
+
+
 def words_of_topic(topic: str | None) -> set[str]:
     """The stemmed words of a topic asked about, a possessive's "’s" left out: "Xi’s agenda" -> xi, agenda."""
     return {stem(word) for word in content_words(POSSESSIVE.sub("", topic))} if topic else set()
@@ -797,6 +806,11 @@ class QuoteAnswerer:
             ranked = self.their_words(speaker, asked, retrieval)
             if not ranked:
                 return Draft(not_spoken_of(speaker, topic_asked_about(asked) or ""), False, [])
+        # "What did Qin Gang say about the balloon?" asks for words no passage can hold: none names both.
+        someone = None if unmentioned or speaker else someone_whose_words_asked(asked)
+        topic = head_of_topic(topic_asked_about(asked) or "")
+        if someone and topic and not snapshot.named_together(someone, content_words(POSSESSIVE.sub("", topic))):
+            return Draft(never_named_together(someone, topic), False, [])
         entry = None if unmentioned else self.option_entry_asked(asked, retrieval)
         if entry is not None:
             return quote_draft([entry])

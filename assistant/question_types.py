@@ -135,6 +135,20 @@ ASKS_WHO_SAID = re.compile(
 )
 
 
+# "What did Qin Gang say about the balloon?", "How does Kurt Campbell see Xi?": whose words a question asks for, by
+# name, whether or not they have turns in the documents.
+ASKS_WHAT_SOMEONE_SAID = re.compile(
+    rf"^\W*(?i:and\s+|but\s+|so\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had)\s+"
+    rf"(?P<name>(?:[A-Z][\w.’'-]*\s+){{0,3}}[A-Z][\w’'-]*)\s+(?:\w+\s+)?{VIEW_WORDS}\b"
+)
+
+
+def someone_whose_words_asked(question: str) -> str | None:
+    """The name of whoever's words a question asks for: "What did Qin Gang say about the balloon?" -> "Qin Gang"."""
+    found = ASKS_WHAT_SOMEONE_SAID.search(question)
+    return POSSESSIVE.sub("", found.group("name")) if found else None
+
+
 # The key words a follow-up borrowed from the question before, after its own: "And -S? (ls -t)".
 BORROWED_KEY_WORDS = re.compile(r"(?<=[?.!])\s+\([^()]*\)\s*$")
 
@@ -162,6 +176,17 @@ def topic_asked_about(question: str, on_too: bool = False) -> str | None:
     on Taiwan?" -> "Taiwan". Not by default: "Whom did he meet on the trip?" asks about no trip."""
     about = (ENDS_ON_A_TOPIC if on_too else ENDS_ABOUT).search(question)
     return about.group(1) if about else None
+
+
+# Where the head of a topic ends: "Taiwan during Blinken's visit" -> "Taiwan".
+TOPIC_HEAD_END = re.compile(
+    r"\s+(?:during|in|at|on|of|with|for|from|by|after|before|to|that|which|who|when|while|since|as)\s.*$", re.I
+)
+
+
+def head_of_topic(topic: str) -> str:
+    """A topic without what qualifies it: "Taiwan during Blinken's visit" -> "Taiwan"; "the balloon" stays."""
+    return TOPIC_HEAD_END.sub("", topic)
 
 
 def bare_word(word: str) -> str:

@@ -8,6 +8,7 @@ and a crash at any moment leaves the previous generation in place.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .errors import IndexMissingError
-from .lexical import BM25Index, names_identifier, stem, tokenize
+from .lexical import BM25Index, content_words, names_identifier, stem, tokenize
 from .question_types import places_in, speaks_in
 from .settings import Settings
 from .speakers import DocumentSentence, label_of, turns
@@ -384,6 +385,22 @@ class IndexSnapshot:
             if (source is None or self.chunks[self.sentences[index].chunk_row].source == source)
             and names_identifier(self._sentence_texts[index], identifier)
         ]
+
+    def named_together(self, name: str, words: list[str]) -> bool:
+        """Whether some passage names someone (every word of their name) and holds a sentence naming all these
+        words (content words, as `content_words` has them)."""
+        passages = [self._rows_naming(self.bm25, word) for word in content_words(name)]
+        sentences = [self._rows_naming(self.sentence_bm25, word) for word in words]
+        if not passages or not sentences:
+            return True  # nothing to look for: nothing is missing
+        naming = functools.reduce(np.intersect1d, passages)
+        holding = functools.reduce(np.intersect1d, sentences)
+        return bool(np.isin(self.sentence_chunk_rows[holding], naming).any())
+
+    @staticmethod
+    def _rows_naming(index: BM25Index, word: str) -> np.ndarray:
+        """The rows whose text names the word, also as a possessive: "Xi’s" is indexed as "xis"."""
+        return functools.reduce(np.union1d, [index.rows_with(stem(form)) for form in (word, word + "s")])
 
     def names_a_place(self, name: str) -> bool:
         """Whether the documents speak of the name as of a place, never as of someone speaking: "in Ukraine", "to

@@ -775,6 +775,38 @@ def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp
     assert answer.answer.startswith("Lee says nothing about “the fleet” in the documents")
 
 
+# Lee and the fleet stand passages apart: the schedules between them fill more than one passage.
+SCHEDULES = "\n\n".join(f"Harbour {n} posted its schedule for the spring." for n in range(60))
+NEWS = {
+    "news.txt": f"""Trade talks resume
+
+Minister Ann Lee said the tariffs on steel would stay until the next round of talks.
+
+{SCHEDULES}
+
+The fleet sailed past the islands in June, a month after the talks began.
+
+Admiral Xu’s ships led it, and he called the voyage past the islands routine.
+"""
+}
+
+
+def test_someone_the_documents_never_name_where_they_speak_of_the_topic_is_not_quoted_on_it(tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, NEWS)
+
+    declined = assistant.ask("What did Ann Lee say about the fleet?")
+    answered = assistant.ask("What did Lee say about the tariffs during the talks?").to_dict()
+    possessive = assistant.ask("What did Xu say about the islands?").to_dict()
+
+    # "The fleet sailed ..." is not Lee's: no passage names her and the fleet.
+    assert not declined.answerable and declined.citations == []
+    assert declined.answer.startswith("The documents never name Ann Lee where they speak of “the fleet”")
+    # What qualifies the topic ("during the talks") need not stand in the sentence.
+    assert answered["answerable"] and "tariffs on steel" in answered["answer"]
+    assert possessive["answerable"]  # "Xu’s" names him
+    assert_citations_hold(answered, docs)
+
+
 def test_who_said_something_is_answered_with_the_label_of_the_turn_it_stands_in(tmp_path: Path) -> None:
     assistant, docs = indexed_folder(tmp_path, PANEL)
 

@@ -788,6 +788,30 @@ def test_a_panelist_asked_about_what_she_never_spoke_of_is_not_given_someone_els
     assert not answer.answerable and answer.answer.startswith("McFarland says nothing about “the spy balloon”")
 
 
+@pytest.mark.parametrize(
+    ("question", "someone", "topic"),
+    [
+        ("What did Qin Gang say about the balloon?", "Qin Gang", "the balloon"),
+        ("What did Blinken say about human rights?", "Blinken", "human rights"),
+    ],
+)
+def test_someone_never_named_where_the_seeds_speak_of_a_topic_is_not_given_others_words_on_it(
+    real_index: RealIndex, question: str, someone: str, topic: str
+) -> None:
+    answer = real_index.assistant.ask(question)
+
+    # The seeds speak of the balloon and of human rights, never in a passage naming them.
+    assert not answer.answerable and answer.citations == []
+    assert answer.answer.startswith(f"The documents never name {someone} where they speak of “{topic}”")
+
+
+def test_someone_named_where_the_seeds_speak_of_the_topic_is_answered(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What did Blinken say about Taiwan during his visit?").to_dict()
+
+    assert answer["answerable"] and "One China" in answer["answer"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_chat_asking_for_more_gets_new_quotes_and_going_on_continues_the_text(real_index: RealIndex) -> None:
     assistant, wang = real_index.assistant, "What did Wang Yi ask the United States to stop doing?"
     first = assistant.ask(wang)

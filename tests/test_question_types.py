@@ -18,10 +18,12 @@ from assistant.question_types import (
     asks_nothing,
     asks_which_document,
     fits_question_type,
+    head_of_topic,
     is_small_talk,
     person_asked_about,
     places_in,
     plain_name,
+    someone_whose_words_asked,
     speaker_asked_about,
     subject_asked_about,
     thing_asked_about,
@@ -354,6 +356,33 @@ SPEAKERS = {"McFarland", "Freeman", "Rosie Levine"}
 )
 def test_the_speaker_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
     assert speaker_asked_about(question, SPEAKERS) == speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "someone"),
+    [
+        ("What did Qin Gang say about the balloon?", "Qin Gang"),
+        ("How does Kurt Campbell see Xi?", "Kurt Campbell"),
+        ("And what did Wang Yi reportedly tell Blinken about trade?", "Wang Yi"),
+        ("What did Biden’s remark mean?", None),  # asks for no one's words
+        ("What did the White House say?", None),  # "the": no name
+        ("Who said Taiwan is a core interest?", None),
+    ],
+)
+def test_whose_words_a_question_asks_for_by_name(question: str, someone: str | None) -> None:
+    assert someone_whose_words_asked(question) == someone
+
+
+@pytest.mark.parametrize(
+    ("topic", "head"),
+    [
+        ("Taiwan during Blinken's visit", "Taiwan"),
+        ("the sanctions on Li Shangfu", "the sanctions"),
+        ("the spy balloon", "the spy balloon"),
+    ],
+)
+def test_the_head_of_a_topic_leaves_out_what_qualifies_it(topic: str, head: str) -> None:
+    assert head_of_topic(topic) == head
 
 
 @pytest.mark.parametrize(
