@@ -13,6 +13,7 @@ from .answer import Citation
 from .lexical import STOPWORDS, content_words, expansion_words, identifiers_in, options_in, stem, tokenize, versions_in
 from .question_types import (
     ASKS_DATE,
+    ASKS_HOW_THEY_REACTED,
     ASKS_WHAT_HAPPENED,
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
@@ -21,6 +22,7 @@ from .question_types import (
     BORROWED_KEY_WORDS,
     NAME,
     POSSESSIVE,
+    SAYS_HOW_THEY_REACTED,
     SAYS_NOT_YET,
     SAYS_WHEN,
     all_words_in,
@@ -616,6 +618,13 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
+    def says_how_they_reacted_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "How did China react?", the best of the close sentences that tells a reaction ("A PRC government
+        spokesperson immediately responded that ...") goes first."""
+        if not ASKS_HOW_THEY_REACTED.search(BORROWED_KEY_WORDS.sub("", question)):
+            return ranked
+        return self.first_that(lambda text: bool(SAYS_HOW_THEY_REACTED.search(text)), ranked, retrieval) or ranked
+
     def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "Where ...?" question, the best of the close sentences that names a place the question does not
         ("... a meeting between Biden and Xi in San Francisco") goes first."""
@@ -855,6 +864,7 @@ class QuoteAnswerer:
             return Draft(NOT_YET, False, [])
         asked_versions = versions_in(question)
         ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
+        ranked = self.says_how_they_reacted_first(question, ranked, retrieval)
         ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
         # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing; nor does a

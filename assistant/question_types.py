@@ -47,6 +47,13 @@ HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
 # "Which tar version fixed CVE-2018-20482?", "In what release was --zstd added?": a changelog's heading says it.
 ASKS_WHICH_RELEASE = re.compile(r"\b(?:which|what)\s+(?:\S+\s+)?(?:version|release)\b", re.I)
+# "How did China react?", "What was Beijing's response?": best answered by a sentence that tells a reaction.
+ASKS_HOW_THEY_REACTED = re.compile(r"\b(?:react|reacted|reaction|respond|responded|response)\b", re.I)
+SAYS_HOW_THEY_REACTED = re.compile(
+    r"\b(?:react(?:ed|ion|s)?|respon(?:d|ded|ds|se)|retorted|denounced|condemned|criticized|protested|"
+    r"welcomed|praised|dismissed|slammed|lashed out|hit back)\b",
+    re.I,
+)
 # "Where ...?" is best answered by a sentence that names a place: "in San Francisco", "at the Shangri-La Dialogue".
 ASKS_WHERE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?where\b", re.I)
 PLACE = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)")

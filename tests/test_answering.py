@@ -775,6 +775,22 @@ def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp
     assert answer.answer.startswith("Lee says nothing about “the fleet” in the documents")
 
 
+def test_how_they_reacted_is_answered_first_by_a_close_sentence_that_tells_a_reaction(tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(
+        tmp_path,
+        {
+            "council.txt": "The council put the harbour plan on its agenda in March, the harbour plan of the mayor.\n\n"
+            "Fishing boats moor along the north quay.\n\n"
+            "The council responded that the plan was too costly.\n"
+        },
+    )
+
+    answer = assistant.ask("How did the council react to the harbour plan?").to_dict()
+
+    assert answer["citations"][0]["quote"] == "The council responded that the plan was too costly."
+    assert_citations_hold(answer, docs)
+
+
 # Lee and the fleet stand passages apart: the schedules between them fill more than one passage.
 SCHEDULES = "\n\n".join(f"Harbour {n} posted its schedule for the spring." for n in range(60))
 NEWS = {

@@ -654,6 +654,20 @@ def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_ind
     assert "traveled there in June" in answer.citations[0].quote
 
 
+def test_how_they_reacted_is_answered_first_by_a_sentence_that_tells_a_reaction(real_index: RealIndex) -> None:
+    first = "What did Biden call Xi?"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": real_index.assistant.ask(first).answer},
+    ]
+
+    answer = real_index.assistant.ask("How did China react?", history)
+
+    # The follow-up leaned on the passages of the last answer, whose best sentence says where China is heading.
+    assert "immediately responded that Biden’s remark" in answer.citations[0].quote
+    assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+
+
 def test_a_where_question_is_answered_first_by_a_sentence_that_names_a_place(real_index: RealIndex) -> None:
     # The closest sentence talks of "a meeting between Biden and Xi" without saying where.
     answer = real_index.assistant.ask("Where will Biden and Xi possibly meet?")

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.question_types import (
+    ASKS_HOW_THEY_REACTED,
     ASKS_WHAT_HAPPENED,
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
@@ -356,6 +357,20 @@ SPEAKERS = {"McFarland", "Freeman", "Rosie Levine"}
 )
 def test_the_speaker_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
     assert speaker_asked_about(question, SPEAKERS) == speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How did China react?", True),
+        ("What was Beijing's response to the remark?", True),
+        ("How did Beijing respond?", True),
+        ("Who is responsible for the downturn?", False),
+        ("What did China say?", False),
+    ],
+)
+def test_a_question_asking_how_they_reacted(question: str, asks: bool) -> None:
+    assert bool(ASKS_HOW_THEY_REACTED.search(question)) is asks
 
 
 @pytest.mark.parametrize(
