@@ -468,7 +468,7 @@ def not_spoken_of(speaker: str, topic: str) -> str:
 
 def never_named_together(someone: str, topic: str) -> str:
     return (
-        f"The documents never name {someone} where they speak of “{topic}”, so they do not answer this question. "
+        f"The documents never speak of “{topic}” near a mention of {someone}, so they do not answer this question. "
         f"{CLOSEST_SHOWN}"
     )
 
@@ -815,7 +815,8 @@ class QuoteAnswerer:
             ranked = self.their_words(speaker, asked, retrieval)
             if not ranked:
                 return Draft(not_spoken_of(speaker, topic_asked_about(asked) or ""), False, [])
-        # "What did Qin Gang say about the balloon?" asks for words no passage can hold: none names both.
+        # "What did Qin Gang say about the balloon?" asks for words the documents cannot hold: they never speak of
+        # the balloon within a paragraph or so of naming him.
         someone = None if unmentioned or speaker else someone_whose_words_asked(asked)
         topic = head_of_topic(topic_asked_about(asked) or "")
         if someone and topic and not snapshot.named_together(someone, content_words(POSSESSIVE.sub("", topic))):

@@ -386,16 +386,19 @@ class IndexSnapshot:
             and names_identifier(self._sentence_texts[index], identifier)
         ]
 
-    def named_together(self, name: str, words: list[str]) -> bool:
-        """Whether some passage names someone (every word of their name) and holds a sentence naming all these
-        words (content words, as `content_words` has them)."""
-        passages = [self._rows_naming(self.bm25, word) for word in content_words(name)]
-        sentences = [self._rows_naming(self.sentence_bm25, word) for word in words]
-        if not passages or not sentences:
+    def named_together(self, name: str, words: list[str], within_chars: int = 500) -> bool:
+        """Whether a sentence naming all these words (content words, as `content_words` has them) stands within
+        about a paragraph (within_chars between the sentences' starts) of one naming someone (every word of their
+        name): "... cause instability. ... As Singapore Foreign Minister Vivian Balakrishnan explained, ..."."""
+        naming = [self._rows_naming(self.sentence_bm25, word) for word in content_words(name)]
+        holding = [self._rows_naming(self.sentence_bm25, word) for word in words]
+        if not naming or not holding:
             return True  # nothing to look for: nothing is missing
-        naming = functools.reduce(np.intersect1d, passages)
-        holding = functools.reduce(np.intersect1d, sentences)
-        return bool(np.isin(self.sentence_chunk_rows[holding], naming).any())
+        named = functools.reduce(np.intersect1d, naming)
+        held = functools.reduce(np.intersect1d, holding)
+        same_source = self.sentence_source_codes[named][:, None] == self.sentence_source_codes[held][None, :]
+        apart = np.abs(self.sentence_starts[named][:, None] - self.sentence_starts[held][None, :])
+        return bool((same_source & (apart <= within_chars)).any())
 
     @staticmethod
     def _rows_naming(index: BM25Index, word: str) -> np.ndarray:

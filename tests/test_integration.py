@@ -814,15 +814,26 @@ def test_someone_never_named_where_the_seeds_speak_of_a_topic_is_not_given_other
 ) -> None:
     answer = real_index.assistant.ask(question)
 
-    # The seeds speak of the balloon and of human rights, never in a passage naming them.
+    # The seeds speak of the balloon and of human rights, never within a paragraph or so of naming them.
     assert not answer.answerable and answer.citations == []
-    assert answer.answer.startswith(f"The documents never name {someone} where they speak of “{topic}”")
+    assert answer.answer.startswith(f"The documents never speak of “{topic}” near a mention of {someone}")
 
 
-def test_someone_named_where_the_seeds_speak_of_the_topic_is_answered(real_index: RealIndex) -> None:
-    answer = real_index.assistant.ask("What did Blinken say about Taiwan during his visit?").to_dict()
+@pytest.mark.parametrize(
+    ("question", "answered_with"),
+    [
+        ("What did Blinken say about Taiwan during his visit?", "One China"),
+        # "... cause instability." ends a passage; "As Singapore Foreign Minister Vivian Balakrishnan explained, ..."
+        # opens the next, two sentences on.
+        ("What did Balakrishnan say about instability?", "self-fulfilling prophecy"),
+    ],
+)
+def test_someone_named_near_where_the_seeds_speak_of_the_topic_is_answered(
+    real_index: RealIndex, question: str, answered_with: str
+) -> None:
+    answer = real_index.assistant.ask(question).to_dict()
 
-    assert answer["answerable"] and "One China" in answer["answer"]
+    assert answer["answerable"] and answered_with in answer["answer"]
     assert_citations_hold(answer, real_index.docs_dir)
 
 
