@@ -388,13 +388,14 @@ class IndexSnapshot:
 
     def named_together(self, name: str, words: list[str], within_chars: int = 500) -> bool:
         """Whether a sentence naming all these words (content words, as `content_words` has them) stands within
-        about a paragraph (within_chars between the sentences' starts) of one naming someone (every word of their
-        name): "... cause instability. ... As Singapore Foreign Minister Vivian Balakrishnan explained, ..."."""
+        about a paragraph (within_chars between the sentences' starts) of one naming someone by a word of their
+        name ("Wang reasserted ..." names Wang Yi): "... cause instability. ... As Singapore Foreign Minister Vivian
+        Balakrishnan explained, ..."."""
         naming = [self._rows_naming(self.sentence_bm25, word) for word in content_words(name)]
         holding = [self._rows_naming(self.sentence_bm25, word) for word in words]
         if not naming or not holding:
             return True  # nothing to look for: nothing is missing
-        named = functools.reduce(np.intersect1d, naming)
+        named = functools.reduce(np.union1d, naming)
         held = functools.reduce(np.intersect1d, holding)
         same_source = self.sentence_source_codes[named][:, None] == self.sentence_source_codes[held][None, :]
         apart = np.abs(self.sentence_starts[named][:, None] - self.sentence_starts[held][None, :])
