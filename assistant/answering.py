@@ -31,6 +31,7 @@ from .question_types import (
     asks_for_a_release,
     asks_for_overview,
     asks_which_document,
+    asks_who_wrote,
     fits_question_type,
     head_of_topic,
     person_asked_about,
@@ -344,6 +345,61 @@ def title_span(snapshot: IndexSnapshot, source: str) -> QuoteSpan | None:
         if title and position >= 0:
             return QuoteSpan(chunk, chunk.start + position, chunk.start + position + len(title))
     return None
+
+
+# A byline on a line of its own: "By Jane Doe and John Roe" or "Author: Jane Doe" near a document's top, "Written by
+# Richard M. Stallman and David MacKenzie." anywhere (a manual page ends with it). Not "By this humble standard,
+# Blinken succeeded.": after "By", only names.
+BYLINE = re.compile(
+    r"^[ \t]*(?P<line>(?P<by>By|BY|Written by)[ \t]+[A-Z][\w.’'-]*(?:,?[ \t]+(?:[A-Z][\w.’'-]*|and|&))*|"
+    r"(?:Authors?|AUTHORS?|author|authors):[ \t]*[^\s][^\n]{0,100}?)[ \t]*$",
+    re.M,
+)
+BYLINE_WITHIN = 2000  # characters from a document's start, for all but "Written by"
+
+
+def byline_span(snapshot: IndexSnapshot, source: str) -> QuoteSpan | None:
+    """The line that names a document's author ("By Jane Doe"), if it has one."""
+    for chunk in snapshot.chunks_of(source):
+        for found in BYLINE.finditer(chunk.text):
+            if found.group("by") == "Written by" or chunk.start + found.start("line") <= BYLINE_WITHIN:
+                return QuoteSpan(chunk, chunk.start + found.start("line"), chunk.start + found.end("line"))
+    return None
+
+
+def bylines(snapshot: IndexSnapshot, sources: list[str]) -> Draft | None:
+    """Who wrote the documents, by their bylines, each followed by its document's title, all cited, after how many
+    have one when not all do: "1 of the 2 documents has a byline: “By Jane Doe” [1] (in “Harbour news” [2])";
+    None when none has one."""
+    citations: list[Citation] = []
+    entries = []
+    for source in sources:
+        byline = byline_span(snapshot, source)
+        if byline is None:
+            continue
+        title = title_span(snapshot, source)
+        for span in (byline, title) if title is not None else (byline,):
+            citations.append(Citation(len(citations) + 1, source, span.start, span.end, span.text))
+        entry = f"“{byline.text}” [{len(citations) - (title is not None)}]"
+        entries.append(entry if title is None else f"{entry} {in_the_document(f'“{title.text}” [{len(citations)}]')}")
+    if not entries:
+        return None
+    found = len(entries)
+    lead = (
+        ""
+        if found == len(sources)
+        else f"{found} of the {len(sources)} documents {'has' if found == 1 else 'have'} a byline: "
+    )
+    return Draft(lead + "; ".join(entries), True, citations)
+
+
+def no_byline(snapshot: IndexSnapshot, sources: list[str]) -> str:
+    if len(sources) == 1:
+        title = snapshot.manifest["files"][sources[0]]["title"]
+        missing = f"“{title}” ({sources[0]}) has no byline (“By ...”), so it does not say who wrote it."
+    else:
+        missing = "No document has a byline (“By ...”), so they do not say who wrote them."
+    return f"{missing} {CLOSEST_SHOWN}"
 
 
 def document_list(snapshot: IndexSnapshot, sources: list[str], lead: str | None = None, most: int = 10) -> Draft:
@@ -795,6 +851,19 @@ class QuoteAnswerer:
         return quote_draft([sentence_span(snapshot, index) for index in close[: self.max_quotes]])
 
     def answer(self, question: str, retrieval: Retrieval) -> Draft:
+        if not asks_who_wrote(question, retrieval.within is not None) or not retrieval.snapshot.chunks:
+            return self.quote_answer(question, retrieval)
+        # "Who wrote the LA Times piece?": its byline; else what the passages say ("USIP’s Rosie Levine, Alison
+        # McFarland, ... discuss ..."); else that it has no byline (not that the documents never mention "wrote").
+        snapshot = retrieval.snapshot
+        sources = [retrieval.within] if retrieval.within else sorted(snapshot.manifest["files"])
+        by_line = bylines(snapshot, sources)
+        if by_line is not None:
+            return by_line
+        quoted = self.quote_answer(question, retrieval)
+        return quoted if quoted.answerable else Draft(no_byline(snapshot, sources), False, [])
+
+    def quote_answer(self, question: str, retrieval: Retrieval) -> Draft:
         snapshot = retrieval.snapshot
         # "Summarize the LA Times piece": the words that point at the document are not what is asked about.
         asked = without_references(question, snapshot, retrieval.within) if retrieval.within else question

@@ -47,6 +47,30 @@ HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
 # "Which tar version fixed CVE-2018-20482?", "In what release was --zstd added?": a changelog's heading says it.
 ASKS_WHICH_RELEASE = re.compile(r"\b(?:which|what)\s+(?:\S+\s+)?(?:version|release)\b", re.I)
+# "Who wrote the LA Times piece?", "Who is the author of the first article?", "Who wrote it?": asks for a
+# document's byline. Not "Who wrote the Taiwan Relations Act?" (a law's author is no byline), nor "Who wrote that
+# “This ... is almost unimaginable”?" (whose words).
+DOCUMENT_NOUN = (
+    r"(?:article|document|piece|text|analysis|essay|report|file|story|op-ed|commentary|column|post|paper|page|"
+    r"manual|guide|book|chapter|faq|readme)s?"
+)
+ASKS_WHO_WROTE = re.compile(
+    rf"^\W*(?:and\s+|but\s+|so\s+)?who\s+(?:wrote|writes|has\s+written|authored|penned)\s+"
+    rf"(?:(?:it|this|that|these|those|them)(?:\s+one)?\W*$|(?:\S+\s+){{0,4}}?{DOCUMENT_NOUN}\b)|"
+    r"^\W*(?:and\s+|but\s+|so\s+)?(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:names?\s+of\s+the\s+)?authors?\W*$|"
+    rf"\bauthors?\s+of\s+(?:(?:it|this|that|these|those|them)(?:\s+one)?\W*$|(?:\S+\s+){{0,4}}?{DOCUMENT_NOUN}\b)",
+    re.I,
+)
+# ... and of a question pointing at one document ("Who is the author of ls.1.txt?"), any word of authorship.
+ASKS_AN_AUTHOR = re.compile(r"\b(?:who\s+(?:wrote|writes|has\s+written|authored|penned)|authors?|byline)\b", re.I)
+
+
+def asks_who_wrote(question: str, of_one_document: bool = False) -> bool:
+    """Whether a question asks who wrote a document; of_one_document: the question points at one."""
+    return bool(ASKS_WHO_WROTE.search(question) or (of_one_document and ASKS_AN_AUTHOR.search(question)))
+
+
 # "How did China react?", "What was Beijing's response?": best answered by a sentence that tells a reaction.
 ASKS_HOW_THEY_REACTED = re.compile(r"\b(?:react|reacted|reaction|respond|responded|response)\b", re.I)
 SAYS_HOW_THEY_REACTED = re.compile(

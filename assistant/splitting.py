@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .loading import Document
+from .loading import FRONT_MATTER, Document
 
 Span = tuple[int, int]
 Heading = tuple[int, int, str]  # start, level, text: (120, 2, "Release v2.6.18")
@@ -242,7 +242,11 @@ def stands_in_a_list(text: str, start: int) -> bool:
 def heading_level(text: str, start: int) -> int:
     """The level of the heading that the sentence at `start` is; 0 if none. A Markdown heading ("## Release
     v2.6.18": 2); a paragraph of at most three lines, underlined ("Contributing" over "====": 1, over "----": 2;
-    "1. Definitions" too); a release's line alone in its paragraph ("version 1.31 - Sergey Poznyakoff, 2019-01-02")."""
+    "1. Definitions" too); a release's line alone in its paragraph ("version 1.31 - Sergey Poznyakoff, 2019-01-02").
+    Not a Markdown front matter, whose closing "---" underlines nothing."""
+    front_matter = FRONT_MATTER.match(text)
+    if front_matter and start < front_matter.end():
+        return 0
     before = line_before(text, start)
     marker = HEADING_MARKER.fullmatch(before)
     if marker:

@@ -791,6 +791,38 @@ def test_how_they_reacted_is_answered_first_by_a_close_sentence_that_tells_a_rea
     assert_citations_hold(answer, docs)
 
 
+BYLINED = {
+    "harbour.txt": "Harbour news\n\nBy Jane Doe and J. Roe\n\nBy this standard, the harbour opened on time.\n",
+    "notes.md": "---\ntitle: Council notes\nauthor: Ann Lee\n---\n\nThe council met on Monday.\n",
+    "quay.txt": "Quay works\n\nBy March the quay was rebuilt.\n\nThe fishing boats moor there again.\n",
+}
+
+
+def test_who_wrote_the_documents_is_answered_by_their_bylines_each_with_its_title(tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, BYLINED)
+
+    answer = assistant.ask("Who wrote these documents?").to_dict()
+
+    # "By this standard, ..." and "By March the quay ..." name no one: the quay has no byline.
+    assert answer["answer"] == (
+        "2 of the 3 documents have a byline: “By Jane Doe and J. Roe” [1] (in “Harbour news” [2]); “author: Ann Lee” "
+        "[3] (in “Council notes” [4])"
+    )
+    assert answer["answerable"]
+    assert_citations_hold(answer, docs)
+
+
+def test_who_wrote_a_document_without_a_byline_says_it_has_none(tmp_path: Path) -> None:
+    assistant, _ = indexed_folder(tmp_path, {"quay.txt": BYLINED["quay.txt"]})
+
+    answer = assistant.ask("Who wrote this article?")
+
+    assert not answer.answerable and answer.citations == []
+    assert answer.answer.startswith(
+        "“Quay works” (quay.txt) has no byline (“By ...”), so it does not say who wrote it."
+    )
+
+
 # Lee and the fleet stand pages apart: the schedules between them.
 SCHEDULES = "\n\n".join(f"Harbour {n} posted its schedule for the spring." for n in range(60))
 NEWS = {

@@ -564,6 +564,39 @@ Type `tool list` to see what the tool knows about.
 }
 
 
+MAN_PAGE_AND_NEWS = {
+    "ls.1.txt": "LS(1)                 User Commands                 LS(1)\n\n"
+    "NAME\n       ls - list directory contents\n\n"
+    "DESCRIPTION\n       List information about the FILEs (the current directory by default).\n\n"
+    "AUTHOR\n       Written by Richard M. Stallman and David MacKenzie.\n",
+    "harbour.md": "---\ntitle: Harbour news\nauthor: Jane Doe\n---\n\nThe harbour reopened on Monday after repairs.\n",
+}
+
+
+def test_who_wrote_a_document_is_answered_by_its_byline(real_embedder: object, tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, MAN_PAGE_AND_NEWS, real_embedder)
+
+    manual = assistant.ask("Who is the author of ls.1.txt?").to_dict()
+    every = assistant.ask("Who wrote these documents?").to_dict()
+    reopened = assistant.place_of("harbour.md", 45, 90)
+    assistant.close()
+
+    # A manual page names its authors at its end; a Markdown front matter, at its top (and it is no heading).
+    assert manual["answer"].startswith("“Written by Richard M. Stallman and David MacKenzie.” [1] (in “LS(1)")
+    assert every["answer"].startswith("“author: Jane Doe” [1] (in “Harbour news” [2]); “Written by Richard M.")
+    assert reopened.section is None
+    assert_citations_hold(manual, docs)
+    assert_citations_hold(every, docs)
+
+
+def test_who_wrote_a_seed_is_answered_from_the_text_or_said_to_have_no_byline(real_index: RealIndex) -> None:
+    authors = real_index.assistant.ask("Who are the authors of the USIP analysis?")
+    la_times = real_index.assistant.ask("Who wrote the LA Times piece?")
+
+    assert authors.answerable and "USIP’s Rosie Levine, Alison McFarland" in authors.citations[0].quote
+    assert not la_times.answerable and "(003_d94c39d90b50c062.txt) has no byline (“By ...”)" in la_times.answer
+
+
 def test_in_project_notes_a_list_item_answers_and_a_table_of_contents_does_not(
     real_embedder: object, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ from assistant.question_types import (
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHO_SAID,
+    ASKS_WHO_WROTE,
     NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
@@ -357,6 +358,22 @@ SPEAKERS = {"McFarland", "Freeman", "Rosie Levine"}
 )
 def test_the_speaker_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
     assert speaker_asked_about(question, SPEAKERS) == speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who wrote the LA Times piece?", True),
+        ("Who wrote it?", True),
+        ("And who wrote that one?", True),
+        ("Who is the author of the first article?", True),
+        ("What are the names of the authors?", True),
+        ("Who wrote the Taiwan Relations Act?", False),  # a law's author is no byline
+        ("Who said Taiwan is a red line?", False),
+    ],
+)
+def test_a_question_asking_who_wrote_a_document(question: str, asks: bool) -> None:
+    assert bool(ASKS_WHO_WROTE.search(question)) is asks
 
 
 @pytest.mark.parametrize(

@@ -189,6 +189,15 @@ def test_an_underlined_line_and_a_release_line_alone_in_their_paragraphs_are_hea
     ]
 
 
+def test_a_markdown_front_matter_is_no_heading_though_its_closing_dashes_look_like_an_underline() -> None:
+    text = "---\ntitle: Council notes\nauthor: Ann Lee\n---\n\nMinutes\n-------\n\nThe council met on Monday.\n"
+    headings = [
+        (text[start:end], level) for start, end in split_into_sentences(text) if (level := heading_level(text, start))
+    ]
+
+    assert headings == [("Minutes", 2)]
+
+
 def test_a_heading_stands_under_the_headings_above_its_level_not_under_the_one_before_it() -> None:
     notes, newer, older = (0, 1, "NEWS"), (10, 2, "version 1.31"), (40, 2, "version 1.30")
     headings = [notes, newer, older]
