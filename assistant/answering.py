@@ -377,11 +377,13 @@ def bylines(snapshot: IndexSnapshot, sources: list[str]) -> Draft | None:
         byline = byline_span(snapshot, source)
         if byline is None:
             continue
+        citations.append(Citation(len(citations) + 1, source, byline.start, byline.end, byline.text))
+        entry = f"“{byline.text}” [{len(citations)}]"
         title = title_span(snapshot, source)
-        for span in (byline, title) if title is not None else (byline,):
-            citations.append(Citation(len(citations) + 1, source, span.start, span.end, span.text))
-        entry = f"“{byline.text}” [{len(citations) - (title is not None)}]"
-        entries.append(entry if title is None else f"{entry} {in_the_document(f'“{title.text}” [{len(citations)}]')}")
+        if title is not None:
+            citations.append(Citation(len(citations) + 1, source, title.start, title.end, title.text))
+            entry += " " + in_the_document(f"“{title.text}” [{len(citations)}]")
+        entries.append(entry)
     if not entries:
         return None
     found = len(entries)
