@@ -80,6 +80,11 @@ def assert_citations_hold(answer: dict[str, Any], docs_dir: Path) -> None:
         assert text[passage["start"] : passage["end"]] == passage["text"], passage
 
 
+def history_after(assistant: Assistant, question: str) -> list[dict[str, str]]:
+    """A chat of one turn: the question and the assistant's answer to it."""
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": assistant.ask(question).answer}]
+
+
 def fake_settings(docs_dir: Path, index_dir: Path, **overrides: Any) -> Settings:
     """Settings for the fake embedder, whose word-overlap similarities run lower than the real model's."""
     return Settings(docs_dir=docs_dir, index_dir=index_dir, **({"abstain_below": 0.3} | overrides))

@@ -6,7 +6,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, indexed_folder, read_document
+from conftest import (
+    FakeEmbedder,
+    IndexedCopy,
+    assert_citations_hold,
+    fake_settings,
+    history_after,
+    indexed_folder,
+    read_document,
+)
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Citation
@@ -255,8 +263,7 @@ def test_a_question_naming_an_option_is_answered_by_its_entry(tmp_path: Path, qu
 
 def test_only_the_options_a_follow_up_names_itself_are_looked_up(tmp_path: Path) -> None:
     assistant, _ = indexed_folder(tmp_path, MAN_PAGES)
-    first = "What does tar -x do?"
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.ask(first).answer}]
+    history = history_after(assistant, "What does tar -x do?")
 
     answer = assistant.ask("Which one lists its contents?", history)
 
@@ -839,7 +846,7 @@ Admiral Xu’s ships led it, and he called the voyage past the islands routine.
 }
 
 
-def test_someone_the_documents_never_name_where_they_speak_of_the_topic_is_not_quoted_on_it(tmp_path: Path) -> None:
+def test_someone_the_documents_never_name_near_the_topic_is_not_quoted_on_it(tmp_path: Path) -> None:
     assistant, docs = indexed_folder(tmp_path, NEWS)
 
     declined = assistant.ask("What did Ann Lee say about the fleet?")

@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, RealIndex, assert_citations_hold, indexed_folder, read_document
+from conftest import ROOT, RealIndex, assert_citations_hold, history_after, indexed_folder, read_document
 from langchain_core.documents import Document as LangChainDocument
 
 from assistant import Answer, Assistant, Settings
@@ -20,8 +20,7 @@ USIP = "002_344bb6e1393d34be.txt"  # the USIP panel: "McFarland: ...", "Stephens
 
 
 def follow_up_history(real_index: RealIndex) -> list[dict[str, str]]:
-    first = real_index.assistant.ask(AUSTIN)
-    return [{"role": "user", "content": AUSTIN}, {"role": "assistant", "content": first.answer}]
+    return history_after(real_index.assistant, AUSTIN)
 
 
 def answer_over(tmp_path: Path, files: dict[str, str], embedder: object, question: str) -> dict[str, Any]:
@@ -688,11 +687,7 @@ def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_ind
 
 
 def test_how_they_reacted_is_answered_first_by_a_sentence_that_tells_a_reaction(real_index: RealIndex) -> None:
-    first = "What did Biden call Xi?"
-    history = [
-        {"role": "user", "content": first},
-        {"role": "assistant", "content": real_index.assistant.ask(first).answer},
-    ]
+    history = history_after(real_index.assistant, "What did Biden call Xi?")
 
     answer = real_index.assistant.ask("How did China react?", history)
 
@@ -760,7 +755,7 @@ def test_a_follow_up_about_another_topic_is_answered_about_that_topic(real_index
 
 def test_it_in_a_follow_up_is_the_topic_asked_about_before(real_index: RealIndex) -> None:
     assistant, taiwan = real_index.assistant, "What did Wang Yi say about Taiwan?"
-    history = [{"role": "user", "content": taiwan}, {"role": "assistant", "content": assistant.ask(taiwan).answer}]
+    history = history_after(assistant, taiwan)
 
     policy = assistant.ask("Did Blinken change US policy on it?", history)
 
@@ -842,7 +837,7 @@ def test_a_panelist_asked_about_what_she_never_spoke_of_is_not_given_someone_els
         ("What did Blinken say about human rights?", "Blinken", "human rights"),
     ],
 )
-def test_someone_never_named_where_the_seeds_speak_of_a_topic_is_not_given_others_words_on_it(
+def test_someone_never_named_near_where_the_seeds_speak_of_a_topic_is_not_given_others_words_on_it(
     real_index: RealIndex, question: str, someone: str, topic: str
 ) -> None:
     answer = real_index.assistant.ask(question)
@@ -912,7 +907,7 @@ def test_what_the_documents_only_expect_is_not_told_as_what_happened(real_index:
 def test_a_question_about_a_plan_or_what_was_said_is_not_declined_as_still_to_come(real_index: RealIndex) -> None:
     assistant, remark = real_index.assistant, "How did China react to Biden's dictator remark?"
     plan = assistant.ask("What did Raimondo plan to do?")
-    history = [{"role": "user", "content": remark}, {"role": "assistant", "content": assistant.ask(remark).answer}]
+    history = history_after(assistant, remark)
     said = assistant.ask("What did the White House say?", history)
 
     # "What did ... do?" asks about something that happened, but the plan is what is asked about; and what the White

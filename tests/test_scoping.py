@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder, IndexedCopy, fake_settings, indexed_folder
+from conftest import FakeEmbedder, IndexedCopy, fake_settings, history_after, indexed_folder
 
 from assistant import Assistant
 from assistant.scoping import document_scope, initials_in, without_references
@@ -126,11 +126,7 @@ def test_the_second_one_after_the_documents_were_listed_is_the_second_document(i
 
 
 def test_a_summary_of_the_second_one_after_a_list_quotes_that_documents_opening(indexed_copy: IndexedCopy) -> None:
-    listed = "What documents do you have?"
-    history = [
-        {"role": "user", "content": listed},
-        {"role": "assistant", "content": indexed_copy.assistant.ask(listed).answer},
-    ]
+    history = history_after(indexed_copy.assistant, "What documents do you have?")
 
     answer = indexed_copy.assistant.ask("Summarize the second one", history)
 
