@@ -68,6 +68,23 @@ def ask_in_page(driver: Any, question: str, until_in_sources: str) -> None:
     )
 
 
+def click_in_chat(driver: Any, element: Any) -> None:
+    """Click an element of the chat once nothing covers it: the chat scrolls itself to its end as an answer comes
+    in, and a click meanwhile can land on the chat's frame ("element click intercepted")."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def clicked(d: Any) -> bool:
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+
+    WebDriverWait(driver, WAIT_S).until(clicked, message="something always covered the element in the chat")
+
+
 def test_ask_shows_quotes_and_highlighted_sources(browser: Any, server: Server, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
@@ -194,7 +211,7 @@ def test_clicking_an_earlier_answer_or_its_question_shows_its_sources_again(brow
 
     def shows_again(message: str, asked: str, source: str) -> None:
         clicked = next(m for m in browser.find_elements(By.CSS_SELECTOR, "#chat .message") if message in m.text)
-        clicked.click()
+        click_in_chat(browser, clicked)
         WebDriverWait(browser, WAIT_S).until(
             lambda d: f"Asked: {asked}" in text_of(d, "#sources") and source in text_of(d, "#sources"),
             message=f"clicking {message!r} never showed the sources of {asked!r}",
@@ -220,7 +237,7 @@ def test_clicking_a_quotes_marker_shows_its_source_card(browser: Any) -> None:
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1},
     )
-    first_answer.find_element(By.XPATH, ".//strong[normalize-space()='[1]']").click()
+    click_in_chat(browser, first_answer.find_element(By.XPATH, ".//strong[normalize-space()='[1]']"))
 
     def outlined(d: Any) -> bool:
         return "cited" in (d.find_element(By.CSS_SELECTOR, '#sources [data-citation="1"]').get_attribute("class") or "")
@@ -234,7 +251,7 @@ def test_clicking_a_quotes_marker_shows_its_source_card(browser: Any) -> None:
 
     # Clicked again once the outline has faded: the panel already shows this answer, and the card is outlined again.
     WebDriverWait(browser, WAIT_S).until(lambda d: not outlined(d), message="the outline never faded")
-    first_answer.find_element(By.XPATH, ".//strong[normalize-space()='[1]']").click()
+    click_in_chat(browser, first_answer.find_element(By.XPATH, ".//strong[normalize-space()='[1]']"))
     WebDriverWait(browser, WAIT_S).until(outlined, message="a second click on [1] never outlined its card")
 
 
