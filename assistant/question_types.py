@@ -47,13 +47,12 @@ HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
 ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
 # "Which tar version fixed CVE-2018-20482?", "In what release was --zstd added?": a changelog's heading says it.
 ASKS_WHICH_RELEASE = re.compile(r"\b(?:which|what)\s+(?:\S+\s+)?(?:version|release)\b", re.I)
+# The words that name a document: "Which article ...?" (ASKS_WHICH_DOCUMENT), "Who wrote the piece ...?".
+DOCUMENT_NOUNS = "article|document|piece|text|analysis|essay|report|file|story|op-ed|commentary"
 # "Who wrote the LA Times piece?", "Who is the author of the first article?", "Who wrote it?": asks for a
 # document's byline. Not "Who wrote the Taiwan Relations Act?" (a law's author is no byline), nor "Who wrote that
 # “This ... is almost unimaginable”?" (whose words).
-DOCUMENT_NOUN = (
-    r"(?:article|document|piece|text|analysis|essay|report|file|story|op-ed|commentary|column|post|paper|page|"
-    r"manual|guide|book|chapter|faq|readme)s?"
-)
+DOCUMENT_NOUN = rf"(?:{DOCUMENT_NOUNS}|column|post|paper|page|manual|guide|book|chapter|faq|readme)s?"
 ASKS_WHO_WROTE = re.compile(
     rf"^\W*(?:and\s+|but\s+|so\s+)?who\s+(?:wrote|writes|has\s+written|authored|penned)\s+"
     rf"(?:(?:it|this|that|these|those|them)(?:\s+one)?\W*$|(?:\S+\s+){{0,4}}?{DOCUMENT_NOUN}\b)|"
@@ -315,7 +314,7 @@ def asks_about_the_collection(question: str) -> bool:
 # "Which article mentions Kissinger?", "In which piece does ...?": asks for one document.
 ASKS_WHICH_DOCUMENT = re.compile(
     r"^\W*(?:(?:and|so)\s+)?(?:in\s+|from\s+)?(?:which|what)\s+(?:one\s+of\s+the\s+)?"
-    r"(?:article|document|piece|text|analysis|essay|report|file|source|story|op-ed|commentary)s?\b",
+    rf"(?:{DOCUMENT_NOUNS}|source)s?\b",
     re.I,
 )
 

@@ -397,9 +397,21 @@ class IndexSnapshot:
             return True  # nothing to look for: nothing is missing
         named = functools.reduce(np.union1d, naming)
         held = functools.reduce(np.intersect1d, holding)
-        same_source = self.sentence_source_codes[named][:, None] == self.sentence_source_codes[held][None, :]
-        apart = np.abs(self.sentence_starts[named][:, None] - self.sentence_starts[held][None, :])
-        return bool((same_source & (apart <= within_chars)).any())
+        if not len(named) or not len(held):
+            return False
+        # Each sentence at one place along the documents laid end to end, far enough apart that no two documents'
+        # sentences are ever near: each sentence naming the words is then compared with the closest naming them.
+        spread = int(self.sentence_starts.max()) + within_chars + 1
+        named_at = np.sort(self.sentence_source_codes[named] * spread + self.sentence_starts[named])
+        held_at = self.sentence_source_codes[held] * spread + self.sentence_starts[held]
+        after = np.searchsorted(named_at, held_at)
+        closest_before = named_at[np.maximum(after - 1, 0)]
+        closest_after = named_at[np.minimum(after, len(named_at) - 1)]
+        return bool(
+            (
+                (np.abs(held_at - closest_before) <= within_chars) | (np.abs(closest_after - held_at) <= within_chars)
+            ).any()
+        )
 
     @staticmethod
     def _rows_naming(index: BM25Index, word: str) -> np.ndarray:
