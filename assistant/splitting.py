@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -239,13 +240,20 @@ def stands_in_a_list(text: str, start: int) -> bool:
     return line[:1].isspace() or bool(LIST_ITEM_MARKER.match(line))
 
 
+@functools.lru_cache(maxsize=1)  # asked once per sentence of the document being indexed
+def front_matter_end(text: str) -> int:
+    """Where a Markdown front matter at the text's start ends; 0 without one. Looked for once per text: a text
+    opening with a rule ("---") and no closing one is read to its end to find none."""
+    found = FRONT_MATTER.match(text)
+    return found.end() if found else 0
+
+
 def heading_level(text: str, start: int) -> int:
     """The level of the heading that the sentence at `start` is; 0 if none. A Markdown heading ("## Release
     v2.6.18": 2); a paragraph of at most three lines, underlined ("Contributing" over "====": 1, over "----": 2;
     "1. Definitions" too); a release's line alone in its paragraph ("version 1.31 - Sergey Poznyakoff, 2019-01-02").
     Not a Markdown front matter, whose closing "---" underlines nothing."""
-    front_matter = FRONT_MATTER.match(text)
-    if front_matter and start < front_matter.end():
+    if start < front_matter_end(text):
         return 0
     before = line_before(text, start)
     marker = HEADING_MARKER.fullmatch(before)
