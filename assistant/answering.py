@@ -398,7 +398,8 @@ def bylines(snapshot: IndexSnapshot, sources: list[str]) -> Draft | None:
 def no_byline(snapshot: IndexSnapshot, sources: list[str]) -> str:
     if len(sources) == 1:
         title = snapshot.manifest["files"][sources[0]]["title"]
-        missing = f"“{title}” ({sources[0]}) has no byline (“By ...”), so it does not say who wrote it."
+        named = sources[0] if title == sources[0] else f"“{title}” ({sources[0]})"
+        missing = f"{named} has no byline (“By ...”), so it does not say who wrote it."
     else:
         missing = "No document has a byline (“By ...”), so they do not say who wrote them."
     return f"{missing} {CLOSEST_SHOWN}"

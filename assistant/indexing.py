@@ -89,9 +89,10 @@ class SyncReport:
         return line
 
 
-def embedding_text(chunk: Chunk, title: str) -> str:
-    """What the chunk vector encodes: the headline gives a passage the topic its sentences assume."""
-    return f"{title}\n{chunk.text}"
+def embedding_text(chunk: Chunk, context: str) -> str:
+    """What the chunk vector encodes: the headline (Document.embedding_context) gives a passage the topic its
+    sentences assume."""
+    return f"{context}\n{chunk.text}"
 
 
 def _diff(documents: list[Document], old_files: dict[str, Any], report: SyncReport) -> None:
@@ -191,14 +192,14 @@ class Indexer:
             doc.source: split_into_chunks(doc, self.settings.chunk_max_chars, self.settings.chunk_overlap_sentences)
             for doc in documents
         }
-        title_of = {doc.source: doc.title for doc in documents}
+        context_of = {doc.source: doc.embedding_context for doc in documents}
         all_chunks = [chunk for doc in documents for chunk in chunks_of[doc.source]]
         cache = EmbeddingCache(self.paths.cache, self.settings.model_name)
         try:
             changed = set(report.added) | set(report.updated)
             to_add = [chunk for chunk in all_chunks if chunk.source in changed]
             chunk_vectors, embedded = self._embed(
-                cache, [embedding_text(c, title_of[c.source]) for c in to_add], "chunks", progress
+                cache, [embedding_text(c, context_of[c.source]) for c in to_add], "chunks", progress
             )
             sentence_texts = [doc.text[s:e] for doc in documents for c in chunks_of[doc.source] for s, e in c.sentences]
             sentence_vectors, embedded_sentences = self._embed(cache, sentence_texts, "sentences", progress)
@@ -232,7 +233,7 @@ class Indexer:
                 "files": {
                     doc.source: {
                         "sha256": doc.sha256,
-                        "title": title_of[doc.source],
+                        "title": doc.title,
                         "chunks": [chunk.id for chunk in chunks_of[doc.source]],
                     }
                     for doc in documents

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,19 +25,50 @@ class Document:
 
     @property
     def title(self) -> str:
-        """The headline: a Markdown front matter's title; else the first of the opening lines that comes back among
-        them (a web page prints it above a column name or a menu, then again over the article), else the first line;
-        without Markdown's "#"."""
+        """The headline, else the file name."""
+        return self.headline() or self.source
+
+    @property
+    def embedding_context(self) -> str:
+        """What each passage's vector is encoded under: the headline; without one, the first line (a photo caption or
+        a lede still says what the passages are about)."""
+        return self.headline() or next((line for line in self._opening_lines() if line), self.source)[:200]
+
+    def headline(self) -> str | None:
+        """A Markdown front matter's title; else the first of the opening lines that comes back among them (a web
+        page prints it above a column name or a menu, then again over the article), else the first line unless it
+        reads as a paragraph; without Markdown's "#". Never a photo caption nor a line of badges."""
         front_matter = FRONT_MATTER.match(self.text)
         if front_matter:
             title = FRONT_MATTER_TITLE.search(front_matter.group(0))
             if title:
                 return title.group(1).strip().strip("\"'")[:200]
-        body = self.text[front_matter.end() :] if front_matter else self.text
-        unmarked = (line.strip().lstrip("#").strip() for line in body.splitlines())
-        lines = [line for line in unmarked if line][:10]
+        candidates = (line for line in self._opening_lines() if not PHOTO_CAPTION.search(line))
+        lines = [line for line in candidates if line and not IMAGES_ONLY.match(line)][:10]
         repeated = next((line for position, line in enumerate(lines) if line in lines[position + 1 :]), None)
-        return (repeated or lines[0])[:200] if lines else self.source
+        headline = repeated or (lines[0] if lines and not reads_as_prose(lines[0]) else None)
+        return headline[:200] if headline else None
+
+    def _opening_lines(self) -> Iterator[str]:
+        """The lines after a Markdown front matter, without Markdown's "#" or an editor's mode marker."""
+        front_matter = FRONT_MATTER.match(self.text)
+        body = self.text[front_matter.end() :] if front_matter else self.text
+        return (EDITOR_MODE_LINE.sub("", line).strip().lstrip("#").strip() for line in body.splitlines())
+
+
+# Lines no headline is: a photo caption ending with its credit, "... last week. (Leah Millis/Associated Press)";
+# a Markdown line of images or badges only, "[![Build status](...)](...)"; and an editor's mode marker after a
+# headline, "GNU make NEWS   -*-indented-text-*-".
+PHOTO_CAPTION = re.compile(r"\([^()]*/[^()]*\)$")
+IMAGES_ONLY = re.compile(r"^(?:\[?!\[[^\]]*\]\([^)]*\)(?:\]\([^)]*\))?\s*)+$")
+EDITOR_MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-Z]")
+
+
+def reads_as_prose(line: str) -> bool:
+    """Whether a document's first line is a paragraph, not a headline: a long sentence, or more than one."""
+    long_sentence = len(line.split()) > 8 and line.rstrip('"”’)').endswith((".", "!", "?"))
+    return long_sentence or bool(SENTENCE_BREAK.search(line))
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,8 @@ class Settings(BaseSettings):
         # v11: a line underlined with "===" or "---", and a NEWS file's "version 1.31 - ..." line, are headings.
         # v12: a GNU NEWS file's "** " and "*** " mark list items, as "* " does.
         # v13: a Markdown front matter is no heading (its closing "---" looked like an underline).
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v13"
+        # v14: a photo caption, or a paragraph, is no title (a document without one is called by its file name).
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v14"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

@@ -593,7 +593,7 @@ def test_who_wrote_a_seed_is_answered_from_the_text_or_said_to_have_no_byline(re
     la_times = real_index.assistant.ask("Who wrote the LA Times piece?")
 
     assert authors.answerable and "USIP’s Rosie Levine, Alison McFarland" in authors.citations[0].quote
-    assert not la_times.answerable and "(003_d94c39d90b50c062.txt) has no byline (“By ...”)" in la_times.answer
+    assert not la_times.answerable and la_times.answer.startswith("003_d94c39d90b50c062.txt has no byline (“By ...”)")
 
 
 def test_in_project_notes_a_list_item_answers_and_a_table_of_contents_does_not(
@@ -724,7 +724,8 @@ def test_a_question_about_the_collection_is_answered_with_the_cited_titles(real_
     listed = real_index.assistant.ask("What documents do you have?")
     third = real_index.assistant.ask("What's the title of the third article?")
 
-    assert listed.answerable and listed.answer.startswith("There are 5 documents:") and len(listed.citations) == 5
+    assert listed.answerable and listed.answer.startswith("There are 5 documents:")
+    assert len(listed.citations) == 4 and "; 003_d94c39d90b50c062.txt; " in listed.answer  # no title: its file
     assert [c.quote for c in third.citations] == ["Blinken’s Beijing Trip: ‘Constructive’ but No Breakthroughs"]
     for answer in (listed, third):
         assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)

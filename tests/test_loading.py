@@ -157,3 +157,28 @@ def test_the_title_is_the_headline_a_page_prints_twice_else_the_first_line(tmp_p
         "post.md": "Lighthouse review",  # from the front matter
         "bare.md": "Lamps",  # front matter without a title: the first line after it
     }
+
+
+def test_a_photo_caption_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> None:
+    caption = "Two ministers shake hands. (Jane Roe/Associated Press)\n"
+    caption += "When the minister landed in Beijing, talks began at once.\n"
+    (tmp_path / "captioned.txt").write_text(caption)
+    (tmp_path / "rules.txt").write_text("Laptops must be encrypted. Passwords are changed every year.\n")
+    (tmp_path / "long.txt").write_text("The committee met on Monday to review the budget of the new harbour.\n")
+    (tmp_path / "README.md").write_text("[![CI](https://ci.example/badge.svg)](https://ci.example)\n\n# Harbour\n")
+    (tmp_path / "NEWS.txt").write_text("GNU quay NEWS                 -*- outline -*-\n\n* Version 2\n")
+
+    documents, _ = load_documents(tmp_path)
+
+    assert {doc.source: doc.title for doc in documents} == {
+        "captioned.txt": "captioned.txt",  # no headline: the file name
+        "rules.txt": "rules.txt",
+        "long.txt": "long.txt",
+        "README.md": "Harbour",
+        "NEWS.txt": "GNU quay NEWS",
+    }
+    # A passage is still embedded under the caption or the lede: they say what the document is about.
+    contexts = {doc.source: doc.embedding_context for doc in documents}
+    assert contexts["captioned.txt"] == "Two ministers shake hands. (Jane Roe/Associated Press)"
+    assert contexts["long.txt"] == "The committee met on Monday to review the budget of the new harbour."
+    assert contexts["README.md"] == "Harbour"
