@@ -19,6 +19,7 @@ from .question_types import (
     ASKS_WHEN,
     ASKS_WHERE,
     ASKS_WHO_SAID,
+    ASKS_YES_OR_NO,
     BORROWED_KEY_WORDS,
     NAME,
     POSSESSIVE,
@@ -712,6 +713,33 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: topic <= words_named_in(text), ranked, retrieval) or ranked
 
+    def names_most_of_it_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For a yes-or-no question ("Did Blinken's visit produce any major breakthroughs?"), the close sentence of
+        the best one's document that names most of its words besides names goes first ("... a lack of major
+        breakthroughs on these topics was anticipated"): the answer speaks of what is asked. Only when it names more
+        of them than the best sentence, and at least half."""
+        own_words = BORROWED_KEY_WORDS.sub("", question)
+        if not ASKS_YES_OR_NO.search(own_words):
+            return ranked
+        not_asked = {name.lower() for name in CAPITALISED.findall(own_words.strip())} | QUESTION_FRAME_WORDS
+        asked = words_named_in(own_words) - {stem(word) for word in not_asked}
+        if not asked:
+            return ranked
+        snapshot = retrieval.snapshot
+        close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
+        source = snapshot.chunks[snapshot.sentences[ranked[0]].chunk_row].source
+        close = [
+            index
+            for index in ranked[: self.passages_considered]
+            if retrieval.sentence_scores[index] >= close_enough
+            and snapshot.chunks[snapshot.sentences[index].chunk_row].source == source
+        ]
+        named = {index: len(asked & words_named_in(snapshot.sentence_text(index))) for index in close}
+        best = max(close, key=lambda index: named[index])  # the first of the most
+        if named[best] <= named[ranked[0]] or 2 * named[best] < len(asked):
+            return ranked
+        return [best, *(index for index in ranked if index != best)]
+
     def their_words(self, speaker: str, question: str, retrieval: Retrieval) -> list[int]:
         """The statements of a speaker's turns (an interview's "McFarland: ..."), however far they are from the best
         passages: those naming most words of the topic asked about first ("... view on Taiwan?"), then the best
@@ -938,6 +966,7 @@ class QuoteAnswerer:
         asked_versions = versions_in(question)
         ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
         ranked = self.says_how_they_reacted_first(question, ranked, retrieval)
+        ranked = self.names_most_of_it_first(asked, ranked, retrieval)
         ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
         # More quotes only of statements: a heading quoted alone ("Expense rules") answers nothing; nor does a

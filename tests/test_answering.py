@@ -800,6 +800,23 @@ def test_how_they_reacted_is_answered_first_by_a_close_sentence_that_tells_a_rea
     assert_citations_hold(answer, docs)
 
 
+def test_a_yes_or_no_question_is_answered_first_by_a_close_sentence_naming_most_of_it(tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(
+        tmp_path,
+        {
+            "talks.txt": "Minister Lund’s visit to the harbour town lasted two days in May.\n\n"
+            "Fishing boats moor along the north quay.\n\n"
+            "No breakthrough on the tariffs was made during the talks.\n"
+        },
+    )
+
+    answer = assistant.ask("Did Minister Lund’s visit produce a breakthrough on the tariffs?").to_dict()
+
+    # The visit's sentence shares the question's names and opening words; the answer is in the other.
+    assert answer["citations"][0]["quote"] == "No breakthrough on the tariffs was made during the talks."
+    assert_citations_hold(answer, docs)
+
+
 BYLINED = {
     "harbour.txt": "Harbour news\n\nBy Jane Doe and J. Roe\n\nBy this standard, the harbour opened on time.\n",
     "notes.md": "---\ntitle: Council notes\nauthor: Ann Lee\n---\n\nThe council met on Monday.\n",

@@ -696,6 +696,17 @@ def test_how_they_reacted_is_answered_first_by_a_sentence_that_tells_a_reaction(
     assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
 
 
+def test_a_yes_or_no_question_is_answered_first_by_the_sentence_that_speaks_of_it(real_index: RealIndex) -> None:
+    met = real_index.assistant.ask("Did Xi meet with Janet Yellen or John Kerry when they came to China?")
+    breakthroughs = real_index.assistant.ask("Did Blinken's visit produce any major breakthroughs?")
+
+    # The closest sentences only say that Yellen and Kerry came, and whom Blinken met.
+    assert "declining to meet with Yellen and Kerry" in met.citations[0].quote
+    assert "a lack of major breakthroughs" in breakthroughs.citations[0].quote
+    for answer in (met, breakthroughs):
+        assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+
+
 def test_a_where_question_is_answered_first_by_a_sentence_that_names_a_place(real_index: RealIndex) -> None:
     # The closest sentence talks of "a meeting between Biden and Xi" without saying where.
     answer = real_index.assistant.ask("Where will Biden and Xi possibly meet?")

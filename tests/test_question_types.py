@@ -9,6 +9,7 @@ from assistant.question_types import (
     ASKS_WHEN,
     ASKS_WHO_SAID,
     ASKS_WHO_WROTE,
+    ASKS_YES_OR_NO,
     NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
@@ -388,6 +389,22 @@ def test_a_question_asking_who_wrote_a_document(question: str, asks: bool) -> No
 )
 def test_a_question_asking_how_they_reacted(question: str, asks: bool) -> None:
     assert bool(ASKS_HOW_THEY_REACTED.search(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Did Blinken's visit produce any major breakthroughs?", True),
+        ("Is that an easy case to make in America?", True),
+        ("And did Xi meet them?", True),
+        ("Can you list the documents?", False),  # a request
+        ("Do you know who wrote it?", False),
+        ("What did Xi say?", False),
+        ("Didier Drogba?", False),
+    ],
+)
+def test_a_question_answered_by_yes_or_no(question: str, asks: bool) -> None:
+    assert bool(ASKS_YES_OR_NO.search(question)) is asks
 
 
 @pytest.mark.parametrize(
