@@ -62,13 +62,15 @@ class Document:
 PHOTO_CAPTION = re.compile(r"\([^()]*/[^()]*\)$")
 IMAGES_ONLY = re.compile(r"^(?:\[?!\[[^\]]*\]\([^)]*\)(?:\]\([^)]*\))?\s*)+$")
 EDITOR_MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")
+MOST_HEADLINE_CHARS = 150
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-Z]")
 
 
 def reads_as_prose(line: str) -> bool:
-    """Whether a document's first line is a paragraph, not a headline: a long sentence, or more than one."""
+    """Whether a document's first line is a paragraph, not a headline: a long sentence, more than one, or longer
+    than any headline."""
     long_sentence = len(line.split()) > 8 and line.rstrip('"”’)').endswith((".", "!", "?"))
-    return long_sentence or bool(SENTENCE_BREAK.search(line))
+    return long_sentence or bool(SENTENCE_BREAK.search(line)) or len(line) > MOST_HEADLINE_CHARS
 
 
 @dataclass(frozen=True)

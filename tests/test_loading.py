@@ -165,6 +165,7 @@ def test_a_photo_caption_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> N
     (tmp_path / "captioned.txt").write_text(caption)
     (tmp_path / "rules.txt").write_text("Laptops must be encrypted. Passwords are changed every year.\n")
     (tmp_path / "long.txt").write_text("The committee met on Monday to review the budget of the new harbour.\n")
+    (tmp_path / "words.txt").write_text(" ".join(["harbour quay boats"] * 60) + "\n")
     (tmp_path / "README.md").write_text("[![CI](https://ci.example/badge.svg)](https://ci.example)\n\n# Harbour\n")
     (tmp_path / "NEWS.txt").write_text("GNU quay NEWS                 -*- outline -*-\n\n* Version 2\n")
 
@@ -174,6 +175,7 @@ def test_a_photo_caption_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> N
         "captioned.txt": "captioned.txt",  # no headline: the file name
         "rules.txt": "rules.txt",
         "long.txt": "long.txt",
+        "words.txt": "words.txt",  # longer than a headline
         "README.md": "Harbour",
         "NEWS.txt": "GNU quay NEWS",
     }
