@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -29,6 +30,7 @@ OPTION = re.compile(r"(?:^|(?<=[\s(\[`'\"“‘,|=]))(--?)([A-Za-z][A-Za-z0-9_-]
 IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+(?![\w-])")
 
 
+@functools.lru_cache(maxsize=100_000)  # a corpus repeats its words: a stem is looked up far more than computed
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'sanctions'/'sanctioned', not a linguist's stemmer."""
     for suffix in ("ingly", "edly", "ing", "ed", "es", "s"):

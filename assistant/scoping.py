@@ -66,14 +66,21 @@ def _nth(sources: list[str], ordinal: str) -> str | None:
     return sources[place] if place < len(sources) else None
 
 
+TRAILING_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@lru_cache(maxsize=100_000)  # every word of every passage goes through it once per snapshot: most are repeats
 def _bare(word: str) -> str:
     """A word without quotes around it or a possessive after it: "‘Slow," -> "Slow", "Diplomat’s" -> "Diplomat"."""
-    word = re.sub(r"[’']s$", "", word.strip("\"'“”‘’,.:;()!"))
+    word = TRAILING_POSSESSIVE.sub("", word.strip("\"'“”‘’,.:;()!"))
     return word.strip("\"'“”‘’,.:;()!")
 
 
+MOST_INITIALS = 8  # an acronym is short: a run of capitalised words (a title, an all-caps disclaimer) can be long
+
+
 def initials_in(text: str) -> set[str]:
-    """The initials of every run of two or more capitalised words ("Los Angeles Times": LA, LAT, AT)."""
+    """The initials of every run of two to MOST_INITIALS capitalised words ("Los Angeles Times": LA, LAT, AT)."""
     found: set[str] = set()
     run: list[str] = []
     for word in [*(_bare(word) for word in WORD.findall(text)), ""]:
@@ -83,7 +90,7 @@ def initials_in(text: str) -> set[str]:
         if word.lower() in NAME_JOINERS and run:
             continue
         for start in range(len(run)):
-            for end in range(start + 2, len(run) + 1):
+            for end in range(start + 2, min(start + MOST_INITIALS, len(run)) + 1):
                 found.add("".join(run[start:end]))
         run = []
     return found

@@ -6,7 +6,7 @@ import pytest
 from conftest import FakeEmbedder, IndexedCopy, fake_settings, history_after, indexed_folder
 
 from assistant import Assistant
-from assistant.scoping import document_scope, initials_in, without_references
+from assistant.scoping import MOST_INITIALS, document_scope, initials_in, without_references
 
 LA_TIMES = "003_d94c39d90b50c062.txt"  # ends "This story originally appeared in the Los Angeles Times."
 BUMPY_ROAD = "001_88b05ed209d663f4.txt"  # "The Slow, Bumpy Road of U.S.-China Diplomacy"
@@ -65,6 +65,15 @@ def test_initials_are_those_of_capitalised_runs_small_words_left_out() -> None:
 
     assert {"LA", "LAT", "USIP", "US"} <= initials
     assert "TS" not in initials  # "This story": one capitalised word is no run
+
+
+def test_initials_of_a_long_capitalised_run_are_as_short_as_acronyms() -> None:
+    # An all-caps disclaimer is a run of hundreds of capitalised words: all its stretches would be ~n² strings of
+    # up to n letters (a 7 MB folder of such text took a minute to scope its first question).
+    initials = initials_in("THE SOFTWARE IS PROVIDED AS IS " * 100 + "and so on.")
+
+    assert max(len(initial) for initial in initials) == MOST_INITIALS
+    assert {"TSIPAI", "IPAIT"} <= initials
 
 
 def test_a_scoped_question_ranks_only_that_documents_passages(indexed_copy: IndexedCopy) -> None:
