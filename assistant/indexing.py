@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 from .cache import EmbeddingCache
 from .embeddings import Embedder
 from .errors import DocumentsError, IndexBusyError
-from .lexical import vocabulary_of
+from .lexical import BM25Index, vocabulary_of
 from .loading import Document, describe_skipped, load_documents
 from .settings import Settings
 from .splitting import (
@@ -28,7 +28,16 @@ from .splitting import (
     split_into_chunks,
     starts_on_a_continued_line,
 )
-from .store import IndexPaths, IndexSnapshot, prune, publish, read_manifest, write_json
+from .store import (
+    PASSAGE_BM25,
+    SENTENCE_BM25,
+    IndexPaths,
+    IndexSnapshot,
+    prune,
+    publish,
+    read_manifest,
+    write_json,
+)
 from .vectors import (
     CHROMA_BATCH,
     EMBEDDED_FOLDER,
@@ -220,6 +229,8 @@ class Indexer:
             for chunk, line in zip(chunks_of[doc.source], first_lines[doc.source], strict=True)
         ]
         write_json(staging / "chunks.json", rows)
+        BM25Index([chunk.text for chunk in all_chunks]).save(staging / PASSAGE_BM25)
+        BM25Index(sentence_texts).save(staging / SENTENCE_BM25)
         np.save(staging / "sentence_vectors.npy", sentence_vectors)
         write_json(staging / "vocabulary.json", vocabulary)
         np.save(staging / "vocabulary_vectors.npy", vocabulary_vectors)
@@ -391,6 +402,12 @@ def check_index(settings: Settings) -> CheckReport:
             problems.append(
                 f"{len(snapshot.sentence_vectors)} sentence vectors for {len(snapshot.sentences)} sentences"
             )
+        for what, index, count in (
+            ("passages", snapshot.bm25, len(snapshot.chunks)),
+            ("sentences", snapshot.sentence_bm25, len(snapshot.sentences)),
+        ):
+            if index.size != count:
+                problems.append(f"the word index of {what} holds {index.size} of them, not {count}")
         if manifest["index_key"] != settings.index_key():
             problems.append("the index was built with other model or splitting settings")
         if snapshot.vectors.server != settings.chroma_url:

@@ -10,8 +10,8 @@ folder is searched as before.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 
 from .lexical import tokenize
@@ -51,13 +51,21 @@ NAME_JOINERS = {"of", "and", "for", "the", "on", "in", "de"}
 @dataclass(frozen=True)
 class DocumentFacts:
     """What a reference to a document can match: its source (the file name), its title's words, its words as
-    written (names keep their capital letters) and the initials of the names it holds."""
+    written (names keep their capital letters) and the initials of the names it holds. The last two are read from
+    its passages when a question first needs them: most questions point at no document."""
 
     source: str
     title_stems: frozenset[str]
-    words: frozenset[str]
-    initials: frozenset[str]
     named_by: re.Pattern[str]  # its file name in a question (see file_name_pattern)
+    passages: tuple[str, ...] = field(repr=False, compare=False)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(_bare(word) for text in self.passages for word in WORD.findall(text))
+
+    @cached_property
+    def initials(self) -> frozenset[str]:
+        return frozenset(initial for text in self.passages for initial in initials_in(text))
 
 
 def _nth(sources: list[str], ordinal: str) -> str | None:
@@ -104,9 +112,8 @@ def document_facts(snapshot: IndexSnapshot) -> tuple[DocumentFacts, ...]:
         DocumentFacts(
             source,
             frozenset(tokenize(files.get(source, {}).get("title", ""))),
-            frozenset(_bare(word) for chunk in snapshot.chunks_of(source) for word in WORD.findall(chunk.text)),
-            frozenset(initial for chunk in snapshot.chunks_of(source) for initial in initials_in(chunk.text)),
             file_name_pattern(source),
+            tuple(chunk.text for chunk in snapshot.chunks_of(source)),
         )
         for source in sources
     )

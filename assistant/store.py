@@ -123,6 +123,9 @@ def prune(paths: IndexPaths, keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+# A generation's word (BM25) indexes of its passages and of its sentences, written as it is built.
+PASSAGE_BM25 = "passages_bm25.npz"
+SENTENCE_BM25 = "sentences_bm25.npz"
 CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
 
 
@@ -256,8 +259,8 @@ class IndexSnapshot:
         self.vocabulary_vectors = np.load(generation / "vocabulary_vectors.npy")
         # A file's name is a mention too: "BSD.txt" holds the BSD license, which never says "BSD".
         self._sorted_vocabulary = sorted({*vocabulary, *words_of_file_names(self.manifest["files"])})
-        self.bm25 = BM25Index([chunk.text for chunk in self.chunks])
-        self.sentence_bm25 = BM25Index(sentence_texts)
+        self.bm25 = BM25Index.load(generation / PASSAGE_BM25)
+        self.sentence_bm25 = BM25Index.load(generation / SENTENCE_BM25)
         self._sentences_by_text: dict[str, list[int]] = {}
         for index, text in enumerate(sentence_texts):
             self._sentences_by_text.setdefault(text, []).append(index)

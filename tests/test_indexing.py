@@ -10,7 +10,8 @@ from filelock import FileLock
 
 from assistant import Assistant, IndexBusyError, IndexMissingError
 from assistant.indexing import Indexer, check_index
-from assistant.store import IndexPaths
+from assistant.lexical import BM25Index
+from assistant.store import PASSAGE_BM25, IndexPaths
 
 EDITED = "003_d94c39d90b50c062.txt"
 DELETED = "001_88b05ed209d663f4.txt"
@@ -278,6 +279,16 @@ def test_check_finds_a_truncated_sentence_table(indexed_copy: IndexedCopy) -> No
     problems = check_index(indexed_copy.settings).problems
 
     assert problems == [f"{len(vectors) - 3} sentence vectors for {len(vectors)} sentences"]
+
+
+def test_check_finds_a_word_index_that_is_not_the_chunk_tables(indexed_copy: IndexedCopy) -> None:
+    generation = indexed_copy.index_dir / "generations" / current(indexed_copy.index_dir)
+    chunks = json.loads((generation / "chunks.json").read_text(encoding="utf-8"))
+    BM25Index([row["text"] for row in chunks[:-1]]).save(generation / PASSAGE_BM25)
+
+    problems = check_index(indexed_copy.settings).problems
+
+    assert problems == [f"the word index of passages holds {len(chunks) - 1} of them, not {len(chunks)}"]
 
 
 def test_every_sentence_of_every_document_is_placed_on_the_lines_it_stands_on(tmp_path: Path) -> None:

@@ -1,5 +1,8 @@
 """The lexical side of retrieval: tokens and BM25."""
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from assistant.lexical import BM25Index, identifiers_in, names_identifier, options_in, query_terms, tokenize
@@ -97,3 +100,19 @@ def test_coverage_is_the_largest_share_of_the_question_one_text_holds() -> None:
     assert index.coverage("zebra giraffe") == 0.0
     assert index.coverage("the of and") == 0.0  # no content words
     assert BM25Index([]).coverage("crisis") == 0.0
+
+
+@pytest.mark.parametrize(
+    "texts", [["urgent crisis management", "crisis talks resumed, crisis over", "-S sort 3.10.0"], []]
+)
+def test_a_saved_index_loads_with_the_same_scores(tmp_path: Path, texts: list[str]) -> None:
+    index = BM25Index(texts, k1=1.5, b=0.5)
+    index.save(tmp_path / "words.npz")
+
+    loaded = BM25Index.load(tmp_path / "words.npz")
+
+    assert (loaded.size, loaded.k1, loaded.b, loaded.average_length) == (index.size, 1.5, 0.5, index.average_length)
+    for query in ["crisis", "urgent crisis talks", "-S", "3.10.0", "zebra"]:
+        np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
+        assert loaded.coverage(query) == index.coverage(query)
+        np.testing.assert_array_equal(loaded.rows_with(query), index.rows_with(query))
