@@ -127,7 +127,7 @@ class BM25Index:
         rows = [self._postings[term][0] for term in terms]
         np.savez(
             path,
-            terms=np.array(terms, dtype=str),
+            terms=np.array("\n".join(terms)),  # one string: an array of strings is as wide as the longest term
             ends=np.cumsum([len(found) for found in rows], dtype=np.int64),
             rows=np.concatenate(rows) if rows else np.empty(0, dtype=np.int64),
             counts=np.concatenate([self._postings[term][1] for term in terms]) if terms else np.empty(0, np.float32),
@@ -138,7 +138,8 @@ class BM25Index:
     @classmethod
     def load(cls, path: Path) -> BM25Index:
         with np.load(path) as saved:
-            terms, ends, rows, counts = saved["terms"].tolist(), saved["ends"], saved["rows"], saved["counts"]
+            terms = str(saved["terms"]).split("\n") if len(saved["ends"]) else []
+            ends, rows, counts = saved["ends"], saved["rows"], saved["counts"]
             lengths, (k1, b) = saved["lengths"], saved["parameters"].tolist()
         starts = np.concatenate([[0], ends[:-1]]).tolist() if len(ends) else []
         postings = {

@@ -230,8 +230,6 @@ def person_asked_about(question: str) -> str | None:
     return asks.group("name") if asks else None
 
 
-# "Did Biden and Xi meet in San Francisco?", "What agreements did Raimondo reach?", "How was it brought down?": a
-# question about something that happened; "How big was ...?" and "Who was ...?" ask what something was like.
 # A question answered by yes or no: "Did Blinken's visit produce any major breakthroughs?"; not a request ("Can
 # you list ...?").
 ASKS_YES_OR_NO = re.compile(
@@ -239,6 +237,8 @@ ASKS_YES_OR_NO = re.compile(
     r"(?!\s+(?:you|i|we)\b)",
     re.I,
 )
+# "Did Biden and Xi meet in San Francisco?", "What agreements did Raimondo reach?", "How was it brought down?": a
+# question about something that happened; "How big was ...?" and "Who was ...?" ask what something was like.
 PAST_PARTICIPLE = (
     r"(?:\w+(?:ed|en|wn)|held|met|made|brought|bought|caught|shot|sent|told|said|built|hit|left|found|lost|won|paid|"
     r"sold|spent|kept|struck|fought|led|read|run|set|put|cut)"

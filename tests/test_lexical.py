@@ -116,3 +116,11 @@ def test_a_saved_index_loads_with_the_same_scores(tmp_path: Path, texts: list[st
         np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
         assert loaded.coverage(query) == index.coverage(query)
         np.testing.assert_array_equal(loaded.rows_with(query), index.rows_with(query))
+
+
+def test_a_saved_index_is_not_as_wide_as_its_longest_word_times_its_words(tmp_path: Path) -> None:
+    texts = [f"word{n} plain text" for n in range(2000)] + ["a" * 20_000]  # a pasted blob: one 20,000-letter term
+    BM25Index(texts).save(tmp_path / "words.npz")
+
+    assert (tmp_path / "words.npz").stat().st_size < 1_000_000  # an array of strings would take 160 MB
+    assert BM25Index.load(tmp_path / "words.npz").document_frequency("a" * 20_000) == 1
