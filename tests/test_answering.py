@@ -784,36 +784,31 @@ def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp
     assert answer.answer.startswith("Lee says nothing about “the fleet” in the documents")
 
 
-def test_how_they_reacted_is_answered_first_by_a_close_sentence_that_tells_a_reaction(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "question", "first_quote"),
+    [
+        (  # how they reacted: the sentence that tells a reaction, not the closer one naming the plan twice
+            "The council put the harbour plan on its agenda in March, the harbour plan of the mayor.",
+            "How did the council react to the harbour plan?",
+            "The council responded that the plan was too costly.",
+        ),
+        (  # yes or no: the sentence naming most of what is asked, not the one sharing its names and opening words
+            "Minister Lund’s visit to the harbour town lasted two days in May.",
+            "Did Minister Lund’s visit produce a breakthrough on the tariffs?",
+            "No breakthrough on the tariffs was made during the talks.",
+        ),
+    ],
+)
+def test_a_close_sentence_of_the_kind_asked_for_is_quoted_first(
+    tmp_path: Path, text: str, question: str, first_quote: str
+) -> None:
     assistant, docs = indexed_folder(
-        tmp_path,
-        {
-            "council.txt": "The council put the harbour plan on its agenda in March, the harbour plan of the mayor.\n\n"
-            "Fishing boats moor along the north quay.\n\n"
-            "The council responded that the plan was too costly.\n"
-        },
+        tmp_path, {"notes.txt": f"{text}\n\nFishing boats moor along the north quay.\n\n{first_quote}\n"}
     )
 
-    answer = assistant.ask("How did the council react to the harbour plan?").to_dict()
+    answer = assistant.ask(question).to_dict()
 
-    assert answer["citations"][0]["quote"] == "The council responded that the plan was too costly."
-    assert_citations_hold(answer, docs)
-
-
-def test_a_yes_or_no_question_is_answered_first_by_a_close_sentence_naming_most_of_it(tmp_path: Path) -> None:
-    assistant, docs = indexed_folder(
-        tmp_path,
-        {
-            "talks.txt": "Minister Lund’s visit to the harbour town lasted two days in May.\n\n"
-            "Fishing boats moor along the north quay.\n\n"
-            "No breakthrough on the tariffs was made during the talks.\n"
-        },
-    )
-
-    answer = assistant.ask("Did Minister Lund’s visit produce a breakthrough on the tariffs?").to_dict()
-
-    # The visit's sentence shares the question's names and opening words; the answer is in the other.
-    assert answer["citations"][0]["quote"] == "No breakthrough on the tariffs was made during the talks."
+    assert answer["citations"][0]["quote"] == first_quote
     assert_citations_hold(answer, docs)
 
 
