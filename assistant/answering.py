@@ -15,6 +15,7 @@ from .question_types import (
     ASKS_DATE,
     ASKS_HOW_THEY_REACTED,
     ASKS_WHAT_HAPPENED,
+    ASKS_WHAT_SHOULD_BE_DONE,
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHERE,
@@ -25,6 +26,7 @@ from .question_types import (
     POSSESSIVE,
     SAYS_HOW_THEY_REACTED,
     SAYS_NOT_YET,
+    SAYS_WHAT_SHOULD_BE_DONE,
     SAYS_WHEN,
     all_words_in,
     asks_about_the_collection,
@@ -685,6 +687,13 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_HOW_THEY_REACTED.search(text)), ranked, retrieval) or ranked
 
+    def says_what_should_be_done_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "What approach does the author want Washington to take?", the best of the close sentences that says
+        what should or must be done ("Washington should be looking for ways to ...") goes first."""
+        if not ASKS_WHAT_SHOULD_BE_DONE.search(BORROWED_KEY_WORDS.sub("", question)):
+            return ranked
+        return self.first_that(lambda text: bool(SAYS_WHAT_SHOULD_BE_DONE.search(text)), ranked, retrieval) or ranked
+
     def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "Where ...?" question, the best of the close sentences that names a place the question does not
         ("... a meeting between Biden and Xi in San Francisco") goes first."""
@@ -966,6 +975,7 @@ class QuoteAnswerer:
         asked_versions = versions_in(question)
         ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
         ranked = self.says_how_they_reacted_first(question, ranked, retrieval)
+        ranked = self.says_what_should_be_done_first(question, ranked, retrieval)
         ranked = self.names_most_of_it_first(asked, ranked, retrieval)
         ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]

@@ -77,6 +77,16 @@ SAYS_HOW_THEY_REACTED = re.compile(
     r"welcomed|praised|dismissed|slammed|lashed out|hit back)\b",
     re.I,
 )
+# "What approach does the author want Washington to take?", "What should the US do?": a question asking what
+# someone urges be done, best answered by a sentence that says what should or must be ("Washington should be looking
+# for ways to ..."). Not "What should I do if I lose my laptop?": a handbook tells that in the imperative ("Report a
+# lost laptop ...").
+ASKS_WHAT_SHOULD_BE_DONE = re.compile(
+    r"\b(?:wants?|wanted)\s+(?:\w+\s+){1,4}?to\b|\b(?:recommend\w*|urg(?:e|es|ed|ing)|advis\w+|propos\w+|"
+    r"should(?!\s+(?:i|we|you)\b)|ought to)\b",
+    re.I,
+)
+SAYS_WHAT_SHOULD_BE_DONE = re.compile(r"\b(?:should|must|ought to|needs? to|has to|have to)\b", re.I)
 # "Where ...?" is best answered by a sentence that names a place: "in San Francisco", "at the Shangri-La Dialogue".
 ASKS_WHERE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?where\b", re.I)
 PLACE = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)")

@@ -792,6 +792,11 @@ def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp
             "How did the council react to the harbour plan?",
             "The council responded that the plan was too costly.",
         ),
+        (  # what someone urges be done: the sentence that says what should be, not the one naming the mayor too
+            "The mayor took the plan to the council in March.",
+            "What does the mayor want the council to do about the harbour plan?",
+            "The council should fund the harbour works.",
+        ),
         (  # yes or no: the sentence naming most of what is asked, not the one sharing its names and opening words
             "Minister Lund’s visit to the harbour town lasted two days in May.",
             "Did Minister Lund’s visit produce a breakthrough on the tariffs?",

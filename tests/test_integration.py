@@ -707,6 +707,14 @@ def test_a_yes_or_no_question_is_answered_first_by_the_sentence_that_speaks_of_i
         assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
 
 
+def test_what_someone_wants_done_is_answered_first_by_a_sentence_saying_what_should_be(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What does Beijing want Washington to stop doing regarding Taiwan?")
+
+    # The closest sentence is about Beijing's calculus "regarding Taiwan"; the next says what the US should stop.
+    assert "it should stop arming Taiwan" in answer.citations[0].quote
+    assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+
+
 def test_a_where_question_is_answered_first_by_a_sentence_that_names_a_place(real_index: RealIndex) -> None:
     # The closest sentence talks of "a meeting between Biden and Xi" without saying where.
     answer = real_index.assistant.ask("Where will Biden and Xi possibly meet?")

@@ -5,6 +5,7 @@ import pytest
 from assistant.question_types import (
     ASKS_HOW_THEY_REACTED,
     ASKS_WHAT_HAPPENED,
+    ASKS_WHAT_SHOULD_BE_DONE,
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHO_SAID,
@@ -405,6 +406,22 @@ def test_a_question_asking_how_they_reacted(question: str, asks: bool) -> None:
 )
 def test_a_question_answered_by_yes_or_no(question: str, asks: bool) -> None:
     assert bool(ASKS_YES_OR_NO.search(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What approach does the author want Washington to take toward Beijing?", True),
+        ("What does Beijing want Washington to stop doing regarding Taiwan?", True),
+        ("What should the US do about the sanctions?", True),
+        ("What does the author recommend?", True),
+        ("What should I do if I lose my laptop?", False),  # a handbook answers in the imperative
+        ("What economic reasons does Beijing have for wanting Taiwan?", False),
+        ("What did Wang Yi tell Blinken?", False),
+    ],
+)
+def test_a_question_asking_what_someone_urges_be_done(question: str, asks: bool) -> None:
+    assert bool(ASKS_WHAT_SHOULD_BE_DONE.search(question)) is asks
 
 
 @pytest.mark.parametrize(
