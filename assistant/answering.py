@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -556,6 +557,17 @@ def label_span(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
     return QuoteSpan(turn.chunk, turn.start, turn.start + name_end(turn.text))
 
 
+def fits(pattern: re.Pattern[str], text: str) -> bool:
+    return bool(pattern.search(text))
+
+
+# Questions of a kind, each with the kind of sentence that answers it best, in the order they are put first.
+ANSWERED_BY = (
+    (ASKS_HOW_THEY_REACTED, SAYS_HOW_THEY_REACTED),
+    (ASKS_WHAT_SHOULD_BE_DONE, SAYS_WHAT_SHOULD_BE_DONE),
+)
+
+
 def names_another_version(asked: set[str], sentence: str) -> bool:
     """Whether the sentence names versions and none of those asked about: "3.10.0b1" for {"3.15.0b1"}."""
     named = versions_in(sentence)
@@ -680,19 +692,16 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
-    def says_how_they_reacted_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
-        """For "How did China react?", the best of the close sentences that tells a reaction ("A PRC government
-        spokesperson immediately responded that ...") goes first."""
-        if not ASKS_HOW_THEY_REACTED.search(BORROWED_KEY_WORDS.sub("", question)):
-            return ranked
-        return self.first_that(lambda text: bool(SAYS_HOW_THEY_REACTED.search(text)), ranked, retrieval) or ranked
-
-    def says_what_should_be_done_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
-        """For "What approach does the author want Washington to take?", the best of the close sentences that says
-        what should or must be done ("Washington should be looking for ways to ...") goes first."""
-        if not ASKS_WHAT_SHOULD_BE_DONE.search(BORROWED_KEY_WORDS.sub("", question)):
-            return ranked
-        return self.first_that(lambda text: bool(SAYS_WHAT_SHOULD_BE_DONE.search(text)), ranked, retrieval) or ranked
+    def says_what_its_kind_asks_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For a question of a kind in ANSWERED_BY (by its own words, not those a follow-up borrowed), the best of
+        the close sentences of the kind that answers it goes first: "How did China react?", one that tells a reaction
+        ("A PRC government spokesperson immediately responded that ..."); "What approach does the author want
+        Washington to take?", one that says what should be done ("Washington should be looking for ways to ...")."""
+        own_words = BORROWED_KEY_WORDS.sub("", question)
+        for asks, says in ANSWERED_BY:
+            if asks.search(own_words):
+                ranked = self.first_that(functools.partial(fits, says), ranked, retrieval) or ranked
+        return ranked
 
     def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "Where ...?" question, the best of the close sentences that names a place the question does not
@@ -736,12 +745,11 @@ class QuoteAnswerer:
             return ranked
         snapshot = retrieval.snapshot
         close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
-        source = snapshot.chunks[snapshot.sentences[ranked[0]].chunk_row].source
+        source = snapshot.sentence_source_codes[ranked[0]]
         close = [
             index
             for index in ranked[: self.passages_considered]
-            if retrieval.sentence_scores[index] >= close_enough
-            and snapshot.chunks[snapshot.sentences[index].chunk_row].source == source
+            if retrieval.sentence_scores[index] >= close_enough and snapshot.sentence_source_codes[index] == source
         ]
         named = {index: len(asked & words_named_in(snapshot.sentence_text(index))) for index in close}
         best = max(close, key=lambda index: named[index])  # the first of the most
@@ -974,8 +982,7 @@ class QuoteAnswerer:
             return Draft(NOT_YET, False, [])
         asked_versions = versions_in(question)
         ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
-        ranked = self.says_how_they_reacted_first(question, ranked, retrieval)
-        ranked = self.says_what_should_be_done_first(question, ranked, retrieval)
+        ranked = self.says_what_its_kind_asks_first(question, ranked, retrieval)
         ranked = self.names_most_of_it_first(asked, ranked, retrieval)
         ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]
