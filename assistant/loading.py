@@ -37,13 +37,15 @@ class Document:
     def headline(self) -> str | None:
         """A Markdown front matter's title; else the first of the opening lines that comes back among them (a web
         page prints it above a column name or a menu, then again over the article), else the first line unless it
-        reads as a paragraph; without Markdown's "#". Never a photo caption nor a line of badges."""
+        reads as a paragraph; without Markdown's "#". Never a photo caption, a byline nor a line of badges."""
         front_matter = FRONT_MATTER.match(self.text)
         if front_matter:
             title = FRONT_MATTER_TITLE.search(front_matter.group(0))
             if title:
                 return title.group(1).strip().strip("\"'")[:200]
-        candidates = (line for line in self._opening_lines() if not PHOTO_CAPTION.search(line))
+        candidates = (
+            line for line in self._opening_lines() if not PHOTO_CAPTION.search(line) and not BYLINE.match(line)
+        )
         lines = [line for line in candidates if line and not IMAGES_ONLY.match(line)][:10]
         repeated = next((line for position, line in enumerate(lines) if line in lines[position + 1 :]), None)
         headline = repeated or (lines[0] if lines and not reads_as_prose(lines[0]) else None)
@@ -58,9 +60,10 @@ class Document:
 
 # Lines no headline is: a photo caption ending with its credit, "... last week. (Leah Millis/Associated Press)";
 # a Markdown line of images or badges only, "[![Build status](...)](...)"; and an editor's mode marker after a
-# headline, "GNU make NEWS   -*-indented-text-*-".
+# headline, "GNU make NEWS   -*-indented-text-*-"; a byline, "By Jane Doe" or "by Jane Doe and John Roe, Reuters".
 PHOTO_CAPTION = re.compile(r"\([^()]*/[^()]*\)$")
 IMAGES_ONLY = re.compile(r"^(?:\[?!\[[^\]]*\]\([^)]*\)(?:\]\([^)]*\))?\s*)+$")
+BYLINE = re.compile(r"^(?:By|BY|by)\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*(?:\s*(?:,|\||·|—|–|\band\b)\s*.*)?$")
 EDITOR_MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")
 MOST_HEADLINE_CHARS = 150
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-Z]")

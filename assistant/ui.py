@@ -111,10 +111,9 @@ def render_sources_html(
             f'<div class="understood-as">Understood as: <em>{html.escape(answer.standalone_question)}</em></div>'
         )
     if searched_in is not None:
-        title = html.escape(titles.get(searched_in, searched_in))
-        cards.append(
-            f'<div class="searched-in">Searched only: <em>{title}</em> <code>{html.escape(searched_in)}</code></div>'
-        )
+        title = titles.get(searched_in, searched_in)
+        file = "" if title == searched_in else f" <code>{html.escape(searched_in)}</code>"
+        cards.append(f'<div class="searched-in">Searched only: <em>{html.escape(title)}</em>{file}</div>')
     if not answer.answerable and answer.passages:  # "hi" looked nothing up: nothing to show
         cards.append(
             '<div class="not-found">The documents do not answer this question. '
@@ -139,11 +138,13 @@ def render_sources_html(
 
 
 def _card(label: str, source: str, where: str, body: str, titles: dict[str, str], citation: int | None = None) -> str:
-    title = html.escape(titles.get(source, source))
+    title = titles.get(source, source)
     marked = "" if citation is None else f' data-citation="{citation}"'
+    # A document without a headline is titled by its file: the file is not named twice.
+    meta = where if title == source else f"{source} · {where}"
     return (
-        f'<div class="source-card"{marked}><h4>{html.escape(label)} {title}</h4>'
-        f'<div class="source-meta">{html.escape(source)} · {html.escape(where)}</div>'
+        f'<div class="source-card"{marked}><h4>{html.escape(label)} {html.escape(title)}</h4>'
+        f'<div class="source-meta">{html.escape(meta)}</div>'
         f'<div class="source-context">{body}</div></div>'
     )
 

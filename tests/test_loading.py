@@ -159,7 +159,7 @@ def test_the_title_is_the_headline_a_page_prints_twice_else_the_first_line(tmp_p
     }
 
 
-def test_a_photo_caption_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> None:
+def test_a_photo_caption_a_byline_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> None:
     caption = "Two ministers shake hands. (Jane Roe/Associated Press)\n"
     caption += "When the minister landed in Beijing, talks began at once.\n"
     (tmp_path / "captioned.txt").write_text(caption)
@@ -168,6 +168,8 @@ def test_a_photo_caption_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> N
     (tmp_path / "words.txt").write_text(" ".join(["harbour quay boats"] * 60) + "\n")
     (tmp_path / "README.md").write_text("[![CI](https://ci.example/badge.svg)](https://ci.example)\n\n# Harbour\n")
     (tmp_path / "NEWS.txt").write_text("GNU quay NEWS                 -*- outline -*-\n\n* Version 2\n")
+    (tmp_path / "signed.txt").write_text("By Jane Roe and John Doe, Reuters\n\nHarbour Talks Resume\n\nTalks began.\n")
+    (tmp_path / "numbers.md").write_text("# By the Numbers: The Harbour in 2026\n\nTwelve boats.\n")
 
     documents, _ = load_documents(tmp_path)
 
@@ -178,6 +180,8 @@ def test_a_photo_caption_a_paragraph_or_badges_are_no_title(tmp_path: Path) -> N
         "words.txt": "words.txt",  # longer than a headline
         "README.md": "Harbour",
         "NEWS.txt": "GNU quay NEWS",
+        "signed.txt": "Harbour Talks Resume",  # the byline above it is no title
+        "numbers.md": "By the Numbers: The Harbour in 2026",
     }
     # A passage is still embedded under the caption or the lede: they say what the document is about.
     contexts = {doc.source: doc.embedding_context for doc in documents}

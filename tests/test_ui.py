@@ -92,9 +92,10 @@ def test_each_source_says_the_lines_characters_and_section_its_quote_stands_on()
         markdown
     )
     assert "a.md · line 3, characters 10–40, in “Habitat › Forests”" in html
-    assert "b.md · lines 1–2, characters 0–90</div>" in html
-    # Each card says which quote it is the source of: a click on the marker "[2]" in the chat finds it.
+    # Each card says which quote it is the source of: a click on the marker "[2]" in the chat finds it. A document
+    # without a title is called by its file, once.
     assert '<div class="source-card" data-citation="2"><h4>[2] b.md</h4>' in html
+    assert '<h4>[2] b.md</h4><div class="source-meta">lines 1–2, characters 0–90</div>' in html
     assert "`a.md` characters 10–40" in render_answer_markdown(answer)  # lines unknown: the characters alone
 
 
@@ -116,6 +117,8 @@ def test_the_sources_panel_names_the_one_document_searched() -> None:
     shown = render_sources_html(answer, {"003.txt": "Blinken & Xi"}, searched_in="003.txt")
 
     assert "Searched only: <em>Blinken &amp; Xi</em> <code>003.txt</code>" in shown
+    untitled = render_sources_html(answer, {"003.txt": "003.txt"}, searched_in="003.txt")
+    assert '<div class="searched-in">Searched only: <em>003.txt</em></div>' in untitled
     assert "Searched only" not in render_sources_html(answer, {})
 
 
