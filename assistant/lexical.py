@@ -34,6 +34,8 @@ IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+(?![\w
 @functools.lru_cache(maxsize=100_000)  # a corpus repeats its words: a stem is looked up far more than computed
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'sanctions'/'sanctioned', not a linguist's stemmer."""
+    if word.endswith(("eed", "ees")) and len(word) >= 6 and not word.endswith("ceed"):
+        return word[:-1]  # "agreed", "agrees", "guaranteed": "agree", "guarantee" (not "succeed" nor "needs")
     for suffix in ("ingly", "edly", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]

@@ -120,7 +120,7 @@ class Settings(BaseSettings):
         # v14: a photo caption, or a paragraph, is no title (a document without one is called by its file name).
         # v15: the word (BM25) indexes are written with the generation, so a change of the words they hold
         # (lexical.tokenize) needs a new version here too.
-        # v16: a byline ("By Jane Roe, Reuters") is no title.
+        # v16: a byline ("By Jane Roe, Reuters") is no title; "agreed" and "agrees" have the stem of "agree".
         shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v16"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())

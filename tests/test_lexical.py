@@ -17,6 +17,14 @@ def test_an_adverb_of_a_participle_has_the_participles_stem() -> None:
     assert tokenize("reportedly reported") == ["report", "report"]
 
 
+def test_a_past_tense_of_a_verb_in_ee_has_the_verbs_stem() -> None:
+    assert tokenize("agree agreed agrees agreeing") == ["agree"] * 4
+    assert tokenize("guarantee guaranteed guarantees") == ["guarantee"] * 3
+    # A verb that ends in "eed" keeps it: "succeeded" is not "succee", "needs" is "need".
+    assert tokenize("succeeded succeeds") == ["succeed"] * 2
+    assert tokenize("need needs") == ["need"] * 2
+
+
 def test_apostrophes_of_every_kind_are_the_same() -> None:
     assert tokenize("China’s") == tokenize("China's") == tokenize("Chinas")
 
