@@ -44,6 +44,7 @@ eval: install
 	$(BIN)/assistant eval eval/fresh.jsonl
 	$(BIN)/assistant eval eval/natural.jsonl
 	$(BIN)/assistant eval eval/blind.jsonl
+	$(BIN)/assistant eval eval/near_miss.jsonl
 
 # Refresh docs/screenshot.png (the README's picture) from the browser test.
 screenshot: install browser

@@ -988,6 +988,7 @@ QUALITY_FLOORS = {
     "fresh.jsonl": (0.45, 0.75, 0.3, 0.4),
     "natural.jsonl": (0.75, 0.95, 0.75, 0.2),
     "blind.jsonl": (0.8, 0.88, 0.75, 0.4),
+    "near_miss.jsonl": (0.8, 0.93, 0.8, 0.3),
 }
 
 
