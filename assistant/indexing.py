@@ -17,8 +17,9 @@ from filelock import FileLock, Timeout
 from .cache import EmbeddingCache
 from .embeddings import Embedder
 from .errors import DocumentsError, IndexBusyError
-from .lexical import BM25Index, vocabulary_of
+from .lexical import vocabulary_of
 from .loading import Document, describe_skipped, load_documents
+from .reuse import PreviousGeneration, assemble, sentence_texts_of
 from .settings import Settings
 from .splitting import (
     Chunk,
@@ -197,41 +198,46 @@ class Indexer:
         place = VectorPlace.for_generation(self.settings.chroma_url, key, self._index_id(), name)
         copy_from = base if reusable else None
 
+        changed = set(report.added) | set(report.updated)
+        previous = PreviousGeneration.read(base) if base is not None and reusable else None
+        # What the generation before derived from an unchanged document is taken over: only the others are split,
+        # and only their sentences are embedded and tokenized.
+        carried_over = frozenset(
+            doc.source
+            for doc in documents
+            if previous is not None and doc.source not in changed and doc.source in previous.rows
+        )
         chunks_of = {
             doc.source: split_into_chunks(doc, self.settings.chunk_max_chars, self.settings.chunk_overlap_sentences)
             for doc in documents
+            if doc.source not in carried_over
         }
-        context_of = {doc.source: doc.embedding_context for doc in documents}
-        all_chunks = [chunk for doc in documents for chunk in chunks_of[doc.source]]
+        rows_of = {doc.source: chunk_rows(doc, chunks_of[doc.source]) for doc in documents if doc.source in chunks_of}
+        if previous is not None:
+            rows_of |= {source: previous.rows[source] for source in carried_over}
+        to_add = [chunk for doc in documents if doc.source in changed for chunk in chunks_of[doc.source]]
+        context_of = {doc.source: doc.embedding_context for doc in documents if doc.source in changed}
         cache = EmbeddingCache(self.paths.cache, self.settings.model_name)
         try:
-            changed = set(report.added) | set(report.updated)
-            to_add = [chunk for chunk in all_chunks if chunk.source in changed]
             chunk_vectors, embedded = self._embed(
                 cache, [embedding_text(c, context_of[c.source]) for c in to_add], "chunks", progress
             )
-            sentence_texts = [doc.text[s:e] for doc in documents for c in chunks_of[doc.source] for s, e in c.sentences]
-            sentence_vectors, embedded_sentences = self._embed(cache, sentence_texts, "sentences", progress)
+            fresh_sentences = [text for source in chunks_of for text in sentence_texts_of(rows_of[source])]
+            fresh_vectors, embedded_sentences = self._embed(cache, fresh_sentences, "sentences", progress)
             vocabulary = vocabulary_of([doc.text for doc in documents])
             vocabulary_vectors, embedded_words = self._embed(cache, vocabulary, "vocabulary", progress)
         finally:
             cache.close()
+        tables = assemble([doc.source for doc in documents], rows_of, fresh_vectors, previous, carried_over)
         report.texts_embedded = embedded + embedded_sentences + embedded_words
-        report.chunks = len(all_chunks)
+        report.chunks = len(tables.rows)
 
         stale_ids = [cid for source in report.removed + report.updated for cid in old_files[source]["chunks"]]
         self._write_vectors(place, staging, copy_from, set(stale_ids), to_add, chunk_vectors, progress)
-        first_lines = {doc.source: first_lines_of(doc.text, chunks_of[doc.source]) for doc in documents}
-        continued = {doc.source: continued_lines(doc.text) for doc in documents}
-        rows = [
-            _chunk_row(chunk, line, doc.text, continued[doc.source])
-            for doc in documents
-            for chunk, line in zip(chunks_of[doc.source], first_lines[doc.source], strict=True)
-        ]
-        write_json(staging / "chunks.json", rows)
-        BM25Index([chunk.text for chunk in all_chunks]).save(staging / PASSAGE_BM25)
-        BM25Index(sentence_texts).save(staging / SENTENCE_BM25)
-        np.save(staging / "sentence_vectors.npy", sentence_vectors)
+        write_json(staging / "chunks.json", tables.rows)
+        tables.passage_bm25.save(staging / PASSAGE_BM25)
+        tables.sentence_bm25.save(staging / SENTENCE_BM25)
+        np.save(staging / "sentence_vectors.npy", tables.sentence_vectors)
         write_json(staging / "vocabulary.json", vocabulary)
         np.save(staging / "vocabulary_vectors.npy", vocabulary_vectors)
         write_json(
@@ -240,12 +246,12 @@ class Indexer:
                 "index_key": key,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "docs_dir": str(self.settings.docs_dir),
-                "chunks": len(all_chunks),
+                "chunks": len(tables.rows),
                 "files": {
                     doc.source: {
                         "sha256": doc.sha256,
-                        "title": doc.title,
-                        "chunks": [chunk.id for chunk in chunks_of[doc.source]],
+                        "title": old_files[doc.source]["title"] if doc.source in carried_over else doc.title,
+                        "chunks": [row["id"] for row in rows_of[doc.source]],
                     }
                     for doc in documents
                 },
@@ -346,6 +352,13 @@ def first_lines_of(text: str, chunks: list[Chunk]) -> list[int]:
         counted_to = chunk.start
         lines.append(line)
     return lines
+
+
+def chunk_rows(doc: Document, chunks: list[Chunk]) -> list[dict[str, Any]]:
+    """The chunk table's rows of one document."""
+    continued = continued_lines(doc.text)
+    lines = first_lines_of(doc.text, chunks)
+    return [_chunk_row(chunk, line, doc.text, continued) for chunk, line in zip(chunks, lines, strict=True)]
 
 
 def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int]) -> dict[str, Any]:

@@ -152,6 +152,45 @@ class BM25Index:
         index._set_up(postings, lengths, k1, b)
         return index
 
+    def renumbered(self, new_row: np.ndarray, fresh: dict[int, str], size: int) -> BM25Index:
+        """This index for a new table of `size` texts, the same as one built from them: old row r is now row
+        new_row[r] (dropped where it is -1), and the texts of `fresh` (by new row) are tokenized. Only those are."""
+        terms = list(self._postings)
+        term_ids = {term: number for number, term in enumerate(terms)}
+        found = [self._postings[term] for term in terms]
+        term_of = np.repeat(np.arange(len(terms), dtype=np.int64), [len(rows) for rows, _ in found])
+        rows = new_row[np.concatenate([rows for rows, _ in found])] if found else np.empty(0, dtype=np.int64)
+        counts = np.concatenate([counts for _, counts in found]) if found else np.empty(0, dtype=np.float32)
+        kept = rows >= 0
+        lengths = np.zeros(size, dtype=np.float32)
+        lengths[new_row[new_row >= 0]] = self._lengths[new_row >= 0]
+        fresh_terms, fresh_rows, fresh_counts = [], [], []
+        for row, text in fresh.items():
+            tokens = Counter(tokenize(text))
+            lengths[row] = sum(tokens.values())
+            for term, count in tokens.items():
+                fresh_terms.append(term_ids.setdefault(term, len(term_ids)))
+                fresh_rows.append(row)
+                fresh_counts.append(count)
+        term_of = np.concatenate([term_of[kept], np.array(fresh_terms, dtype=np.int64)])
+        rows = np.concatenate([rows[kept], np.array(fresh_rows, dtype=np.int64)])
+        counts = np.concatenate([counts[kept], np.array(fresh_counts, dtype=np.float32)])
+        order = np.lexsort((rows, term_of))  # by term, then by row: as a build from the texts has them
+        term_of, rows, counts = term_of[order], rows[order], counts[order]
+        bounds = np.searchsorted(term_of, np.arange(len(term_ids) + 1))
+        postings = {
+            term: (rows[start:end], counts[start:end])
+            for term, start, end in zip(term_ids, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+            if end > start
+        }
+        index = BM25Index.__new__(BM25Index)
+        index._set_up(postings, lengths, self.k1, self.b)
+        return index
+
+    def postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each term's rows and counts in those rows."""
+        return self._postings
+
     def document_frequency(self, term: str) -> int:
         rows = self._postings.get(term)
         return 0 if rows is None else len(rows[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class Document:
         candidates = (
             line for line in self._opening_lines() if not PHOTO_CAPTION.search(line) and not BYLINE.match(line)
         )
-        lines = [line for line in candidates if line and not IMAGES_ONLY.match(line)][:10]
+        lines = list(itertools.islice((line for line in candidates if line and not IMAGES_ONLY.match(line)), 10))
         repeated = next((line for position, line in enumerate(lines) if line in lines[position + 1 :]), None)
         headline = repeated or (lines[0] if lines and not reads_as_prose(lines[0]) else None)
         return headline[:200] if headline else None

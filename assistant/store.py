@@ -92,7 +92,8 @@ class IndexPaths:
 
 def write_json(path: Path, data: object) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
+        # json.dumps, not json.dump: only the one-shot encoder is the C one (a 5 MB folder's chunk table took 1.2 s).
+        handle.write(json.dumps(data, ensure_ascii=False))
         handle.flush()
         os.fsync(handle.fileno())
 

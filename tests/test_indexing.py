@@ -1,17 +1,20 @@
 """Incremental indexing with the fake embedder: what each sync embeds, stores, reports and cleans up."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import chromadb
+import numpy as np
 import pytest
 from conftest import FakeEmbedder, IndexedCopy, assert_citations_hold, fake_settings, read_document
 from filelock import FileLock
 
-from assistant import Assistant, IndexBusyError, IndexMissingError
+from assistant import Assistant, IndexBusyError, IndexMissingError, indexing, lexical
 from assistant.indexing import Indexer, check_index
 from assistant.lexical import BM25Index
-from assistant.store import PASSAGE_BM25, IndexPaths
+from assistant.store import PASSAGE_BM25, SENTENCE_BM25, IndexPaths
 
 EDITED = "003_d94c39d90b50c062.txt"
 DELETED = "001_88b05ed209d663f4.txt"
@@ -125,6 +128,67 @@ def test_renaming_a_file_embeds_nothing(indexed_copy: IndexedCopy) -> None:
     assert "renamed.txt" in sources and DELETED not in sources
     assert_citations_hold(answer, indexed_copy.docs_dir)
     assert "1 renamed" in report.summary()
+
+
+def test_a_sync_splits_and_tokenizes_only_what_changed_and_ends_as_a_full_build_would(
+    indexed_copy: IndexedCopy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = indexed_copy.docs_dir
+    edited = docs / EDITED
+    edited.write_text(read_document(edited) + "\nA closing sentence mentions pandas in Chengdu.\n", encoding="utf-8")
+    (docs / DELETED).unlink()
+    (docs / "okapi.md").write_text(f"# Okapis\n\n{OKAPI}\n\n- Forty okapis\n- Rangers\n", encoding="utf-8")
+    split, tokenized = [], []
+    monkeypatch.setattr(indexing, "split_into_chunks", spy(indexing.split_into_chunks, split, lambda doc: doc.source))
+    monkeypatch.setattr(lexical, "tokenize", spy(lexical.tokenize, tokenized, lambda text: text))
+
+    indexed_copy.assistant.index()
+
+    assert sorted(split) == [EDITED, "okapi.md"]
+    changed_texts = read_document(edited) + read_document(docs / "okapi.md")
+    assert tokenized and all(text in changed_texts for text in tokenized)
+    monkeypatch.undo()
+    rebuilt = Assistant(fake_settings(docs, tmp_path / "rebuilt"), embedder=FakeEmbedder())
+    rebuilt.index(full=True)
+    synced_at, rebuilt_at = indexed_copy.assistant.snapshot().path, rebuilt.snapshot().path
+    for table in ("chunks.json", "vocabulary.json"):
+        assert json.loads((synced_at / table).read_text("utf-8")) == json.loads((rebuilt_at / table).read_text("utf-8"))
+    files = [json.loads((at / "manifest.json").read_text("utf-8"))["files"] for at in (synced_at, rebuilt_at)]
+    assert files[0] == files[1]
+    for vectors in ("sentence_vectors.npy", "vocabulary_vectors.npy"):
+        assert np.array_equal(np.load(synced_at / vectors), np.load(rebuilt_at / vectors))
+    for words in (PASSAGE_BM25, SENTENCE_BM25):
+        synced, built = BM25Index.load(synced_at / words), BM25Index.load(rebuilt_at / words)
+        assert synced.postings().keys() == built.postings().keys()
+        for term, (rows, counts) in built.postings().items():
+            synced_rows, synced_counts = synced.postings()[term]
+            assert np.array_equal(synced_rows, rows) and np.array_equal(synced_counts, counts)
+        query = "pandas in Chengdu okapis sanctions Taiwan"
+        assert np.array_equal(synced.scores(query), built.scores(query))
+    rebuilt.close()
+
+
+def test_a_sync_derives_everything_again_when_the_generation_before_cannot_be_read(indexed_copy: IndexedCopy) -> None:
+    before = indexed_copy.assistant.snapshot().path
+    indexed_copy.assistant.close()
+    (before / SENTENCE_BM25).write_bytes(b"not an npz file")
+    edited = indexed_copy.docs_dir / EDITED
+    edited.write_text(read_document(edited) + "\nA closing sentence mentions pandas in Chengdu.\n", encoding="utf-8")
+
+    report = Indexer(indexed_copy.settings, FakeEmbedder).sync()
+
+    assert report.updated == [EDITED] and not report.rebuilt
+    assert check_index(indexed_copy.settings).healthy
+    answer = indexed_copy.assistant.ask("Which pandas in Chengdu did the closing sentence mention?").to_dict()
+    assert answer["citations"][0]["quote"] == "A closing sentence mentions pandas in Chengdu."
+
+
+def spy(function: Callable[..., Any], calls: list[Any], noted: Callable[[Any], Any]) -> Callable[..., Any]:
+    def spied(argument: Any, *rest: Any) -> Any:
+        calls.append(noted(argument))
+        return function(argument, *rest)
+
+    return spied
 
 
 def test_a_sync_that_needs_no_new_vector_never_loads_the_model(indexed_copy: IndexedCopy) -> None:
