@@ -41,11 +41,13 @@ from .question_types import (
     person_asked_about,
     places_in,
     plain_name,
+    says_what_it_was_called,
     someone_whose_words_asked,
     subject_asked_about,
     thing_asked_about,
     titles,
     topic_asked_about,
+    what_they_called,
 )
 from .retrieval import Retrieval
 from .scoping import without_references
@@ -703,6 +705,22 @@ class QuoteAnswerer:
                 ranked = self.first_that(functools.partial(fits, says), ranked, retrieval) or ranked
         return ranked
 
+    def says_what_they_called_it_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "What did Biden call Xi?", the best close sentence giving Xi a name in quotes goes first ("... referring
+        to Xi as a “dictator” ..."), from any passage retrieved: such a sentence answers it however little else of the
+        question it shares, so its passage may rank far down."""
+        thing = what_they_called(BORROWED_KEY_WORDS.sub("", question))
+        if thing is None:
+            return ranked
+        says = says_what_it_was_called(thing)
+        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
+        retrieved = np.flatnonzero(np.isin(snapshot.sentence_chunk_rows, [scored.row for scored in retrieval.chunks]))
+        close = retrieved[scores[retrieved] >= scores[ranked[0]] - self.close_margin]
+        for index in close[np.argsort(-scores[close], kind="stable")].tolist():
+            if says.search(snapshot.sentence_text(index)):
+                return [index, *(other for other in ranked if other != index)]
+        return ranked
+
     def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "Where ...?" question, the best of the close sentences that names a place the question does not
         ("... a meeting between Biden and Xi in San Francisco") goes first."""
@@ -983,6 +1001,7 @@ class QuoteAnswerer:
         asked_versions = versions_in(question)
         ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
         ranked = self.says_what_its_kind_asks_first(question, ranked, retrieval)
+        ranked = self.says_what_they_called_it_first(question, ranked, retrieval)
         ranked = self.names_most_of_it_first(asked, ranked, retrieval)
         ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]

@@ -87,6 +87,33 @@ ASKS_WHAT_SHOULD_BE_DONE = re.compile(
     re.I,
 )
 SAYS_WHAT_SHOULD_BE_DONE = re.compile(r"\b(?:should|must|ought to|needs? to|has to|have to)\b", re.I)
+# "What did Biden call Xi after Blinken's trip?": asks for the name someone gave something, best answered by a
+# sentence putting the name in quotes ("... referring to Xi as a “dictator” ...").
+ASKS_WHAT_THEY_CALLED = re.compile(
+    r"^\W*(?:and\s+|but\s+|so\s+)?what\s+(?:did|does|do|has|have|had|would)\s+.+?\s+call\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?P<called>.+?)\W*$",
+    re.I,
+)
+PRONOUNS = frozenset("it this that these those them him her".split())
+NAMED_IN_QUOTES = r"\s+(?:a\s+|an\s+|the\s+)?[“\"‘]"
+
+
+def what_they_called(question: str) -> str | None:
+    """What a "What did X call Y?" question asks the name of: "Xi" of "... call Xi after Blinken's trip?"."""
+    asks = ASKS_WHAT_THEY_CALLED.search(question)
+    thing = head_of_topic(asks.group("called")).strip() if asks else ""
+    return thing if thing and thing.lower() not in PRONOUNS else None
+
+
+def says_what_it_was_called(thing: str) -> re.Pattern[str]:
+    """A sentence giving a quoted name to the thing: "... characterization of Xi as a “dictator”", "... called Xi a
+    “dictator”"."""
+    name = re.escape(thing)
+    return re.compile(
+        rf"\b{name}\W*(?:\w+\W+){{0,2}}?as{NAMED_IN_QUOTES}|\bcall(?:s|ed|ing)?\s+{name}{NAMED_IN_QUOTES}", re.I
+    )
+
+
 # "Where ...?" is best answered by a sentence that names a place: "in San Francisco", "at the Shangri-La Dialogue".
 ASKS_WHERE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?where\b", re.I)
 PLACE = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)")

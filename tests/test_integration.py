@@ -687,7 +687,16 @@ def test_a_when_question_is_answered_first_by_a_sentence_that_says_when(real_ind
 
 
 def test_how_they_reacted_is_answered_first_by_a_sentence_that_tells_a_reaction(real_index: RealIndex) -> None:
-    history = history_after(real_index.assistant, "What did Biden call Xi?")
+    earlier = " ".join(  # an answer of an earlier version, quoting none of the reactions of Beijing but one
+        [
+            "“Just a day after Blinken left Beijing, Biden sparked a brief uproar when he told donors Xi was unaware",
+            "of the alleged spy balloon, which he described as “a major embarrassment.” [a] Dictator.”",
+            "A Chinese Foreign Ministry spokesman called the remark “absurd and irresponsible.”” [1]",
+            "“Only a day after the Blinken-Xi meeting, Biden seemingly unintentionally offended Beijing by casually",
+            "referring to Xi as a “dictator” who was surprised and embarrassed by the spy balloon incident.” [2]",
+        ]
+    )
+    history = [{"role": "user", "content": "What did Biden call Xi?"}, {"role": "assistant", "content": earlier}]
 
     answer = real_index.assistant.ask("How did China react?", history)
 
@@ -712,6 +721,14 @@ def test_what_someone_wants_done_is_answered_first_by_a_sentence_saying_what_sho
 
     # The closest sentence is about Beijing's calculus "regarding Taiwan"; the next says what the US should stop.
     assert "it should stop arming Taiwan" in answer.citations[0].quote
+    assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+
+
+def test_what_someone_called_something_is_answered_by_the_name_they_gave_it(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What did Biden call Xi after Blinken's trip?")
+
+    # The closest sentences name Biden, Xi and the trip; the one giving the name stands in a passage ranked 7th.
+    assert "Xi as a “dictator”" in answer.citations[0].quote
     assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
 
 

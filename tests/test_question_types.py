@@ -27,6 +27,7 @@ from assistant.question_types import (
     person_asked_about,
     places_in,
     plain_name,
+    says_what_it_was_called,
     someone_whose_words_asked,
     speaker_asked_about,
     subject_asked_about,
@@ -34,6 +35,7 @@ from assistant.question_types import (
     titles,
     topic_asked_about,
     topic_compared,
+    what_they_called,
 )
 
 
@@ -422,6 +424,34 @@ def test_a_question_answered_by_yes_or_no(question: str, asks: bool) -> None:
 )
 def test_a_question_asking_what_someone_urges_be_done(question: str, asks: bool) -> None:
     assert bool(ASKS_WHAT_SHOULD_BE_DONE.search(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What did Biden call Xi after Blinken's trip?", "Xi"),
+        ("What did Yang Tao call de-risking?", "de-risking"),
+        ("What does the National Defense Strategy call the PRC?", "PRC"),
+        ("What do you call it?", None),  # a pronoun: the follow-up's rewrite says what it is
+        ("What did Biden say about Xi?", None),
+    ],
+)
+def test_what_a_question_asks_the_name_of(question: str, thing: str | None) -> None:
+    assert what_they_called(question) == thing
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names_it"),
+    [
+        ("Biden offended Beijing by casually referring to Xi as a “dictator” who was surprised.", True),
+        ("Biden’s characterization of Xi as a “dictator” angered Beijing.", True),
+        ('Biden called Xi a "dictator".', True),
+        ("Xi was unaware of the balloon, which Biden described as “a major embarrassment.”", False),
+        ("Xi as the leader of the party met Blinken.", False),  # no name in quotes
+    ],
+)
+def test_a_sentence_giving_something_a_name_in_quotes(sentence: str, names_it: bool) -> None:
+    assert bool(says_what_it_was_called("Xi").search(sentence)) is names_it
 
 
 @pytest.mark.parametrize(
