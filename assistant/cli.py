@@ -56,14 +56,16 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
             bar.close()
 
 
-def print_answer(answer: Any, place_of: PlaceOf) -> None:
+def print_answer(answer: Any, place_of: PlaceOf, titles: dict[str, str]) -> None:
     click.echo(answer.answer)
     if answer.standalone_question != answer.question:
         click.echo(f"\n(understood as: {answer.standalone_question})")
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:
-            click.echo(f"  [{c.id}] {c.source}, {where_in_file(c.start, c.end, place_of(c.source, c.start, c.end))}")
+            where = where_in_file(c.start, c.end, place_of(c.source, c.start, c.end))
+            title = titles.get(c.source, c.source)
+            click.echo(f"  [{c.id}] {c.source}, {where}" + ("" if title == c.source else f" · “{title}”"))
     elif answer.passages:
         click.echo("\nClosest passages:")
         for p in answer.passages[:3]:
@@ -133,7 +135,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, batch: bool, to
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print_answer(answer, assistant.place_of)
+        print_answer(answer, assistant.place_of, assistant.status()["files"])
 
 
 def run_batch(assistant: Any) -> int:
@@ -180,7 +182,7 @@ def chat(ctx: click.Context) -> None:
         except QuestionError as err:
             click.echo(f"error: {err}", err=True)
             continue
-        print_answer(answer, assistant.place_of)
+        print_answer(answer, assistant.place_of, assistant.status()["files"])
         click.echo()
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 

@@ -65,14 +65,17 @@ def test_index_prints_a_summary_then_syncs_nothing(tmp_path: Path, real_index: R
     assert full["generation"] != second["generation"]
 
 
-def test_ask_prints_the_quotes_and_the_line_and_characters_of_each(real_index: RealIndex) -> None:
+def test_ask_prints_the_quotes_and_the_line_characters_and_title_of_each(real_index: RealIndex) -> None:
     out = ok(run_cli("ask", AUSTIN, docs_dir=real_index.docs_dir, index_dir=real_index.index_dir))
 
     quote, sources = out.split("\nSources:\n")
-    [(source, first_line, start, end)] = re.findall(r"\[1\] (\S+), line (\d+), characters (\d+)-(\d+)", sources)
+    [(source, first_line, start, end, title)] = re.findall(
+        r"\[1\] (\S+), line (\d+), characters (\d+)-(\d+)(?: · “(.+)”)?$", sources.splitlines()[0]
+    )
     text = read_document(real_index.docs_dir / source)
     assert "Li Shangfu" in quote and text[int(start) : int(end)] in quote
     assert int(first_line) == text.count("\n", 0, int(start)) + 1
+    assert title and title == text.splitlines()[0]  # the seeds' headlines stand on their first lines
 
 
 def test_ask_names_the_section_of_a_markdown_document_each_quote_stands_in(tmp_path: Path) -> None:
