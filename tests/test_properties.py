@@ -4,11 +4,13 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+import numpy as np
 from conftest import FakeEmbedder, assert_citations_hold, fake_settings, read_document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant import Assistant
+from assistant.lexical import BM25Index
 from assistant.loading import Document
 from assistant.question_types import asks_nothing
 from assistant.splitting import BLOCK_MARKER, split_into_chunks, split_into_sentences, text_blocks
@@ -113,3 +115,34 @@ def test_every_citation_quotes_its_file_verbatim(files: list[dict], picks: list[
                 assert_citations_hold(answer, docs)
         finally:
             assistant.close()
+
+
+# A table of texts before and after a sync: each old text kept (in order) or dropped, new texts put in anywhere.
+TERMS = ["okapi", "forest", "rangers", "Beijing", "talks", "the", "3.15.0b1"]
+word_texts = st.lists(st.sampled_from(TERMS), max_size=8).map(" ".join)
+edits = st.lists(st.tuples(st.booleans(), st.lists(word_texts, max_size=2)), max_size=14)
+
+
+@given(old=st.lists(word_texts, max_size=12), changes=edits)
+def test_a_renumbered_word_index_is_the_word_index_of_the_new_table(old: list[str], changes: list) -> None:
+    new_row = np.full(len(old), -1, dtype=np.int64)
+    table: list[str] = []
+    fresh: dict[int, str] = {}
+    for row in range(max(len(old), len(changes))):
+        kept, inserted = changes[row] if row < len(changes) else (True, [])
+        for new_text in inserted:
+            fresh[len(table)] = new_text
+            table.append(new_text)
+        if row < len(old) and kept:
+            new_row[row] = len(table)
+            table.append(old[row])
+
+    renumbered = BM25Index(old).renumbered(new_row, fresh, len(table))
+
+    built = BM25Index(table)
+    assert renumbered.size == built.size
+    assert renumbered.postings().keys() == built.postings().keys()
+    for term, (rows, counts) in built.postings().items():
+        assert np.array_equal(renumbered.postings()[term][0], rows)
+        assert np.array_equal(renumbered.postings()[term][1], counts)
+    assert np.array_equal(renumbered.scores("okapi forest talks 3.15.0b1"), built.scores("okapi forest talks 3.15.0b1"))
