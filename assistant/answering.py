@@ -591,6 +591,7 @@ class QuoteAnswerer:
         across_margin: float = 0.5,
         unknown_topic_below: float = 0.5,
         heading_margin: float = 0.15,
+        named_margin: float = 0.6,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -604,6 +605,9 @@ class QuoteAnswerer:
         self.unknown_topic_below = unknown_topic_below
         # How much closer than every statement a heading must be for its section to answer.
         self.heading_margin = heading_margin
+        # How far below the best a sentence giving the name a "What did X call Y?" question asks for may be put
+        # first: such a sentence shares little else with the question ("What did Biden call Xi Jinping?": 0.42).
+        self.named_margin = named_margin
 
     def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -706,16 +710,16 @@ class QuoteAnswerer:
         return ranked
 
     def says_what_they_called_it_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
-        """For "What did Biden call Xi?", the best close sentence giving Xi a name in quotes goes first ("... referring
-        to Xi as a “dictator” ..."), from any passage retrieved: such a sentence answers it however little else of the
-        question it shares, so its passage may rank far down."""
+        """For "What did Biden call Xi?", the best sentence within named_margin of the best that gives Xi a name in
+        quotes goes first ("... referring to Xi as a “dictator” ..."), from any passage retrieved: such a sentence
+        answers it however little else of the question it shares, so its passage may rank far down."""
         thing = what_they_called(BORROWED_KEY_WORDS.sub("", question))
         if thing is None:
             return ranked
         says = says_what_it_was_called(thing)
         snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
         retrieved = np.flatnonzero(np.isin(snapshot.sentence_chunk_rows, [scored.row for scored in retrieval.chunks]))
-        close = retrieved[scores[retrieved] >= scores[ranked[0]] - self.close_margin]
+        close = retrieved[scores[retrieved] >= scores[ranked[0]] - self.named_margin]
         for index in close[np.argsort(-scores[close], kind="stable")].tolist():
             if says.search(snapshot.sentence_text(index)):
                 return [index, *(other for other in ranked if other != index)]

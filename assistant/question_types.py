@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import content_words
+from .lexical import STOPWORDS, content_words
 
 # A name in the question: a capitalised word past its first (and past the "(" of the key words a follow-up borrowed:
 # "Who wrote it? (Summarize second article)"), not the start of a contraction ("… Don’t they?").
@@ -95,6 +95,7 @@ ASKS_WHAT_THEY_CALLED = re.compile(
     re.I,
 )
 PRONOUNS = frozenset("it this that these those them him her".split())
+DETERMINER = r"(?:(?:the|a|an|his|her|its|their)\s+)?"
 NAMED_IN_QUOTES = r"\s+(?:a\s+|an\s+|the\s+)?[“\"‘]"
 
 
@@ -106,11 +107,13 @@ def what_they_called(question: str) -> str | None:
 
 
 def says_what_it_was_called(thing: str) -> re.Pattern[str]:
-    """A sentence giving a quoted name to the thing: "... characterization of Xi as a “dictator”", "... called Xi a
-    “dictator”"."""
-    name = re.escape(thing)
+    """A sentence giving a quoted name to the thing, by any word of it ("Xi Jinping": "Xi"): "... characterization of
+    Xi as a “dictator”", "... called Xi a “dictator”"."""
+    words = [word for word in thing.split() if word.lower() not in STOPWORDS] or [thing]
+    name = f"(?:{'|'.join(map(re.escape, words))})"
     return re.compile(
-        rf"\b{name}\W*(?:\w+\W+){{0,2}}?as{NAMED_IN_QUOTES}|\bcall(?:s|ed|ing)?\s+{name}{NAMED_IN_QUOTES}", re.I
+        rf"\b{name}\W*(?:\w+\W+){{0,2}}?as{NAMED_IN_QUOTES}|\bcall(?:s|ed|ing)?\s+{DETERMINER}{name}{NAMED_IN_QUOTES}",
+        re.I,
     )
 
 

@@ -797,6 +797,11 @@ def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp
             "What does the mayor want the council to do about the harbour plan?",
             "The council should fund the harbour works.",
         ),
+        (  # what someone called something: the sentence giving it a name in quotes, not the one naming more
+            "The mayor put the harbour plan of the town to the harbour council in March.",
+            "What did the mayor call the harbour plan?",
+            "At the hearing she called the plan a “gift to the quay”.",
+        ),
         (  # yes or no: the sentence naming most of what is asked, not the one sharing its names and opening words
             "Minister Lund’s visit to the harbour town lasted two days in May.",
             "Did Minister Lund’s visit produce a breakthrough on the tariffs?",

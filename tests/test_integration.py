@@ -724,10 +724,15 @@ def test_what_someone_wants_done_is_answered_first_by_a_sentence_saying_what_sho
     assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
 
 
-def test_what_someone_called_something_is_answered_by_the_name_they_gave_it(real_index: RealIndex) -> None:
-    answer = real_index.assistant.ask("What did Biden call Xi after Blinken's trip?")
+@pytest.mark.parametrize(
+    "question", ["What did Biden call Xi after Blinken's trip?", "What did Biden call Xi Jinping?"]
+)
+def test_what_someone_called_something_is_answered_by_the_name_they_gave_it(
+    real_index: RealIndex, question: str
+) -> None:
+    answer = real_index.assistant.ask(question)
 
-    # The closest sentences name Biden, Xi and the trip; the one giving the name stands in a passage ranked 7th.
+    # The closest sentences name Biden, Xi and the trip; the one giving the name stands in a passage ranked 6th to 8th.
     assert "Xi as a “dictator”" in answer.citations[0].quote
     assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
 

@@ -446,12 +446,14 @@ def test_what_a_question_asks_the_name_of(question: str, thing: str | None) -> N
         ("Biden offended Beijing by casually referring to Xi as a “dictator” who was surprised.", True),
         ("Biden’s characterization of Xi as a “dictator” angered Beijing.", True),
         ('Biden called Xi a "dictator".', True),
+        ("Biden called the Xi of the balloon days a “dictator”.", False),  # more than a determiner between
         ("Xi was unaware of the balloon, which Biden described as “a major embarrassment.”", False),
         ("Xi as the leader of the party met Blinken.", False),  # no name in quotes
     ],
 )
 def test_a_sentence_giving_something_a_name_in_quotes(sentence: str, names_it: bool) -> None:
     assert bool(says_what_it_was_called("Xi").search(sentence)) is names_it
+    assert bool(says_what_it_was_called("Xi Jinping").search(sentence)) is names_it  # by any word of the name
 
 
 @pytest.mark.parametrize(
