@@ -190,9 +190,15 @@ class Assistant:
 
     def place_of(self, source: str, start: int, end: int) -> Place:
         """Where a citation's characters stand, for a person checking the quote in an editor: the first and last
-        line of the document (None if the live index no longer holds them) and the headings they stand under."""
+        line of the document (None if the live index no longer holds them), the headings they stand under and the
+        passage holding them."""
         snapshot = self.snapshot()
-        return Place(snapshot.lines_of(source, start, end), snapshot.section_of(source, start))
+        passage = snapshot.passage_holding(source, start, end)
+        return Place(
+            snapshot.lines_of(source, start, end),
+            snapshot.section_of(source, start),
+            None if passage is None else (passage.start, passage.text),
+        )
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The passages ranked for a question, best first (no answer is composed)."""

@@ -356,6 +356,11 @@ class IndexSnapshot:
         """A document's passages, in order."""
         return [self.chunks[row] for row in self._rows_of_source.get(source, [])]
 
+    def passage_holding(self, source: str, start: int, end: int) -> Chunk | None:
+        """The first passage of a document that holds the whole span, if any (a quote run on past a passage's end may
+        stand in none)."""
+        return next((chunk for chunk in self.chunks_of(source) if chunk.start <= start and end <= chunk.end), None)
+
     def lines_of(self, source: str, start: int, end: int) -> tuple[int, int] | None:
         """The first and last line (1-based) a span of a document stands on; None if no passage holds its ends."""
         first, last = self._line_at(source, start), self._line_at(source, end - 1)

@@ -123,15 +123,21 @@ def render_sources_html(
             where = where_in_file(p.start, p.end, place_of(p.source, p.start, p.end), "–")
             cards.append(_card(f"Passage {p.rank}", p.source, where, html.escape(p.text), titles))
     for c in answer.citations:
+        place = place_of(c.source, c.start, c.end)
+        # The quote inside its passage: one returned with the answer, else the one the index holds it in (a "What did
+        # Biden call Xi?" quote may come from a passage ranked below those returned).
         passage = next(
-            (p for p in answer.passages if p.source == c.source and p.start <= c.start and c.end <= p.end), None
+            (
+                (p.start, p.text)
+                for p in answer.passages
+                if p.source == c.source and p.start <= c.start and c.end <= p.end
+            ),
+            place.passage,
         )
         context = (
-            _context_html(passage.text, passage.start, c.start, c.end)
-            if passage
-            else f"<mark>{html.escape(c.quote)}</mark>"
+            _context_html(passage[1], passage[0], c.start, c.end) if passage else f"<mark>{html.escape(c.quote)}</mark>"
         )
-        where = where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), "–")
+        where = where_in_file(c.start, c.end, place, "–")
         cards.append(_card(f"[{c.id}]", c.source, where, context, titles, citation=c.id))
     asked = f'<div class="asked">Asked: <em>{html.escape(answer.question)}</em></div>'
     return "\n".join([asked, *cards]) if cards else ""

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Place:
-    """Where characters of a document stand, for a person checking a quote: lines, section (None: not known)."""
+    """Where characters of a document stand, for a person checking a quote: lines, section, the passage around them
+    (None: not known)."""
 
     lines: tuple[int, int] | None = None  # the first and last line, 1-based
     section: str | None = None  # the headings they stand under: "Timers › setTimeout(callback, delay)"
+    passage: tuple[int, str] | None = None  # the start and text of the indexed passage holding them
 
 
 # (source, start, end) -> where those characters stand: `Assistant.place_of`.

@@ -1,5 +1,6 @@
 """The real model and a real Chroma store on disk, answering from the seed documents."""
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from assistant import Answer, Assistant, Settings
 from assistant.answering import NOT_YET
 from assistant.evaluation import evaluate, load_question_set
 from assistant.indexing import check_index
+from assistant.ui import render_sources_html
 
 pytestmark = pytest.mark.slow
 
@@ -733,8 +735,15 @@ def test_what_someone_called_something_is_answered_by_the_name_they_gave_it(
     answer = real_index.assistant.ask(question)
 
     # The closest sentences name Biden, Xi and the trip; the one giving the name stands in a passage ranked 6th to 8th.
-    assert "Xi as a “dictator”" in answer.citations[0].quote
+    first = answer.citations[0]
+    assert "Xi as a “dictator”" in first.quote
     assert_citations_hold(answer.to_dict(), real_index.settings.docs_dir)
+    # Its source card shows it inside its passage, whether or not that passage is among those returned.
+    passage = real_index.assistant.place_of(first.source, first.start, first.end).passage
+    assert passage is not None and passage[0] <= first.start and first.end <= passage[0] + len(passage[1])
+    card = render_sources_html(answer, {}, place_of=real_index.assistant.place_of)
+    before, after = passage[1][: first.start - passage[0]], passage[1][first.end - passage[0] :]
+    assert before and f"{html.escape(before)}<mark>{html.escape(first.quote)}</mark>{html.escape(after)}" in card
 
 
 def test_a_where_question_is_answered_first_by_a_sentence_that_names_a_place(real_index: RealIndex) -> None:

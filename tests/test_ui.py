@@ -99,6 +99,19 @@ def test_each_source_says_the_lines_characters_and_section_its_quote_stands_on()
     assert "`a.md` characters 10–40" in render_answer_markdown(answer)  # lines unknown: the characters alone
 
 
+def test_a_quote_from_a_passage_not_returned_is_shown_in_the_passage_the_index_holds_it_in() -> None:
+    quote = "The okapi lives in the forest."
+    answer = Answer("q", "q", f"“{quote}” [1]", True, [Citation(1, "a.md", 109, 109 + len(quote), quote)])
+
+    def place_of(source: str, start: int, end: int) -> Place:
+        return Place((2, 2), None, (100, f"Okapis.\n\n{quote} It eats leaves."))  # the passage starts at 100
+
+    html = render_sources_html(answer, {}, place_of=place_of)
+
+    assert f"Okapis.\n\n<mark>{quote}</mark> It eats leaves." in html
+    assert f"<mark>{quote}</mark>" in render_sources_html(answer, {})  # no passage known: the quote alone
+
+
 def test_the_sources_panel_says_how_a_follow_up_was_understood() -> None:
     quote = "Li remains under sanctions imposed by Washington in 2018."
     citations = [Citation(1, "a.txt", 0, len(quote), quote)]
