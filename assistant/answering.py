@@ -679,18 +679,27 @@ class QuoteAnswerer:
         first = first_prose_under(snapshot, source, start)
         return None if first is None else running_on(snapshot, first, self.max_quote_chars)
 
-    def first_that(self, fits: Callable[[str], bool], ranked: list[int], retrieval: Retrieval) -> list[int] | None:
-        """The ranking with the best close sentence that fits put first; None when no close sentence fits."""
-        close_enough = retrieval.sentence_scores[ranked[0]] - self.close_margin
-        position = next(
+    def first_that(
+        self,
+        fits: Callable[[str], bool],
+        ranked: list[int],
+        retrieval: Retrieval,
+        among: list[int] | None = None,
+        margin: float | None = None,
+    ) -> list[int] | None:
+        """The ranking with the best close sentence that fits put first; None when no close sentence fits. Close:
+        within close_margin (or `margin`) of the best, one of the first sentences of the ranking (or of `among`, best
+        first)."""
+        close_enough = retrieval.sentence_scores[ranked[0]] - (self.close_margin if margin is None else margin)
+        chosen = next(
             (
-                position
-                for position, index in enumerate(ranked[: self.passages_considered])
+                index
+                for index in (ranked[: self.passages_considered] if among is None else among)
                 if retrieval.sentence_scores[index] >= close_enough and fits(retrieval.snapshot.sentence_text(index))
             ),
             None,
         )
-        return None if position is None else [ranked[position], *ranked[:position], *ranked[position + 1 :]]
+        return None if chosen is None else [chosen, *(index for index in ranked if index != chosen)]
 
     def says_when_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "When ...?" question, the best of the close sentences that holds a date or time goes first."""
@@ -717,13 +726,12 @@ class QuoteAnswerer:
         if thing is None:
             return ranked
         says = says_what_it_was_called(thing)
-        snapshot, scores = retrieval.snapshot, retrieval.sentence_scores
-        retrieved = np.flatnonzero(np.isin(snapshot.sentence_chunk_rows, [scored.row for scored in retrieval.chunks]))
-        close = retrieved[scores[retrieved] >= scores[ranked[0]] - self.named_margin]
-        for index in close[np.argsort(-scores[close], kind="stable")].tolist():
-            if says.search(snapshot.sentence_text(index)):
-                return [index, *(other for other in ranked if other != index)]
-        return ranked
+        scores = retrieval.sentence_scores
+        retrieved = np.flatnonzero(
+            np.isin(retrieval.snapshot.sentence_chunk_rows, [scored.row for scored in retrieval.chunks])
+        )
+        among = retrieved[np.argsort(-scores[retrieved], kind="stable")].tolist()
+        return self.first_that(functools.partial(fits, says), ranked, retrieval, among, self.named_margin) or ranked
 
     def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "Where ...?" question, the best of the close sentences that names a place the question does not
