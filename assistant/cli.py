@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -66,6 +67,8 @@ def print_answer(answer: Any, place_of: PlaceOf, titles: dict[str, str]) -> None
             where = where_in_file(c.start, c.end, place_of(c.source, c.start, c.end))
             title = titles.get(c.source, c.source)
             click.echo(f"  [{c.id}] {c.source}, {where}" + ("" if title == c.source else f" · “{title}”"))
+            if not answer.shows_its_quotes:  # a worded answer (LLM): the words it rests on
+                click.echo(f"      “{' '.join(c.quote.split())}”")
     elif answer.passages:
         click.echo("\nClosest passages:")
         for p in answer.passages[:3]:
@@ -82,10 +85,25 @@ def shorten(text: str, width: int = 160) -> str:
 @click.option("--docs-dir", type=click.Path(path_type=Path), help="Documents folder (ASSISTANT_DOCS_DIR).")
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (ASSISTANT_INDEX_DIR).")
 @click.option("--chroma-url", help="Chroma server for the passage vectors, http://HOST:PORT (ASSISTANT_CHROMA_URL).")
+@click.option("--llm-url", help="Language model server to word answers, http://HOST:PORT/v1 (ASSISTANT_LLM_URL).")
+@click.option("--llm-model", help="The model that server is asked to use (ASSISTANT_LLM_MODEL).")
 @click.pass_context
-def cli(ctx: click.Context, docs_dir: Path | None, index_dir: Path | None, chroma_url: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    docs_dir: Path | None,
+    index_dir: Path | None,
+    chroma_url: str | None,
+    llm_url: str | None,
+    llm_model: str | None,
+) -> None:
     """Answer questions about a folder of documents with verbatim, checkable quotes."""
-    given = {"docs_dir": docs_dir, "index_dir": index_dir, "chroma_url": chroma_url}
+    given = {
+        "docs_dir": docs_dir,
+        "index_dir": index_dir,
+        "chroma_url": chroma_url,
+        "llm_url": llm_url,
+        "llm_model": llm_model,
+    }
     ctx.obj = {k: v for k, v in given.items() if v is not None}
 
 
@@ -184,7 +202,7 @@ def chat(ctx: click.Context) -> None:
             continue
         print_answer(answer, assistant.place_of, assistant.status()["files"])
         click.echo()
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+        history += [{"role": "user", "content": question}, answer.as_message()]
 
 
 @cli.command()
@@ -240,8 +258,19 @@ def serve(ctx: click.Context, host: str | None, port: int | None, watch: bool | 
     serve_app(build_settings(ctx, host=host, port=port, watch=watch))
 
 
+def show_warnings() -> None:
+    """The assistant's warnings (a language model that failed, so the answer is quotes) as lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logger = logging.getLogger("assistant")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+
+
 def main() -> None:
     """Entry point: library errors become one line on stderr and exit code 2 (ASSISTANT_RAISE_ERRORS=1 to debug)."""
+    show_warnings()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -27,3 +27,7 @@ class IndexBusyError(AssistantError):
 
 class ModelError(AssistantError):
     """The embedding model is missing or its weights are not the expected ones."""
+
+
+class LLMError(AssistantError):
+    """The language model server cannot be reached, refused the request or replied in another shape."""

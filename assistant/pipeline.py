@@ -48,7 +48,7 @@ class Assistant:
         self.settings = settings or Settings()
         self._embedder = embedder
         self._question_embedder = question_embedder or embedder
-        self.answerer: Answerer = answerer or QuoteAnswerer(self.settings.abstain_below, self.settings.max_quotes)
+        self.answerer: Answerer = answerer or answerer_for(self.settings)
         self.indexer = Indexer(self.settings, lambda: self.embedder)
         self._paths = IndexPaths(self.settings.index_dir)
         self._snapshot: IndexSnapshot | None = None
@@ -229,6 +229,17 @@ class Assistant:
         for snapshot in [*self._retired, *([self._snapshot] if self._snapshot else [])]:
             snapshot.close()
         self._retired, self._snapshot = [], None
+
+
+def answerer_for(settings: Settings) -> Answerer:
+    """Quotes, or with settings.llm_url an answer a language model words from the documents' sentences."""
+    quotes = QuoteAnswerer(settings.abstain_below, settings.max_quotes)
+    if not settings.llm_url:
+        return quotes
+    from .llm import chat_model_for
+    from .llm_answering import LLMAnswerer
+
+    return LLMAnswerer(chat_model_for(settings), quotes)
 
 
 def passages_of(retrieval: Retrieval, k: int) -> list[Passage]:

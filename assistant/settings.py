@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,20 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
 
+    # --- The LLM option: a language model words the answer, citing the documents' sentences ---
+    llm_url: str | None = Field(
+        None,
+        description="Language model server to word answers (http://HOST:PORT/v1, or Ollama's http://HOST:11434); "
+        "default: none, answers are quotes.",
+    )
+    llm_api: Literal["openai", "ollama"] = Field(
+        "openai", description="The server's API: 'openai' (OpenAI-compatible: llama.cpp, vLLM, ...) or 'ollama'."
+    )
+    llm_model: str | None = Field(None, description="Model the server is asked to use (needed with llm_url).")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer token for an OpenAI-compatible server.")
+    llm_timeout_s: float = Field(60.0, gt=0, description="How long to wait for the model's reply before quoting.")
+    llm_max_tokens: int = Field(300, ge=16, description="Longest reply the model may write, in tokens.")
+
     # --- Index maintenance ---
     lock_timeout_s: float = Field(600.0, ge=0, description="How long an index run waits for another to finish.")
 
@@ -84,6 +99,23 @@ class Settings(BaseSettings):
     def _a_token_has_a_server(self) -> Settings:
         if self.chroma_token is not None and not self.chroma_url:
             raise ValueError("ASSISTANT_CHROMA_TOKEN is set but ASSISTANT_CHROMA_URL is not: name the server it is for")
+        return self
+
+    @field_validator("llm_url")
+    @classmethod
+    def _an_llm_address(cls, url: str | None) -> str | None:
+        if not url:
+            return None
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"{url!r} is no server address: give http://HOST:PORT/v1 (or Ollama's http://HOST:11434)")
+        return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def _an_llm_has_a_model(self) -> Settings:
+        if self.llm_url and not self.llm_model:
+            raise ValueError("ASSISTANT_LLM_URL is set but ASSISTANT_LLM_MODEL is not: name the model to ask")
+        if self.llm_api_key is not None and self.llm_api == "ollama":
+            raise ValueError("ASSISTANT_LLM_API_KEY is for an OpenAI-compatible server; Ollama takes none")
         return self
 
     def chroma_credentials(self) -> ServerToken | None:

@@ -70,7 +70,8 @@ def escape_markdown(text: str) -> str:
 
 
 def render_answer_markdown(answer: Answer, place_of: PlaceOf = nowhere) -> str:
-    """The chat message: each quote as a block quote with its marker; a plain sentence when not found."""
+    """The chat message: each quote as a block quote with its marker, after the answer a language model worded from
+    them if it did; a plain sentence when not found."""
     if not answer.answerable and not answer.passages:  # nothing was asked ("hi"): no search, no label
         return answer.answer
     if not answer.answerable:
@@ -88,7 +89,9 @@ def render_answer_markdown(answer: Answer, place_of: PlaceOf = nowhere) -> str:
         f"[{c.id}] `{c.source}` {where_in_file(c.start, c.end, place_of(c.source, c.start, c.end), '–')}"
         for c in answer.citations
     ]
-    lead = answer.answer.split("“", 1)[0].strip()  # "There are 5 documents:" before a list of titles
+    # A worded answer (an LLM's) comes first, its quotes after it; else what comes before the quotes ("There are 5
+    # documents:" before a list of titles).
+    lead = answer.answer.split("“", 1)[0].strip() if answer.shows_its_quotes else answer.answer
     return (f"{escape_markdown(lead)}\n\n" if lead else "") + "\n>\n".join(lines) + "\n\n" + "  \n".join(sources)
 
 

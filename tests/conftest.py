@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,36 @@ class FakeEmbedder:
             else:
                 vectors[row] /= norm
         return vectors
+
+
+Reply = str | Exception | Callable[[list[dict[str, str]]], str]
+
+
+class FakeChat:
+    """A scripted language model (llm's MockModel): replies what was enqueued, in order, and keeps every conversation
+    it was given in `history`. An enqueued exception is raised instead of replying; an enqueued function is given
+    the conversation and replies what it returns (to cite a sentence by the number the prompt gave it)."""
+
+    def __init__(self, *replies: Reply) -> None:
+        self.replies: list[Reply] = list(replies)
+        self.history: list[list[dict[str, str]]] = []
+
+    def enqueue(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def reply(self, messages: list[dict[str, str]]) -> str:
+        self.history.append(messages)
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply if isinstance(reply, str) else reply(messages)
+
+
+def number_of(messages: list[dict[str, str]], words: str) -> int:
+    """The number the prompt gave the sentence holding these words."""
+    found = re.search(rf"^\[(\d+)\] [^\n]*{re.escape(words)}", messages[-1]["content"], re.M)
+    assert found, f"no sentence holding {words!r} in the prompt"
+    return int(found.group(1))
 
 
 def read_document(path: Path) -> str:

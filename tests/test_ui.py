@@ -77,6 +77,20 @@ def test_a_list_of_documents_keeps_its_lead_above_the_cited_titles() -> None:
     assert markdown.startswith("There are 2 documents:\n\n> “Okapi” **[1]**")
 
 
+def test_an_answer_a_language_model_worded_comes_first_then_the_quotes_it_rests_on() -> None:
+    quotes = ["The okapi eats leaves, buds and fruit.", "An adult okapi weighs about 250 kilograms."]
+    citations = [Citation(n, "okapi.md", 10 * n, 10 * n + len(q), q) for n, q in enumerate(quotes, 1)]
+    answer = Answer("q", "q", "It eats “leaves, buds and *fruit*” [1] and weighs 250 kg [2].", True, citations)
+
+    markdown = render_answer_markdown(answer)
+
+    worded = "It eats “leaves, buds and \\*fruit\\*” \\[1\\] and weighs 250 kg \\[2\\]."
+    assert markdown.startswith(f"{worded}\n\n> “The okapi eats leaves, buds and fruit.” **[1]**\n>\n> “An adult")
+    assert "250 kilograms.” **[2]**\n\n[1] `okapi.md`" in markdown
+    assert previous_quotes([{"role": "assistant", "content": markdown}])[-2:] == quotes
+    assert previous_quotes([answer.as_message()])[-2:] == quotes  # what `assistant chat` keeps of it
+
+
 def test_each_source_says_the_lines_characters_and_section_its_quote_stands_on() -> None:
     citations = [Citation(1, "a.md", 10, 40, "The okapi lives in the forest."), Citation(2, "b.md", 0, 90, "Two lines")]
     answer = Answer("q", "q", "“The okapi lives in the forest.” [1] “Two lines” [2]", True, citations)
