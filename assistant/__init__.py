@@ -12,6 +12,7 @@ from .errors import (
     DocumentsError,
     IndexBusyError,
     IndexMissingError,
+    LLMError,
     ModelError,
     QuestionError,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "DocumentsError",
     "IndexBusyError",
     "IndexMissingError",
+    "LLMError",
     "ModelError",
     "Passage",
     "QuestionError",

@@ -114,10 +114,10 @@ def meaning_of(text: str) -> set[str]:
     return {stem(word) for word in content_words(text)} - ABOUT_THE_REPLY
 
 
-def attributed(reply: str, evidence: list[Evidence], question: str, share: float) -> str | None:
+def attributed(reply: str, evidence: list[Evidence], question: str, share: float) -> tuple[str, str | None]:
     """The reply with a marker after each of its sentences that says something beyond the question and has none:
     the sentence given holding the most of its words, if that is at least `share` of them ("The okapi eats leaves
-    and buds." -> "It eats leaves, buds and fruit."). None if one such sentence has no sentence to cite."""
+    and buds." -> "It eats leaves, buds and fruit."); and the first such sentence no sentence given holds, if any."""
     asked = meaning_of(question)
     given = [meaning_of(e.text) for e in evidence]
     parts = []
@@ -128,10 +128,10 @@ def attributed(reply: str, evidence: list[Evidence], question: str, share: float
             continue
         best = max(range(len(given)), key=lambda n: len(claimed & given[n]), default=None)
         if best is None or len(claimed & given[best]) < share * len(claimed):
-            return None
+            return reply, sentence
         end = len(sentence.rstrip(" .!?"))
         parts.append(f"{sentence[:end]} [{best + 1}]{sentence[end:]}")
-    return " ".join(parts)
+    return " ".join(parts), None
 
 
 def numbers_in(marker: str, listed: int) -> list[int]:
@@ -141,13 +141,16 @@ def numbers_in(marker: str, listed: int) -> list[int]:
 
 def checked_draft(reply: str, evidence: list[Evidence], question: str) -> Draft | None:
     """The reply as an answer whose citations are the sentences it cites, renumbered in order; a decline if it says
-    the sentences do not answer; None if it cannot be checked: it cites nothing on the list, quotes words that no
-    sentence it was given holds, or names someone (or gives a figure) that neither the question nor the sentences it
-    cites next to the name hold."""
+    the sentences do not answer; None if it cannot be checked: it says something it cites nothing for (and no
+    sentence given holds most of its words), quotes words no sentence given holds, or names someone (or gives a
+    figure) that neither the question nor the sentences it cites next to the name hold."""
     reply = reply.strip()
     if NOT_ANSWERED.casefold() in reply.casefold() and not MARKERS.search(reply):
         return Draft(NOT_FOUND, False, [])
-    reply = attributed(reply, evidence, question, SUPPORTED_SHARE) or reply
+    reply, unsupported = attributed(reply, evidence, question, SUPPORTED_SHARE)
+    if unsupported is not None:
+        log.warning("the language model wrote %r, which it cites nothing for; answering with quotes", unsupported)
+        return None
     given = [flattened(e.text) for e in evidence]
     for quoted in QUOTATION.findall(reply):
         if len(quoted.split()) >= 3 and not any(flattened(quoted) in sentence for sentence in given):

@@ -222,6 +222,8 @@ class Assistant:
             "generation": snapshot.name,
             "vectors": snapshot.vectors.describe(),
             "skipped": manifest["skipped"],
+            # Who words the answers: None for the quotes themselves.
+            "llm": f"{self.settings.llm_model} at {self.settings.llm_url}" if self.settings.llm_url else None,
             "files": {source: entry["title"] for source, entry in manifest["files"].items()},
         }
 

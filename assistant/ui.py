@@ -166,6 +166,11 @@ def render_status_markdown(status: dict[str, Any], last_event: str = "") -> str:
     ]
     if status["skipped"]:
         lines.append("Skipped files: " + describe_skipped(status["skipped"], name=lambda source: f"`{source}`"))
+    if status.get("llm"):
+        lines.append(
+            f"Answers worded by `{status['llm']}`, each claim citing a sentence "
+            "(quotes alone when a reply cannot be checked)"
+        )
     if last_event:
         lines.append(f"Last change: {last_event}")
     return "  \n".join(lines)

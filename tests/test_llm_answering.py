@@ -97,7 +97,11 @@ def test_a_sentence_without_a_marker_cites_the_sentence_holding_most_of_its_word
         ("The okapi eats “fresh bamboo shoots and grass” [1].", "quoted words the documents do not hold"),
         ("Henry Kissinger says the okapi eats leaves [1].", "'Kissinger', which no sentence it cites holds"),
         ("The okapi eats 40 kilograms of leaves a day [1].", "'40', which no sentence it cites holds"),
-        ("Okapis mostly hunt small fish in rivers.", "cited none of the sentences"),
+        (
+            "Okapis mostly hunt small fish in rivers.",
+            "'Okapis mostly hunt small fish in rivers.', which it cites nothing",
+        ),
+        ("The okapi eats leaves [1]. It also hunts small fish.", "'It also hunts small fish.', which it cites nothing"),
         ("The okapi eats leaves [7, 8, 9].", "cited none of the sentences"),
     ],
 )

@@ -19,8 +19,11 @@ from typing import Any
 import httpx
 import pytest
 from conftest import SEEDS, assert_citations_hold
+from gradio_client import Client
+from test_browser import ask_in_page, text_of
 from test_cli import ok, run_cli
 from test_llm_answering import KIWI, OKAPI
+from web_helpers import chromium, server_env, start_server
 
 from assistant import Assistant, Settings
 
@@ -189,3 +192,27 @@ def test_a_server_that_is_down_leaves_the_quotes_and_a_one_line_warning(zoo: Pat
     assert ok(result).startswith("“The kiwi is a flightless bird found only in New Zealand.")
     assert result.stderr.startswith(f"warning: the language model at {down}/chat/completions cannot be reached")
     assert result.stderr.rstrip().endswith("; answering with quotes") and result.stderr.count("\n") == 1
+
+
+def test_the_web_chat_shows_the_worded_answer_then_the_quotes_it_rests_on(
+    zoo: Path, tmp_path: Path, llm_url: str
+) -> None:
+    env = server_env(ASSISTANT_LLM_URL=llm_url, ASSISTANT_LLM_MODEL="smollm2")
+    server = start_server(tmp_path / "web", env=env, docs=zoo)
+    try:
+        client = Client(server.url, verbose=False, download_files=False)
+        answer = client.submit("Where does the kiwi live?", [], api_name="/ask").result(timeout=120)
+        with chromium() as driver:
+            driver.get(server.url)
+            ask_in_page(driver, "Where does the kiwi live?", "flightless bird")
+            chat = text_of(driver, "#chat")
+    finally:
+        server.stop()
+
+    assert "New Zealand [1]" in answer["answer"] and not answer["answer"].startswith("“"), answer["answer"]
+    assert answer["citations"][0]["quote"] == "The kiwi is a flightless bird found only in New Zealand."
+    worded, quote = (
+        chat.find("New Zealand [1]"),
+        chat.find("“The kiwi is a flightless bird found only in New Zealand.”"),
+    )
+    assert 0 <= worded < quote, chat

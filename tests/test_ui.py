@@ -192,7 +192,10 @@ def test_the_index_panel_counts_in_words_and_groups_skipped_files_by_reason() ->
     }
 
     panel = render_status_markdown(status)
+    worded = render_status_markdown(status | {"llm": "smollm2 at http://127.0.0.1:8000/v1"})
 
+    assert "worded" not in panel
+    assert "Answers worded by `smollm2 at http://127.0.0.1:8000/v1`, each claim citing a sentence" in worded
     assert panel.startswith("**1 document, 1 chunk**, built ")
     assert (
         "Skipped files: `a_b.pdf`, `c.png` (not a text or Markdown file); `latin1.txt` (not valid UTF-8 (byte 3))"

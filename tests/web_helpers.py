@@ -133,12 +133,14 @@ def start_server(
     env: dict[str, str] | None = None,
     embedding_cache: Path | None = None,
     watch: bool | None = False,
+    docs: Path = SEEDS,
 ) -> Server:
-    """`assistant --docs-dir seeds --index-dir index serve --port <free>` in `root`, over a copy of the seeds and an
-    empty index (as `make run` in a checkout), once it answers HTTP. It does not watch the folder unless asked to
-    (`watch=None` leaves it to serve's default): a test that changes the documents re-syncs the index itself."""
+    """`assistant --docs-dir seeds --index-dir index serve --port <free>` in `root`, over a copy of the seeds (or of
+    `docs`) and an empty index (as `make run` in a checkout), once it answers HTTP. It does not watch the folder
+    unless asked to (`watch=None` leaves it to serve's default): a test that changes the documents re-syncs the
+    index itself."""
     root.mkdir(parents=True, exist_ok=True)
-    docs_dir = Path(shutil.copytree(SEEDS, root / "seeds"))
+    docs_dir = Path(shutil.copytree(docs, root / "seeds"))
     index_dir = root / "index"
     index_dir.mkdir()
     if embedding_cache is not None:
