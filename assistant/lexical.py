@@ -39,6 +39,8 @@ def stem(word: str) -> str:
     for suffix in ("ingly", "edly", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
+    if len(word) == 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]  # "eats", "days", "jets": "eat", "day", "jet" (not "less", "thus", "axis")
     return word
 
 

@@ -19,6 +19,7 @@ from .errors import LLMError
 from .lexical import content_words, stem
 from .llm import ChatMessage, ChatModel
 from .retrieval import Retrieval
+from .splitting import split_into_sentences
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 # A name or a figure inside a sentence (a sentence's first word is capitalised anyway): "Kissinger", "2018", "U.S."
 NAME_OR_FIGURE = re.compile(r"(?<=[\w,;:)”\"] )(?:[A-Z][\w’'.-]*\w|[A-Z]\b)|\b\d(?:[\d,.]*\d)?\b")
 WORDS = re.compile(r"[\w’'.-]*\w")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 # Words a reply uses about itself, not about the documents: "The answer to this question is: ..."
 ABOUT_THE_REPLY = frozenset({"answer", "question", "sentence", "document", "text", "mention", "state", "according"})
 
@@ -120,8 +120,11 @@ def attributed(reply: str, evidence: list[Evidence], question: str, share: float
     and buds." -> "It eats leaves, buds and fruit."); and the first such sentence no sentence given holds, if any."""
     asked = meaning_of(question)
     given = [meaning_of(e.text) for e in evidence]
-    parts = []
-    for sentence in SENTENCE_END.split(reply.strip()):
+    parts, done = [], 0
+    for start, end in split_into_sentences(reply):  # "the U.S. detection" is one sentence
+        sentence = reply[start:end]
+        parts.append(reply[done:start])
+        done = end
         claimed = meaning_of(sentence) - asked
         if MARKERS.search(sentence) or not claimed:
             parts.append(sentence)
@@ -129,9 +132,9 @@ def attributed(reply: str, evidence: list[Evidence], question: str, share: float
         best = max(range(len(given)), key=lambda n: len(claimed & given[n]), default=None)
         if best is None or len(claimed & given[best]) < share * len(claimed):
             return reply, sentence
-        end = len(sentence.rstrip(" .!?"))
-        parts.append(f"{sentence[:end]} [{best + 1}]{sentence[end:]}")
-    return " ".join(parts), None
+        cut = len(sentence) - 1 if sentence[-1] in ".!?" else len(sentence)
+        parts.append(f"{sentence[:cut]} [{best + 1}]{sentence[cut:]}")
+    return "".join(parts) + reply[done:], None
 
 
 def numbers_in(marker: str, listed: int) -> list[int]:

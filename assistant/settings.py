@@ -153,7 +153,8 @@ class Settings(BaseSettings):
         # v15: the word (BM25) indexes are written with the generation, so a change of the words they hold
         # (lexical.tokenize) needs a new version here too.
         # v16: a byline ("By Jane Roe, Reuters") is no title; "agreed" and "agrees" have the stem of "agree".
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v16"
+        # v17: a four-letter word in "s" has the stem of its singular ("eats", "days": "eat", "day").
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v17"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

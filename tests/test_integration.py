@@ -590,6 +590,24 @@ def test_who_wrote_a_document_is_answered_by_its_byline(real_embedder: object, t
     assert_citations_hold(every, docs)
 
 
+def test_a_short_verb_in_the_question_finds_the_sentence_saying_it_about_it(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    okapi = (
+        "# The okapi\n\nThe okapi lives in the rainforests of the Democratic Republic of the Congo. It eats leaves, "
+        "buds and fruit. An adult okapi weighs about 250 kilograms.\n\nOkapis are shy and solitary animals. Their "
+        "closest living relative is the giraffe.\n"
+    )
+    assistant, docs = indexed_folder(tmp_path, {"okapi.md": okapi}, real_embedder)
+
+    answer = assistant.ask("What does the okapi eat?").to_dict()
+    assistant.close()
+
+    # MiniLM puts "It eats leaves" far from a question naming the okapi; "eat" is the word both hold.
+    assert answer["citations"][0]["quote"].startswith("It eats leaves, buds and fruit."), answer["answer"]
+    assert_citations_hold(answer, docs)
+
+
 def test_who_wrote_a_seed_is_answered_from_the_text_or_said_to_have_no_byline(real_index: RealIndex) -> None:
     authors = real_index.assistant.ask("Who are the authors of the USIP analysis?")
     la_times = real_index.assistant.ask("Who wrote the LA Times piece?")

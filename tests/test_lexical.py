@@ -25,6 +25,11 @@ def test_a_past_tense_of_a_verb_in_ee_has_the_verbs_stem() -> None:
     assert tokenize("need needs") == ["need"] * 2
 
 
+def test_a_four_letter_word_in_s_has_the_stem_of_its_singular() -> None:
+    assert tokenize("eat eats day days jet jets") == ["eat", "eat", "day", "day", "jet", "jet"]
+    assert tokenize("less thus axis") == ["less", "thus", "axis"]
+
+
 def test_apostrophes_of_every_kind_are_the_same() -> None:
     assert tokenize("China’s") == tokenize("China's") == tokenize("Chinas")
 

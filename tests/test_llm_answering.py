@@ -11,7 +11,7 @@ from conftest import FakeChat, FakeEmbedder, assert_citations_hold, fake_setting
 from assistant import Assistant
 from assistant.answering import NOT_FOUND, QuoteAnswerer
 from assistant.errors import LLMError
-from assistant.llm_answering import LLMAnswerer
+from assistant.llm_answering import Evidence, LLMAnswerer, attributed
 
 OKAPI = """# The okapi
 
@@ -89,6 +89,17 @@ def test_a_sentence_without_a_marker_cites_the_sentence_holding_most_of_its_word
 
     assert answer["answer"] == "The okapi eats leaves and buds [1]."
     assert answer["citations"][0]["quote"] == "The okapi eats leaves, buds and fruit."
+
+
+def test_a_marker_goes_at_the_end_of_a_sentence_not_after_an_abbreviation_inside_it() -> None:
+    said = Evidence("a.txt", 0, 99, "The trip was delayed five months after the U.S. detection of a spy balloon.")
+
+    reply, unsupported = attributed(
+        "No.\nIt was delayed after the U.S. detection of a balloon. It was delayed five months!", [said], "Why?", 0.6
+    )
+
+    assert unsupported is None
+    assert reply == "No.\nIt was delayed after the U.S. detection of a balloon [1]. It was delayed five months [1]!"
 
 
 @pytest.mark.parametrize(
