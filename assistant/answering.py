@@ -507,11 +507,15 @@ QUESTION_FRAME_WORDS = frozenset(
     + "article articles document documents piece pieces text texts".split()
 )
 CAPITALISED = re.compile(r"(?<!^)\b[A-Z]\w*")
+# An abbreviation ("PhD", "NATO", "CEOs"): the documents may spell out what it stands for, unlike a name.
+ABBREVIATION = re.compile(r"[A-Z][a-z]?[A-Z][A-Za-z]?|[A-Z]{2,}s?")
 
 
 def unmentioned_topic(question: str, snapshot: IndexSnapshot) -> list[str]:
     """The words of what the question asks about, besides its names, when the documents mention none of them:
     "What is the weather in Beijing?" -> ["weather"]. One known word is enough to look further."""
+    if any(snapshot.bm25.document_frequency(option) for option in options_in(question)):
+        return []  # "What does the -q flag do?": the option the documents name is what it asks about
     names = {name.lower() for name in CAPITALISED.findall(question.strip())}
     words = [word for word in expansion_words(question) if word not in names and word not in QUESTION_FRAME_WORDS]
     return words if words and not any(snapshot.mentions(word) for word in words) else []
@@ -953,8 +957,11 @@ class QuoteAnswerer:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
         unmentioned = unmentioned_names(question, snapshot)
+        close = bool(ranked) and retrieval.sentence_similarity[ranked[0]] >= self.unknown_topic_below
+        if close:  # "What was her PhD about?" over "She earned her doctorate ...": said in other words
+            unmentioned = [name for name in unmentioned if not ABBREVIATION.fullmatch(name)]
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
-        if not unmentioned and ranked and retrieval.sentence_similarity[ranked[0]] < self.unknown_topic_below:
+        if not unmentioned and ranked and not close:
             unmentioned = unmentioned_topic(question, snapshot)
         # "What did McFarland say about Russia?" is answered from her turns of an interview, whatever else is closer.
         speaker = None if unmentioned else retrieval.speaker

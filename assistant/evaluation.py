@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import time
@@ -11,7 +12,7 @@ from typing import Any
 
 from .answer import Answer
 from .errors import AssistantError
-from .loading import read_text
+from .loading import load_documents, read_text
 from .pipeline import Assistant
 
 RANKS_SCORED = 10
@@ -44,6 +45,8 @@ class Report:
 
 
 def load_question_set(path: Path) -> list[dict[str, Any]]:
+    """The questions of a JSON Lines file, each checked for the shape eval/README.md gives, so a mistake is one line
+    naming the line, not a traceback later."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
@@ -52,21 +55,55 @@ def load_question_set(path: Path) -> list[dict[str, Any]]:
     for number, line in enumerate(lines, start=1):
         if line.strip():
             try:
-                items.append(json.loads(line))
+                item = json.loads(line)
             except json.JSONDecodeError as err:
                 raise AssistantError(f"{path}:{number}: not valid JSON ({err.msg})") from None
+            problem = shape_problem(item)
+            if problem:
+                raise AssistantError(f"{path}:{number}: {problem}")
+            items.append(item)
     return items
 
 
+def shape_problem(item: Any) -> str | None:
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        return 'each line must be an object with a "question"'
+    evidence = item.get("evidence", [])
+    if not isinstance(evidence, list) or not all(
+        isinstance(e, str) or (isinstance(e, dict) and isinstance(e.get("quote"), str)) for e in evidence
+    ):
+        return '"evidence" must be a list of quotes: {"source": FILE, "quote": TEXT}, or the text alone'
+    return None
+
+
 def gold_spans(item: dict[str, Any], docs_dir: Path) -> list[tuple[str, int, int]]:
+    """Where each evidence quote stands: in its "source", or in any document when it gives none."""
     spans = []
     for evidence in item.get("evidence", []):
-        text = read_text(docs_dir / evidence["source"])
-        start = text.find(evidence["quote"])
-        while start != -1:
-            spans.append((evidence["source"], start, start + len(evidence["quote"])))
-            start = text.find(evidence["quote"], start + 1)
+        quote = evidence if isinstance(evidence, str) else evidence["quote"]
+        source = None if isinstance(evidence, str) else evidence.get("source")
+        documents = [(source, read_text(docs_dir / source))] if source else every_document(docs_dir)
+        found = [(name, start) for name, text in documents for start in occurrences(text, quote)]
+        if not found:
+            where = source or f"any document of {docs_dir}"
+            raise AssistantError(
+                f"question {item.get('id', item['question'])!r}: its evidence “{quote}” is not in {where}"
+            )
+        spans += [(name, start, start + len(quote)) for name, start in found]
     return spans
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    starts, start = [], text.find(quote)
+    while start != -1:
+        starts.append(start)
+        start = text.find(quote, start + 1)
+    return starts
+
+
+@functools.lru_cache(maxsize=4)
+def every_document(docs_dir: Path) -> list[tuple[str, str]]:
+    return [(document.source, document.text) for document in load_documents(docs_dir)[0]]
 
 
 def _contains(outer: tuple[str, int, int], inner: tuple[str, int, int]) -> bool:

@@ -1110,3 +1110,40 @@ def test_a_question_asking_which_release_is_answered_with_the_release_heading_of
         assert quotes[0] == release and item in quotes[1], quotes
     else:
         assert item in quotes[0] and not any(quote.startswith("version") for quote in quotes), quotes
+
+
+TIDYUP = """# tidyup
+
+Tidyup sorts the files of a folder into subfolders by type.
+
+## Options
+
+- `-n`, `--dry-run`: Show what would move, and move nothing.
+- `-q`, `--quiet`: Print nothing except errors.
+"""
+
+
+def test_an_option_the_documents_name_is_what_is_asked_about_whatever_they_call_it(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"tidyup.md": TIDYUP}, real_embedder)
+
+    answer = assistant.ask("What does the -q flag do?").to_dict()  # "flag" is a word the documents never use
+    assistant.close()
+
+    assert answer["answerable"] and answer["citations"][0]["quote"] == "`-q`, `--quiet`: Print nothing except errors."
+    assert_citations_hold(answer, docs)
+
+
+def test_an_abbreviation_the_documents_never_use_is_no_reason_to_decline_when_a_sentence_is_close(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    biography = "Helena Marsh earned her doctorate in Bristol. Her thesis was about cold-water sponges.\n"
+    assistant, docs = indexed_folder(tmp_path, {"marsh.md": biography}, real_embedder)
+
+    phd = assistant.ask("What was Helena Marsh's PhD about?").to_dict()
+    nato = assistant.ask("What did NATO say about the sponges in the Arctic?").to_dict()
+    assistant.close()
+
+    assert phd["answerable"], phd["answer"]
+    assert not nato["answerable"] and nato["answer"].startswith("The documents never mention “NATO”")
