@@ -32,11 +32,13 @@ from .question_types import (
     all_words_in,
     asks_about_the_collection,
     asks_across_documents,
+    asks_for_a_price,
     asks_for_a_release,
     asks_for_overview,
     asks_which_document,
     asks_who_wrote,
     fits_question_type,
+    gives_what_it_asks,
     head_of_topic,
     person_asked_about,
     places_in,
@@ -711,6 +713,18 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
 
+    def gives_what_it_asks_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int] | None:
+        """For a date or quantity question, the best of the close sentences that gives the kind of figure it asks for
+        goes first ("How long is the boat trip?": "... the crossing takes about 90 minutes", not "The ferry leaves
+        from Dunvarra" nor "The island is 14 kilometres long"). When the first gives no figure at all, only one at
+        least as close in meaning may: a lower one's figure is more likely about something else, and the question
+        is declined. None when none does."""
+        candidates = ranked[: self.passages_considered]
+        if not fits_question_type(question, retrieval.snapshot.sentence_text(ranked[0])):
+            similarity = retrieval.sentence_similarity
+            candidates = [index for index in candidates if similarity[index] >= similarity[ranked[0]]]
+        return self.first_that(functools.partial(gives_what_it_asks, question), ranked, retrieval, candidates)
+
     def says_what_its_kind_asks_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a question of a kind in ANSWERED_BY (by its own words, not those a follow-up borrowed), the best of
         the close sentences of the kind that answers it goes first: "How did China react?", one that tells a reaction
@@ -1004,7 +1018,10 @@ class QuoteAnswerer:
                     snapshot.sentence_text(self.titles_them_first(asked, ranked, retrieval)[0]),
                 )
             )
-            or not fits_question_type(question, snapshot.sentence_text(ranked[0]))
+            or (
+                (asks_for_a_price(question) or not fits_question_type(question, snapshot.sentence_text(ranked[0])))
+                and self.gives_what_it_asks_first(question, ranked, retrieval) is None
+            )
         ):
             return Draft(not_found(unmentioned), False, [])
         if asks_across_documents(question) and retrieval.within is None:
@@ -1019,6 +1036,7 @@ class QuoteAnswerer:
             return Draft(NOT_YET, False, [])
         asked_versions = versions_in(question)
         ranked = self.says_where_first(question, self.says_when_first(question, happened, retrieval), retrieval)
+        ranked = self.gives_what_it_asks_first(question, ranked, retrieval) or ranked
         ranked = self.says_what_its_kind_asks_first(question, ranked, retrieval)
         ranked = self.says_what_they_called_it_first(question, ranked, retrieval)
         ranked = self.names_most_of_it_first(asked, ranked, retrieval)

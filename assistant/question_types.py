@@ -403,6 +403,75 @@ def fits_question_type(question: str, sentence: str) -> bool:
     return True
 
 
+# What a quantity question asks for, by its words: a price, a duration, a distance, a share, or a count.
+ASKS_A_PRICE = re.compile(
+    r"\bhow much\b.*\b(?:cost|costs|costing|spend|spends|spent|pay|pays|paid|price|priced|charge|charges|charged|fees?|"
+    r"earn|earns|earned|raise|raises|raised|sell|sells|sold|worth|budget|funding|money|invest|invested|owe|owes|owed)\b"
+    r"|\b(?:what|which) (?:is |was )?(?:the )?(?:price|cost|fee)\b",
+    re.I,
+)
+ASKS_A_DURATION = re.compile(
+    r"\bhow long\b.*\b(?:take|takes|took|last|lasts|lasted|trip|journey|crossing|flight|drive|ride|walk|bake|cook|"
+    r"wait|stay|keep|kept|store|run|runs|ran|serve|served|spend|spent|work|worked)\b",
+    re.I,
+)
+ASKS_A_LENGTH = re.compile(r"\bhow (?:long|far|tall|high|wide|deep)\b", re.I)
+ASKS_A_SHARE = re.compile(r"\bwhat (?:percentage|share|proportion|fraction)\b", re.I)
+NUMBER = (
+    r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"a few|several|half an?)"
+)
+SAYS_A_PRICE = re.compile(
+    r"[$€£¥]\s?\d|\d\s?(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP)\b"
+    r"|\d[\d,.]*\s?(?:million|billion|trillion|bn)\b|\bfree\b",
+    re.I,
+)
+SAYS_A_DURATION = re.compile(
+    rf"\b{NUMBER}[\s-]+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)\b"
+    r"|\b(?:1[0-9]|20)\d\d\s*(?:-|–|to|until)\s*(?:(?:1[0-9]|20)\d\d|\d\d)\b|\b(?:since|until) (?:1[0-9]|20)\d\d\b",
+    re.I,
+)
+SAYS_A_LENGTH = re.compile(
+    r"\d[\d,.]*\s?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|feet|foot|ft|inch(?:es)?|yards?)\b", re.I
+)
+SAYS_A_SHARE = re.compile(r"\d\s?(?:%|per ?cent\b)|\b(?:half|a third|a quarter|two thirds|three quarters)\b", re.I)
+YEAR_OR_DAY = re.compile(rf"\b(?:1[0-9]|20)\d\d\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
+# A count: a number that is no year, day of the month or price ("In 1938" and "$345 million" count nothing), nor
+# "one" ("one of", "the one China policy"), nor one that refers ("the two countries").
+SAYS_A_COUNT = re.compile(
+    r"(?<![$€£¥\d,.])\b\d[\d,.]*\b(?!\s?(?:dollars?|euros?|pounds?)\b)"
+    r"|(?<!\bthe )(?<!\bthese )(?<!\bthose )"  # "the two countries" counts nothing
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozens?)\b",
+    re.I,
+)
+
+
+def asks_for_a_price(question: str) -> bool:
+    """Whether a question asks what something cost: any other number will not do ("How far have relations
+    fallen?" is answered in words)."""
+    return bool(ASKS_A_PRICE.search(question))
+
+
+def gives_what_it_asks(question: str, sentence: str) -> bool:
+    """Whether a sentence gives what a date or quantity question asks for, by its kind: "How much did the bridge
+    cost?" a price, "How long does the crossing take?" a duration, "How far ...?" a length, "What percentage ...?" a
+    share, "How many ...?" a count (not a year: "In 1938 ..." counts nothing); any other question, any sentence."""
+    if ASKS_DATE.search(question):
+        return bool(HAS_DATE.search(sentence))
+    if not ASKS_QUANTITY.search(question) and not ASKS_A_SHARE.search(question):
+        return True
+    for asks, says in (
+        (ASKS_A_PRICE, SAYS_A_PRICE),
+        (ASKS_A_DURATION, SAYS_A_DURATION),
+        (ASKS_A_LENGTH, SAYS_A_LENGTH),
+        (ASKS_A_SHARE, SAYS_A_SHARE),
+    ):
+        if asks.search(question):
+            return bool(says.search(sentence))
+    return bool(SAYS_A_COUNT.search(YEAR_OR_DAY.sub(" ", sentence)))
+
+
 def subject_asked_about(question: str, in_one_document: bool = False, most_words: int = 3) -> list[str]:
     """The words of what a "Who is ...?" or "What does ... think?" question asks about, when they are few ("kurt",
     "campbell"), else none. Of a question about one document, the words after a closing "about" ("What changed in

@@ -1147,3 +1147,37 @@ def test_an_abbreviation_the_documents_never_use_is_no_reason_to_decline_when_a_
 
     assert phd["answerable"], phd["answer"]
     assert not nato["answerable"] and nato["answer"].startswith("The documents never mention “NATO”")
+
+
+ISLAND_GUIDE = """# Getting to Tarrow
+
+Tarrow is a small island of about 900 people lying off the north coast, known for its cliffs and puffins.
+
+## The ferry
+
+The Tarrow ferry sails from the harbour at Keelan. There are two sailings a day in summer, and the crossing takes \
+about 45 minutes. The ferry company was founded in 1962 by three brothers from Keelan.
+
+Tarrow is only 6 kilometres long, so most visitors leave the car behind. A return ticket costs €18 for adults.
+"""
+
+
+def test_a_quantity_question_is_answered_by_a_close_sentence_giving_that_kind_of_figure(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"tarrow.md": ISLAND_GUIDE}, real_embedder)
+
+    trip = assistant.ask("How long is the boat trip over to Tarrow?").to_dict()
+    people = assistant.ask("How many people live on Tarrow?").to_dict()
+    passengers = assistant.ask("How many passengers does the Tarrow ferry carry?").to_dict()
+    assistant.close()
+
+    # "Tarrow is only 6 kilometres long" is the best sentence, but "How long is the trip?" asks for a time.
+    assert trip["answerable"], trip
+    assert "the crossing takes about 45 minutes" in trip["citations"][0]["quote"], trip
+    assert "6 kilometres" not in trip["citations"][0]["quote"], trip
+    assert people["answerable"] and "about 900 people" in people["citations"][0]["quote"], people
+    # The closest sentence gives no number; those that do ("6 kilometres", "three brothers") count other things.
+    assert not passengers["answerable"], passengers
+    assert_citations_hold(trip, docs)
+    assert_citations_hold(people, docs)

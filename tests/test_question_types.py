@@ -17,11 +17,13 @@ from assistant.question_types import (
     all_words_in,
     asks_about_the_collection,
     asks_across_documents,
+    asks_for_a_price,
     asks_for_a_release,
     asks_for_overview,
     asks_nothing,
     asks_which_document,
     fits_question_type,
+    gives_what_it_asks,
     head_of_topic,
     is_small_talk,
     person_asked_about,
@@ -518,3 +520,41 @@ def test_a_topic_is_asked_about_after_about_and_on_request_after_on() -> None:
 )
 def test_a_question_asking_which_document(question: str, asks: bool) -> None:
     assert asks_which_document(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "gives"),
+    [
+        ("How much did the footbridge cost?", "The footbridge cost £1.2 million to build.", True),
+        ("How much did the footbridge cost?", "The footbridge opened in 2019 with 3 spans.", False),
+        ("How much does a card cost?", "Cards are free for residents.", True),
+        ("How much cider do they make?", "We made around 120,000 litres last year.", True),
+        ("How long does the crossing take?", "The crossing takes about 90 minutes.", True),
+        ("How long does the crossing take?", "The island is only 14 kilometres from end to end.", False),
+        ("How long did she serve as chair?", "She led the department from 1971 to 1979.", True),
+        ("How far is the island from the coast?", "It lies 40 kilometres off the west coast.", True),
+        ("What percentage of members voted yes?", "Some 62% of members voted in favour.", True),
+        ("How many troops are stationed there?", "Pelosi visited Taiwan in August 2022.", False),  # a year
+        ("How many troops are stationed there?", "Talks between the two countries stalled.", False),  # refers
+        ("How many troops are stationed there?", "It announced a $345 million arms package.", False),  # a price
+        ("How many troops are stationed there?", "About 200 troops are stationed there.", True),
+        ("How many people does it serve?", "The recipe serves six.", True),
+        ("In what year did she graduate?", "She graduated in 1942.", True),
+        ("Why did she leave?", "She left for a post in Lessford.", True),  # no figure asked for
+    ],
+)
+def test_a_sentence_gives_the_kind_of_figure_a_question_asks_for(question: str, sentence: str, gives: bool) -> None:
+    assert gives_what_it_asks(question, sentence) is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How much did the footbridge cost?", True),
+        ("What is the price of a ticket?", True),
+        ("How much cider do they make?", False),
+        ("How far have relations fallen?", False),
+    ],
+)
+def test_a_question_asks_for_a_price(question: str, asks: bool) -> None:
+    assert asks_for_a_price(question) is asks
