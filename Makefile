@@ -48,6 +48,8 @@ eval: install
 	$(BIN)/assistant eval eval/natural.jsonl
 	$(BIN)/assistant eval eval/blind.jsonl
 	$(BIN)/assistant eval eval/near_miss.jsonl
+	$(BIN)/assistant --docs-dir eval/genres/docs --index-dir index/eval-genres index > /dev/null
+	$(BIN)/assistant --docs-dir eval/genres/docs --index-dir index/eval-genres eval eval/genres/questions.jsonl
 
 # Refresh docs/screenshot.png (the README's picture) from the browser test.
 screenshot: install browser
