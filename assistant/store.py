@@ -26,7 +26,16 @@ from .lexical import BM25Index, content_words, names_identifier, stem, tokenize
 from .question_types import places_in, speaks_in
 from .settings import Settings
 from .speakers import DocumentSentence, label_of, turns
-from .splitting import MAX_SENTENCE_CHARS, Chunk, Heading, heading_path, heading_text, is_code
+from .splitting import (
+    MAX_SENTENCE_CHARS,
+    Chunk,
+    Heading,
+    after_a_blank_line,
+    heading_path,
+    heading_text,
+    is_code,
+    line_before,
+)
 from .vectors import (
     ServerToken,
     VectorPlace,
@@ -162,6 +171,14 @@ def is_heading(text: str, list_item: bool = False) -> bool:
     )
 
 
+def opens_a_paragraph(text: str, start: int) -> bool:
+    """Whether the sentence at `start` of a passage's text begins its paragraph, as a heading does ("Requesting
+    leave" after a blank line); the third line of a block ("Guest: Owen Trask, founder of Hollow Oak Cider" under a
+    transcript's title) names nothing that follows. The passage's first line counts as opening one."""
+    before = line_before(text, start)
+    return not before.strip() and after_a_blank_line(text, start - len(before))
+
+
 def words_of_file_names(sources: Iterable[str]) -> set[str]:
     """The lowercased words of the files' names, their folders' too: "licenses/GPL-3.txt" -> gpl, licenses."""
     return {
@@ -246,7 +263,17 @@ class IndexSnapshot:
         self._sentence_at = {(self.chunks[s.chunk_row].source, s.start): i for i, s in enumerate(self.sentences)}
         list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
         self.sentence_is_statement = np.array(list(map(is_statement, sentence_texts, list_items)), dtype=bool)
-        self.sentence_is_heading = np.array(list(map(is_heading, sentence_texts, list_items)), dtype=bool)
+        # A line with no sentence's end is a heading when it opens its paragraph, or when Markdown marks it one.
+        marked = {(source, start) for source, found in self._headings_of.items() for start, _, _ in found}
+        chunk_of = [self.chunks[sentence.chunk_row] for sentence in self.sentences]
+        self.sentence_is_heading = np.array(
+            [
+                is_heading(text, item)
+                and ((chunk.source, s.start) in marked or opens_a_paragraph(chunk.text, s.start - chunk.start))
+                for text, item, s, chunk in zip(sentence_texts, list_items, self.sentences, chunk_of, strict=True)
+            ],
+            dtype=bool,
+        )
         self._sentence_texts = sentence_texts
         # For each sentence, the sentence whose speaker's label opens the turn it stands in (an interview's
         # "McFarland: ..."), or -1.

@@ -37,7 +37,7 @@ from assistant.answering import (
 from assistant.embeddings import LangChainEmbeddings
 from assistant.retrieval import Retrieval, ScoredChunk
 from assistant.splitting import Chunk, split_into_sentences
-from assistant.store import is_heading, is_statement
+from assistant.store import is_heading, is_statement, opens_a_paragraph
 
 ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "passages", "timings_ms"}
 AUSTIN = "Who refused to meet Lloyd Austin in Singapore?"
@@ -742,6 +742,16 @@ def test_a_heading_is_no_answer_of_its_own_and_the_section_must_fit_the_question
     assert "Ask your manager" not in dated.answer
     assert is_heading("Requesting leave") and is_heading("The Slow, Bumpy Road of U.S.-China Diplomacy")
     assert not is_heading("Wait for approval.") and not is_heading("Why not?") and not is_heading("The rules:")
+
+
+def test_a_line_inside_a_block_is_no_heading() -> None:
+    header = "TRANSCRIPT: Town Talk, Episode 7\nHost: Mira Oakes\nGuest: Daniel Frey, baker\n\nRequesting leave\n"
+
+    assert opens_a_paragraph(header, 0)
+    assert not opens_a_paragraph(header, header.index("Host:"))
+    assert not opens_a_paragraph(header, header.index("Guest:"))
+    assert opens_a_paragraph(header, header.index("Requesting"))
+    assert not opens_a_paragraph("Why? How?", 5)  # a sentence after another on its line
 
 
 PANEL = {

@@ -1199,3 +1199,33 @@ def test_a_quantity_question_is_answered_by_a_close_sentence_giving_that_kind_of
     assert not passengers["answerable"], passengers
     assert_citations_hold(trip, docs)
     assert_citations_hold(people, docs)
+
+
+RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
+Broadcast on Harbour FM, 3 June 2024
+Host: Mira Oakes
+Guest: Daniel Frey, owner of Frey's Bakery
+
+OAKES: Daniel, welcome to the show. Let's go back to the start.
+
+FREY: Thanks, Mira. I worked as an electrician for twelve years, and I opened the bakery in 2015. My grandmother \
+taught me to bake bread when I was a boy.
+
+OAKES: What sells best?
+
+FREY: The rye loaf, by far. We bake two hundred of them every Saturday.
+"""
+
+
+def test_a_line_of_a_transcripts_header_is_no_heading_whose_section_answers(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"town_talk.txt": RADIO_TRANSCRIPT}, real_embedder)
+
+    answer = assistant.ask("What did Daniel Frey work as before he opened the bakery?").to_dict()
+    assistant.close()
+
+    # "Guest: Daniel Frey, owner of Frey's Bakery" is closest in meaning; what follows it is no section of it.
+    first = answer["citations"][0]["quote"]
+    assert answer["answerable"] and "electrician" in first and "welcome" not in first, answer
+    assert_citations_hold(answer, docs)
