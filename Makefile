@@ -48,8 +48,11 @@ eval: install
 	$(BIN)/assistant eval eval/natural.jsonl
 	$(BIN)/assistant eval eval/blind.jsonl
 	$(BIN)/assistant eval eval/near_miss.jsonl
-	$(BIN)/assistant --docs-dir eval/genres/docs --index-dir index/eval-genres index > /dev/null
-	$(BIN)/assistant --docs-dir eval/genres/docs --index-dir index/eval-genres eval eval/genres/questions.jsonl
+	for set in genres genres-2 genres-heldout; do \
+	  $(BIN)/assistant --docs-dir eval/$$set/docs --index-dir index/eval-$$set index > /dev/null && \
+	  $(BIN)/assistant --docs-dir eval/$$set/docs --index-dir index/eval-$$set eval eval/$$set/questions.jsonl \
+	  || exit 1; \
+	done
 
 # Refresh docs/screenshot.png (the README's picture) from the browser test.
 screenshot: install browser

@@ -598,6 +598,7 @@ class QuoteAnswerer:
         unknown_topic_below: float = 0.5,
         heading_margin: float = 0.15,
         named_margin: float = 0.6,
+        focus_weight: float = 1.0,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -614,6 +615,9 @@ class QuoteAnswerer:
         # How far below the best a sentence giving the name a "What did X call Y?" question asks for may be put
         # first: such a sentence shares little else with the question ("What did Biden call Xi Jinping?": 0.42).
         self.named_margin = named_margin
+        # How much the closeness of a sentence to the question without its names counts, beside its own score, in
+        # choosing the first quote of the best passage.
+        self.focus_weight = focus_weight
 
     def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -634,7 +638,10 @@ class QuoteAnswerer:
 
     def best_of_the_best_passage_first(self, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """The first quote comes from the best passage: of its statements, the one closest to the question by its
-        own meaning and words (its passage's scores are the same for all of them)."""
+        own meaning and words (its passage's scores are the same for all of them), and to what the question asks of
+        the names it holds: "Who put together the exhibition at the Morrow Gallery?" is answered by "The curator,
+        Dr Tomasz Wierzbicki, spent almost four years assembling the loans.", not by the paragraph's opening sentence
+        naming the gallery and the exhibition."""
         own = retrieval.sentence_own_scores
         if own is None or not retrieval.chunks:
             return ranked
@@ -647,7 +654,10 @@ class QuoteAnswerer:
         ]
         if not in_top:
             return ranked
-        best = max(in_top, key=lambda index: own[index])
+        scores = own[in_top]
+        if retrieval.focus is not None:
+            scores = scores + self.focus_weight * (snapshot.sentence_vectors[in_top] @ retrieval.focus)
+        best = in_top[int(np.argmax(scores))]
         return [best, *(index for index in ranked if index != best)]
 
     def section_under_best_heading(self, retrieval: Retrieval, ranked: list[int]) -> QuoteSpan | None:

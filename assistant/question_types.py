@@ -395,6 +395,18 @@ def asks_for_a_release(question: str) -> bool:
     return bool(ASKS_WHICH_RELEASE.search(question) or ASKS_WHEN.search(question))
 
 
+# A name past the question's first word, of one or more capitalised words ("the Morrow Gallery", "Margaret Thewlis's").
+NAME_RUN = re.compile(r"(?<!^)\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w’'.-]*)*")
+
+
+def without_names(question: str) -> str | None:
+    """The question with its names left out, what it asks of them: "When did Cellar Nine first open its doors?" ->
+    "When did  first open its doors?"; None when it names nothing."""
+    question = question.strip()
+    bare = NAME_RUN.sub("", question)
+    return bare if bare != question and content_words(bare) else None
+
+
 def fits_question_type(question: str, sentence: str) -> bool:
     if ASKS_DATE.search(question):
         return bool(HAS_DATE.search(sentence))

@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 
 from .embeddings import Embedder
 from .lexical import expansion_words, query_terms
-from .question_types import speaker_asked_about
+from .question_types import speaker_asked_about, without_names
 from .scoping import document_scope
 from .splitting import Chunk
 from .store import IndexSnapshot
@@ -65,6 +65,7 @@ class Retrieval:
     within: str | None = None  # the one document the question points at, if any (see scoping.py)
     quoted_before: tuple[str, ...] = ()  # the conversation's quotes, when the question points back at them ("Why?")
     speaker: str | None = None  # whose words in an interview the question asks for, if anyone's (see speakers.py)
+    focus: np.ndarray | None = None  # the vector of what the question asks of the names it holds (QuestionVectors)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class QuestionVectors:
     question: np.ndarray  # the whole question
     words: list[str]  # its content words ...
     word_vectors: np.ndarray  # ... and theirs, to find the corpus's words for the same things
+    # The question without its names ("Who put together the exhibition at the Morrow Gallery?" -> "Who put together
+    # the exhibition at the ?"): what it asks of them. None when it names nothing.
+    focus: np.ndarray | None = None
 
 
 def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -> QuestionVectors:
@@ -83,11 +87,15 @@ def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -
     words = expansion_words(question)
     known = [snapshot.vocabulary_row.get(word) for word in words]
     unknown = [word for word, row in zip(words, known, strict=True) if row is None]
-    question_vector, *unknown_vectors = embedder.embed([question, *unknown])
-    fresh = iter(unknown_vectors)
+    focus = without_names(question)
+    question_vector, *vectors = embedder.embed([question, *([focus] if focus else []), *unknown])
+    focus_vector = vectors.pop(0) if focus else None
+    fresh = iter(vectors)
     word_vectors = [snapshot.vocabulary_vectors[row] if row is not None else next(fresh) for row in known]
     shape = (len(words), len(question_vector))
-    return QuestionVectors(question_vector, words, np.array(word_vectors, dtype=np.float32).reshape(shape))
+    return QuestionVectors(
+        question_vector, words, np.array(word_vectors, dtype=np.float32).reshape(shape), focus_vector
+    )
 
 
 def expanded_terms(
@@ -209,7 +217,9 @@ def retrieve(
     own_scores = similarity + sentence_lexical + not_again
     said = quoted_earlier if quoted_earlier is not None else previous_quotes or []
     quoted_before = tuple(said) if near_previous else ()  # "Did Xi meet them?" stands alone
-    return Retrieval(query, similarity, scores, chunks, snapshot, own_scores, within, quoted_before, speaker)
+    return Retrieval(
+        query, similarity, scores, chunks, snapshot, own_scores, within, quoted_before, speaker, vectors.focus
+    )
 
 
 class HybridRetriever(BaseRetriever):

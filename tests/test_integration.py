@@ -1229,3 +1229,26 @@ def test_a_line_of_a_transcripts_header_is_no_heading_whose_section_answers(
     first = answer["citations"][0]["quote"]
     assert answer["answerable"] and "electrician" in first and "welcome" not in first, answer
     assert_citations_hold(answer, docs)
+
+
+LAB_PROTOCOL = """# Protocol LP-7: Lowry protein assay
+
+## Safety and waste
+
+Lowry reagent C contains copper sulphate and sodium hydroxide, so wear gloves and eye protection when handling it. \
+Collect used reagent and the contents of the cuvettes in the labelled waste bottle in the fume cupboard. Waste \
+reagent must never be poured down the sink. The bottle is emptied by the safety officer every Friday.
+"""
+
+
+def test_the_first_quote_is_close_to_what_the_question_asks_of_the_names_it_holds(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"protocol.md": LAB_PROTOCOL}, real_embedder)
+
+    answer = assistant.ask("Can leftover Lowry reagent go down the drain?").to_dict()
+    assistant.close()
+
+    # The paragraph's opening sentence names "Lowry reagent" too, but says nothing of drains.
+    assert answer["citations"][0]["quote"].startswith("Waste reagent must never be poured down the sink."), answer
+    assert_citations_hold(answer, docs)

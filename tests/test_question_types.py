@@ -38,6 +38,7 @@ from assistant.question_types import (
     topic_asked_about,
     topic_compared,
     what_they_called,
+    without_names,
 )
 
 
@@ -558,3 +559,18 @@ def test_a_sentence_gives_the_kind_of_figure_a_question_asks_for(question: str, 
 )
 def test_a_question_asks_for_a_price(question: str, asks: bool) -> None:
     assert asks_for_a_price(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "bare"),
+    [
+        ("When did Cellar Nine first open its doors?", "When did  first open its doors?"),
+        ("Can leftover Lowry reagent go down the drain?", "Can leftover  reagent go down the drain?"),
+        ("Who put together the show at the Morrow Gallery?", "Who put together the show at the ?"),
+        ("What did the Bank of England decide?", "What did the  decide?"),
+        ("What does the recipe say about salt?", None),  # no name
+        ("Who is Wang Yi?", None),  # nothing asked but the name
+    ],
+)
+def test_what_a_question_asks_of_its_names_is_the_question_without_them(question: str, bare: str | None) -> None:
+    assert without_names(question) == bare
