@@ -395,8 +395,9 @@ def asks_for_a_release(question: str) -> bool:
     return bool(ASKS_WHICH_RELEASE.search(question) or ASKS_WHEN.search(question))
 
 
-# A name past the question's first word, of one or more capitalised words ("the Morrow Gallery", "Margaret Thewlis's").
-NAME_RUN = re.compile(r"(?<!^)\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w’'.-]*)*")
+# A name past the question's first word, of one or more capitalised words ("the Morrow Gallery", "Margaret Thewlis's";
+# not "I").
+NAME_RUN = re.compile(r"(?<!^)\b[A-Z][\w’'.-]+(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w’'.-]+)*")
 
 
 def without_names(question: str) -> str | None:

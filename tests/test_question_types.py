@@ -569,6 +569,7 @@ def test_a_question_asks_for_a_price(question: str, asks: bool) -> None:
         ("Who put together the show at the Morrow Gallery?", "Who put together the show at the ?"),
         ("What did the Bank of England decide?", "What did the  decide?"),
         ("What does the recipe say about salt?", None),  # no name
+        ("Can I freeze the soup?", None),  # "I" is no name
         ("Who is Wang Yi?", None),  # nothing asked but the name
     ],
 )
