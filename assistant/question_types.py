@@ -429,6 +429,7 @@ ASKS_A_DURATION = re.compile(
     re.I,
 )
 ASKS_A_LENGTH = re.compile(r"\bhow (?:long|far|tall|high|wide|deep)\b", re.I)
+ASKS_A_WEIGHT = re.compile(r"\bhow heavy\b|\bweigh(?:s|ed)?\b", re.I)
 ASKS_A_SHARE = re.compile(r"\bwhat (?:percentage|share|proportion|fraction)\b", re.I)
 NUMBER = (
     r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|"
@@ -446,6 +447,9 @@ SAYS_A_DURATION = re.compile(
 )
 SAYS_A_LENGTH = re.compile(
     r"\d[\d,.]*\s?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|feet|foot|ft|inch(?:es)?|yards?)\b", re.I
+)
+SAYS_A_WEIGHT = re.compile(
+    r"\d[\d,.]*\s?(?:kg|kilo(?:gram)?s?|g|grams?|lbs?|pounds?|tonnes?|tons?|ounces?|oz|stone)\b", re.I
 )
 SAYS_A_SHARE = re.compile(r"\d\s?(?:%|per ?cent\b)|\b(?:half|a third|a quarter|two thirds|three quarters)\b", re.I)
 YEAR_OR_DAY = re.compile(rf"\b(?:1[0-9]|20)\d\d\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
@@ -468,13 +472,13 @@ def asks_for_a_price(question: str) -> bool:
 
 def gives_what_it_asks(question: str, sentence: str) -> bool:
     """Whether a sentence gives what a date or quantity question asks for, by its kind: "How much did the bridge
-    cost?" a price, "How long does the crossing take?" a duration, "How far ...?" a length, "What percentage ...?" a
-    share, "How many ...?" a count (not a year: "In 1938 ..." counts nothing); any other question, any sentence."""
+    cost?" a price, "How long does the crossing take?" a duration, "How far ...?" or "How tall ...?" a length, "How
+    heavy ...?" a weight, "What percentage ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts
+    nothing); any other question, any sentence."""
     if ASKS_DATE.search(question):
         return bool(HAS_DATE.search(sentence))
-    if not ASKS_QUANTITY.search(question) and not ASKS_A_SHARE.search(question):
-        return True
     for asks, says in (
+        (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),
         (ASKS_A_DURATION, SAYS_A_DURATION),
         (ASKS_A_LENGTH, SAYS_A_LENGTH),
@@ -482,7 +486,9 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
     ):
         if asks.search(question):
             return bool(says.search(sentence))
-    return bool(SAYS_A_COUNT.search(YEAR_OR_DAY.sub(" ", sentence)))
+    if ASKS_QUANTITY.search(question):
+        return bool(SAYS_A_COUNT.search(YEAR_OR_DAY.sub(" ", sentence)))
+    return True
 
 
 def subject_asked_about(question: str, in_one_document: bool = False, most_words: int = 3) -> list[str]:

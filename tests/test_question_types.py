@@ -535,6 +535,10 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("How long did she serve as chair?", "She led the department from 1971 to 1979.", True),
         ("How far is the island from the coast?", "It lies 40 kilometres off the west coast.", True),
         ("What percentage of members voted yes?", "Some 62% of members voted in favour.", True),
+        ("How heavy is the Metro S?", "The Metro S comes in at 26.1 kg.", True),
+        ("How heavy is the Metro S?", "The Metro S costs £2,390.", False),
+        ("How tall is the tower?", "The tower, which is 26 metres high, can be climbed.", True),
+        ("How tall is the tower?", "The tower was built in 1821.", False),
         ("How many troops are stationed there?", "Pelosi visited Taiwan in August 2022.", False),  # a year
         ("How many troops are stationed there?", "Talks between the two countries stalled.", False),  # refers
         ("How many troops are stationed there?", "It announced a $345 million arms package.", False),  # a price
