@@ -138,7 +138,7 @@ class Assistant:
         # paper. Its words still count as words ("the Slow, Bumpy Road piece" is near its headline). A file's name
         # stays: in "What does the okapi eat?" (okapi.md) it is what is asked about.
         meaning = without_references(query) if within is not None else query
-        vectors = embed_question(self.question_embedder, snapshot, meaning)
+        vectors = embed_question(self.question_embedder, snapshot, meaning, with_focus=True)
         state["retrieval"] = retrieve(
             snapshot,
             query,

@@ -78,8 +78,11 @@ class QuestionVectors:
     focus: np.ndarray | None = None
 
 
-def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -> QuestionVectors:
-    """The question's vector and its content words' (from the index's vocabulary where it has them).
+def embed_question(
+    embedder: Embedder, snapshot: IndexSnapshot, question: str, with_focus: bool = False
+) -> QuestionVectors:
+    """The question's vector and its content words' (from the index's vocabulary where it has them); with_focus,
+    that of the question without its names too (only the answerer uses it).
 
     The words the vocabulary lacks go in one call with the question: the NumPy encoder packs them into one
     forward pass, which reads the model's weights once.
@@ -87,7 +90,7 @@ def embed_question(embedder: Embedder, snapshot: IndexSnapshot, question: str) -
     words = expansion_words(question)
     known = [snapshot.vocabulary_row.get(word) for word in words]
     unknown = [word for word, row in zip(words, known, strict=True) if row is None]
-    focus = without_names(question)
+    focus = without_names(question) if with_focus else None
     question_vector, *vectors = embedder.embed([question, *([focus] if focus else []), *unknown])
     focus_vector = vectors.pop(0) if focus else None
     fresh = iter(vectors)
