@@ -24,6 +24,7 @@ from .question_types import asks_across_documents, asks_nothing, topic_compared
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .scoping import document_scope, source_quoted, without_references
 from .settings import Settings
+from .spelling import with_names_as_spelt
 from .store import IndexPaths, IndexSnapshot
 from .validation import clean_history, clean_question
 from .wording import Place
@@ -101,13 +102,14 @@ class Assistant:
 
     # --- the chain: question + history -> standalone question -> retrieval -> answer ---
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
-        question = clean_question(request.get("question"), self.settings.max_question_chars)
+        asked = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = clean_history(request.get("history"))
+        question = self._as_spelt(asked)
         rewritten = rewrite(question, history, is_place=lambda name: self.snapshot().names_a_place(name))
         standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
         return {
-            "question": question,
+            "question": asked,
             "standalone": standalone,
             # Only a question that leans on the history is steered towards the last answer's passages.
             "previous_quotes": quoted_last if standalone != question else [],
@@ -121,6 +123,12 @@ class Assistant:
             "asks_nothing": asks_nothing(standalone) and not (quoted_last and asks_to_go_on(question)),
             "started": time.perf_counter(),
         }
+
+    def _as_spelt(self, question: str) -> str:
+        """The question with the names it misspells as the documents spell them (see spelling.py); the answer's
+        standalone_question shows what it was read as."""
+        snapshot = self.snapshot()
+        return with_names_as_spelt(question, snapshot.uses, lambda: snapshot.names)
 
     def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()

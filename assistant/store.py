@@ -139,6 +139,9 @@ SENTENCE_BM25 = "sentences_bm25.npz"
 CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
 
 
+WORD = re.compile(r"[^\W\d_]{3,}")  # a word of letters only, as names are
+
+
 # A list item that is only a link: a table of contents' entry, "[Set up your shell](#set-up-your-shell)".
 ONLY_A_LINK = re.compile(r"\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
 
@@ -476,6 +479,17 @@ class IndexSnapshot:
         prefix = whole[: max(min(4, len(whole)), len(whole) - 3)]
         position = bisect.bisect_left(self._sorted_vocabulary, prefix)
         return position < len(self._sorted_vocabulary) and self._sorted_vocabulary[position].startswith(prefix)
+
+    def uses(self, word: str) -> bool:
+        """Whether the documents use this very word, in any case."""
+        return word.lower() in self.vocabulary_row
+
+    @functools.cached_property
+    def names(self) -> list[str]:
+        """The words the documents write capitalised and never in lowercase, such as "Blinken" and "Beijing"; found
+        once, when a question first needs them."""
+        words = {word for text in self._sentence_texts for word in WORD.findall(text)}
+        return sorted(word for word in words if word[0].isupper() and word.lower() not in words)
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

@@ -144,6 +144,16 @@ def test_a_question_about_a_country_the_seeds_never_mention_is_not_answered(real
     assert not answer.answerable and "never mention “Australia”" in answer.answer
 
 
+def test_a_misspelt_name_is_read_as_the_seeds_spell_it(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("What did Blinkin say about Taiwan?").to_dict()
+
+    # Before, "Blinkin" was taken for someone never named near Taiwan, and the question was declined.
+    assert answer["question"] == "What did Blinkin say about Taiwan?"
+    assert answer["standalone_question"] == "What did Blinken say about Taiwan?"
+    assert answer["answerable"] and any("Blinken" in c["quote"] for c in answer["citations"])
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What is the weather in Beijing?")
 
