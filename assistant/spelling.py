@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from .lexical import STOPWORDS
 from .question_types import NAME
 
 SHORTEST_CHANGED = 5  # letters of the shortest name read as another
-LONG_NAME = 8  # letters of a name that may hold two slips
+LONG_NAME = 10  # letters of a name that may hold two slips: "Australia" is not "Austria"
 
 
 def slips_allowed(word: str) -> int:
@@ -58,7 +59,8 @@ def spelt_as(word: str, names: Sequence[str]) -> str | None:
 def with_names_as_spelt(question: str, uses: Callable[[str], bool], names: Callable[[], list[str]]) -> str:
     """The question with each name it misspells as the documents spell them. `uses` tells whether the documents use
     a word; `names` gives the names they write, asked for only when the question holds a word they do not use."""
-    unknown = [word for word in NAME.findall(question) if not uses(word)]
+    # Capitalised words only: a lowercase one the documents never use is most often a word of the question ("while").
+    unknown = [word for word in NAME.findall(question) if word.lower() not in STOPWORDS and not uses(word)]
     if not unknown:
         return question
     written = names()

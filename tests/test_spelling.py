@@ -4,7 +4,7 @@ import pytest
 
 from assistant.spelling import spelt_as, typing_distance, with_names_as_spelt
 
-NAMES = ["Beijing", "Blinken", "Kissinger", "Russia", "Wang", "Yellen"]
+NAMES = ["Austria", "Beijing", "Blinken", "Kissinger", "Russia", "Wang", "Yellen"]
 USED = {name.lower() for name in NAMES} | {"taiwan", "russian"}
 
 
@@ -42,7 +42,8 @@ def test_a_misspelt_name_is_read_as_the_documents_spell_it(question: str, unders
         "What did Russian officials say?",  # a word the documents use
         "What did the Russians say?",  # an inflection, no slip
         "What did Blonkan say?",  # two slips in a name of seven letters
-        "What did Australia say?",  # a name the documents never write
+        "How did Australia react?",  # two slips from Austria: another country, not a slip
+        "Did that stance soften While Blinken was there?",  # a word of the question, capitalised or not
     ],
 )
 def test_a_name_is_left_as_it_is_unless_it_is_one_slip_from_one_of_the_documents(question: str) -> None:
