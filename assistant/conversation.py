@@ -17,6 +17,7 @@ from .wording import IN_THE_REMARKS_OF
 
 Message = dict[str, str]
 IsPlace = Callable[[str], bool]  # whether the documents speak of a name as of a place ("Russia"), not a person
+InLowercase = Callable[[str], bool]  # whether the documents write a word in lowercase too ("Climate": "climate")
 
 PERSON_PRONOUNS = {"he": "", "him": "", "his": "'s", "she": "", "hers": "'s", "her": ""}
 PERSON_PRONOUN = re.compile(rf"\b(?:{'|'.join(PERSON_PRONOUNS)})\b", re.I)
@@ -77,24 +78,32 @@ MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 BLOCK_QUOTE_MARK = re.compile(r"\n> ?")  # the web chat quotes a paragraph break as "\n> "
 
 
-def _names(text: str) -> list[str]:
+def _names(text: str, in_lowercase: InLowercase | None = None) -> list[str]:
     """Person-like names in order: runs of capitalised words that are not titles, sentence openers or months.
 
-    A run ends with a sentence: "... Henry Kissinger. Xi Jinping himself ..." holds two names, not one.
+    A run ends with a sentence: "... Henry Kissinger. Xi Jinping himself ..." holds two names, not one. A word that
+    opens a run and that the documents also write in lowercase is a title's ("Special Presidential Envoy for Climate
+    John Kerry": John Kerry).
     """
     names = []
     for run in (part for whole in CAPITALISED_RUN.findall(text) for part in SENTENCE_END.split(whole)):
         words = [w for w in re.split(r"\s+", run) if w.lower().strip(".’'") not in NOT_A_NAME]
         words = [POSSESSIVE.sub("", w).rstrip(".,") for w in words]
         words = [w for w in words if w and not w.isupper()]
+        while in_lowercase is not None and len(words) > 1 and in_lowercase(words[0]):
+            words.pop(0)
         if words:
             names.append(" ".join(words))
     return names
 
 
-def _person_referent(previous_question: str, previous_answer: str) -> str | None:
+def _person_referent(
+    previous_question: str, previous_answer: str, in_lowercase: InLowercase | None = None
+) -> str | None:
     asked = _names(previous_question)
-    answered = [name for name in _names(QUOTE_MARKER.sub("", previous_answer)) if name not in previous_question]
+    answered = [
+        name for name in _names(QUOTE_MARKER.sub("", previous_answer), in_lowercase) if name not in previous_question
+    ]
     multi_word = [name for name in answered if " " in name] + [name for name in asked if " " in name]
     candidates = multi_word or answered + asked
     # "Who refused...?": the answer holds the person; "Who is Rosie Levine?": the question does. "Who said ...?":
@@ -132,7 +141,7 @@ def _last_answer(turns: list[Turn]) -> str:
     return next((turn.answer for turn in reversed(turns) if turn.answer), "")
 
 
-def _person_in_conversation(turns: list[Turn], turns_back: int) -> str | None:
+def _person_in_conversation(turns: list[Turn], turns_back: int, in_lowercase: InLowercase | None) -> str | None:
     """Whom "he" or "she" points to: the person of the last turn that asked about anyone by name or asked who.
 
     "Why?" and "What else?" name nobody: after "Who refused to meet Lloyd Austin?", "Why?", "What else?", the
@@ -143,11 +152,17 @@ def _person_in_conversation(turns: list[Turn], turns_back: int) -> str | None:
         if PERSON_PRONOUN.search(turn.question):  # "What did he say about Taiwan?": still the person before
             continue
         if _names(turn.question) or ASKS_WHO_DID.match(turn.question):
-            return _person_referent(turn.question, turn.answer)
+            return _person_referent(turn.question, turn.answer, in_lowercase)
     return None
 
 
-def _people(turns: list[Turn], previous_question: str, previous_answer: str, own: set[str]) -> list[str]:
+def _people(
+    turns: list[Turn],
+    previous_question: str,
+    previous_answer: str,
+    own: set[str],
+    in_lowercase: InLowercase | None = None,
+) -> list[str]:
     """The referents of "they": after "What did Yellen do?" and "And Kerry?", the two people compared; else the
     people the previous question named, or those its answer named when it asked who. In order, each once, none
     named by the question's own (lowercased) words. Fewer than two: "they" is most likely a thing ("restart them":
@@ -164,7 +179,7 @@ def _people(turns: list[Turn], previous_question: str, previous_answer: str, own
             return compared
     found = _names(previous_question)
     if ASKS_WHO_DID.match(previous_question):
-        found += _names(QUOTE_MARKER.sub("", previous_answer))
+        found += _names(QUOTE_MARKER.sub("", previous_answer), in_lowercase)
     return [name for name in others(found) if " " in name]
 
 
@@ -229,21 +244,30 @@ class Rewrite:
 
 
 def standalone_question(
-    question: str, history: list[Message] | None, turns_back: int = 3, is_place: IsPlace | None = None
+    question: str,
+    history: list[Message] | None,
+    turns_back: int = 3,
+    is_place: IsPlace | None = None,
+    in_lowercase: InLowercase | None = None,
 ) -> str:
     """The question rewritten to stand alone; unchanged when it does not lean on the history."""
-    return rewrite(question, history, turns_back, is_place).standalone
+    return rewrite(question, history, turns_back, is_place, in_lowercase).standalone
 
 
 def rewrite(
-    question: str, history: list[Message] | None, turns_back: int = 3, is_place: IsPlace | None = None
+    question: str,
+    history: list[Message] | None,
+    turns_back: int = 3,
+    is_place: IsPlace | None = None,
+    in_lowercase: InLowercase | None = None,
 ) -> Rewrite:
     """The question made to stand alone: a pronoun becomes a name, an ellipsis borrows the previous question's
     frame, anything else that leans on the history borrows its key words.
 
     The previous question is itself made to stand alone first ("Why?" then "Tell me more"), up to turns_back turns.
     is_place tells a place from a person ("And Russia?" after "What did McFarland say about Taiwan?" swaps the
-    topic, "And Kerry?" the speaker); without it, a name always swaps for a name.
+    topic, "And Kerry?" the speaker); without it, a name always swaps for a name. in_lowercase tells a title's words
+    from a name's in the answers ("Envoy for Climate John Kerry"); without it, a run of capitalised words is a name.
     """
     unchanged = Rewrite(question)
     if not history or stands_alone(question):
@@ -256,7 +280,9 @@ def rewrite(
         return unchanged
     previous_question = turns[asked].question
     if turns_back > 1:
-        previous_question = standalone_question(previous_question, history[: turns[asked].at], turns_back - 1, is_place)
+        previous_question = standalone_question(
+            previous_question, history[: turns[asked].at], turns_back - 1, is_place, in_lowercase
+        )
     previous_answer = _last_answer(turns)
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
 
@@ -295,12 +321,14 @@ def rewrite(
         unchanged = Rewrite(question, previous=previous_question)
 
     if words & set(PERSON_PRONOUNS):
-        name = _person_in_conversation(turns, turns_back) or _person_referent(previous_question, previous_answer)
+        name = _person_in_conversation(turns, turns_back, in_lowercase) or _person_referent(
+            previous_question, previous_answer, in_lowercase
+        )
         if name:
             return Rewrite(_replace_person(question, name), previous=previous_question)
 
     if words & {"they", "them", "their"}:
-        people = _people(turns, previous_question, previous_answer, words)
+        people = _people(turns, previous_question, previous_answer, words, in_lowercase)
         if len(people) >= 2:
             return Rewrite(
                 previous=previous_question,

@@ -105,7 +105,10 @@ class Assistant:
         asked = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = clean_history(request.get("history"))
         question = self._as_spelt(asked)
-        rewritten = rewrite(question, history, is_place=lambda name: self.snapshot().names_a_place(name))
+        snapshot = self.snapshot()
+        rewritten = rewrite(
+            question, history, is_place=snapshot.names_a_place, in_lowercase=snapshot.writes_in_lowercase
+        )
         standalone = rewritten.standalone
         quoted_last = previous_quotes(history)
         return {
@@ -128,7 +131,7 @@ class Assistant:
         """The question with the names it misspells as the documents spell them (see spelling.py); the answer's
         standalone_question shows what it was read as."""
         snapshot = self.snapshot()
-        return with_names_as_spelt(question, snapshot.uses, lambda: snapshot.names)
+        return with_names_as_spelt(question, snapshot.uses, lambda: sorted(snapshot.names))
 
     def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()

@@ -485,11 +485,15 @@ class IndexSnapshot:
         return word.lower() in self.vocabulary_row
 
     @functools.cached_property
-    def names(self) -> list[str]:
+    def names(self) -> frozenset[str]:
         """The words the documents write capitalised and never in lowercase, such as "Blinken" and "Beijing"; found
         once, when a question first needs them."""
         words = {word for text in self._sentence_texts for word in WORD.findall(text)}
-        return sorted(word for word in words if word[0].isupper() and word.lower() not in words)
+        return frozenset(word for word in words if word[0].isupper() and word.lower() not in words)
+
+    def writes_in_lowercase(self, word: str) -> bool:
+        """Whether the documents write this word in lowercase, whatever else: "climate", not "Kerry"."""
+        return self.uses(word) and word not in self.names
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

@@ -263,6 +263,23 @@ def test_they_are_the_people_an_answer_named_when_the_question_asked_for_people(
     assert standalone_question("Did Xi meet with them?", history) == "Did Xi meet with Janet Yellen and John Kerry?"
 
 
+def test_a_word_the_documents_also_write_in_lowercase_opens_a_title_not_a_name() -> None:
+    history = [
+        {"role": "user", "content": "Which U.S. officials went to China in July?"},
+        {"role": "assistant", "content": "“Janet Yellen and Special Presidential Envoy for Climate John Kerry” [1]"},
+    ]
+
+    def in_lowercase(word: str) -> bool:
+        return word in {"Climate", "Envoy", "Special"}
+
+    assert standalone_question("Did Xi meet with them?", history, in_lowercase=in_lowercase) == (
+        "Did Xi meet with Janet Yellen and John Kerry?"
+    )
+    assert standalone_question("Did Xi meet with them?", history) == (
+        "Did Xi meet with Janet Yellen and Climate John Kerry?"  # without the documents to tell
+    )
+
+
 def test_them_is_a_thing_when_the_previous_question_named_no_people() -> None:
     history = [
         {"role": "user", "content": "Why did China refuse military talks?"},

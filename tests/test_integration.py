@@ -154,6 +154,24 @@ def test_a_misspelt_name_is_read_as_the_seeds_spell_it(real_index: RealIndex) ->
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_them_are_the_people_named_without_the_titles_before_their_names(real_index: RealIndex) -> None:
+    history = [
+        {"role": "user", "content": "Which U.S. officials went to China in July?"},
+        {
+            "role": "assistant",
+            "content": "“followed by Treasury Secretary Janet Yellen and Special Presidential Envoy for Climate John "
+            "Kerry in July” [1]",
+        },
+    ]
+
+    answer = real_index.assistant.ask("Did Xi meet with them?", history).to_dict()
+
+    # "Climate" is the title's: the seeds write "climate" too. Before, "Climate John Kerry" led to another passage.
+    assert answer["standalone_question"] == "Did Xi meet with Janet Yellen and John Kerry?"
+    assert "declining to meet with Yellen and Kerry" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What is the weather in Beijing?")
 
