@@ -50,6 +50,7 @@ from .question_types import (
     titles,
     topic_asked_about,
     what_they_called,
+    without_the_askers_circumstances,
 )
 from .retrieval import Retrieval
 from .scoping import without_references
@@ -472,7 +473,8 @@ class Answerer(Protocol):
 def unmentioned_names(question: str, snapshot: IndexSnapshot) -> list[str]:
     """Names the question asks about that the documents never mention: "How did Australia react ...?"; and
     command-line options or identifiers none of them names: "What does ls --encrypt do?", "What fixed CVE-2099-1?"."""
-    names = (name for name in NAME.findall(question.strip()) if name.lower() not in STOPWORDS)
+    asked = without_the_askers_circumstances(question.strip())  # "when I travel to Manchester": not asked about
+    names = (name for name in NAME.findall(asked) if name.lower() not in STOPWORDS)
     unnamed_options = (option for option in options_in(question) if not snapshot.bm25.document_frequency(option))
     unnamed_identifiers = (name for name in identifiers_in(question) if not snapshot.sentences_naming(name))
     return list(

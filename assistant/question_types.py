@@ -400,6 +400,20 @@ def asks_for_a_release(question: str) -> bool:
 NAME_RUN = re.compile(r"(?<!^)\b[A-Z][\w’'.-]+(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w’'.-]+)*")
 
 
+# Where the asker stands: "when I travel to Manchester for work", "My dad is in intensive care at Harrowgate Royal
+# Infirmary." A name there is the asker's circumstance, not what the question asks about.
+ASKERS_CIRCUMSTANCES = re.compile(
+    r"\b(?i:when|if|while|whenever|once|since|because|before|after)\s+(?:I|we)\b[^,;:?]*"
+    r"|(?:^|(?<=[.!]\s))(?:I|We|My|Our)\b[^.!?]*[.!](?=\s+\S)"
+)
+
+
+def without_the_askers_circumstances(question: str) -> str:
+    """The question less what it says of the asker: "What is the most they pay for a hotel night when I travel to
+    Manchester?" -> "What is the most they pay for a hotel night ?"."""
+    return ASKERS_CIRCUMSTANCES.sub("", question)
+
+
 def without_names(question: str) -> str | None:
     """The question with its names left out, what it asks of them: "When did Cellar Nine first open its doors?" ->
     "When did  first open its doors?"; None when it names nothing."""

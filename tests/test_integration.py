@@ -1289,3 +1289,29 @@ def test_the_first_quote_is_close_to_what_the_question_asks_of_the_names_it_hold
     # The paragraph's opening sentence names "Lowry reagent" too, but says nothing of drains.
     assert answer["citations"][0]["quote"].startswith("Waste reagent must never be poured down the sink."), answer
     assert_citations_hold(answer, docs)
+
+
+TRAVEL_POLICY = """# Travel and expenses at Fenwick Surveys
+
+Book rail travel through the travel desk at least a week ahead where you can. Standard class is the rule for \
+journeys under three hours.
+
+When staying away overnight, hotel costs are capped at £150 per night in London and £95 per night elsewhere in \
+the UK. Breakfast is included in the cap; other meals are claimed separately, up to £30 a day.
+"""
+
+
+def test_a_place_the_asker_is_going_to_is_their_circumstance_not_what_is_asked(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"travel.md": TRAVEL_POLICY}, real_embedder)
+
+    asked = "What is the most Fenwick will pay for a hotel night when I travel to Leeds for work?"
+    answer = assistant.ask(asked).to_dict()
+    declined = assistant.ask("How much does a hotel night in Leeds cost Fenwick?").to_dict()
+    assistant.close()
+
+    # Before, the question was declined because the policy never mentions Leeds.
+    assert answer["answerable"] and "£95 per night elsewhere in the UK" in answer["citations"][0]["quote"], answer
+    assert_citations_hold(answer, docs)
+    assert not declined["answerable"] and "never mention “Leeds”" in declined["answer"]

@@ -39,6 +39,7 @@ from assistant.question_types import (
     topic_compared,
     what_they_called,
     without_names,
+    without_the_askers_circumstances,
 )
 
 
@@ -579,3 +580,17 @@ def test_a_question_asks_for_a_price(question: str, asks: bool) -> None:
 )
 def test_what_a_question_asks_of_its_names_is_the_question_without_them(question: str, bare: str | None) -> None:
     assert without_names(question) == bare
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What is the hotel cap when I travel to Leeds for work?", "What is the hotel cap ?"),
+        ("If I miss the bus in Leeds, what then?", ", what then?"),
+        ("My dad is at Harrowgate Royal Infirmary. Can I bring flowers?", " Can I bring flowers?"),
+        ("When did Blinken visit Beijing?", "When did Blinken visit Beijing?"),
+        ("When should I go to Carrowmere to see puffins?", "When should I go to Carrowmere to see puffins?"),
+    ],
+)
+def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, asked: str) -> None:
+    assert without_the_askers_circumstances(question) == asked
