@@ -38,11 +38,16 @@ ASKS_DATE = re.compile(r"\b(what|which) (exact )?(date|day|year|month)\b|\bon wh
 NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
-    "trillion dozen dozens half several few"
+    "trillion dozen dozens half several few hundreds thousands millions billions twice"
 )
 HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
+ASKS_A_DAY = re.compile(r"\b(?:what|which) day\b", re.I)
+SAYS_A_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# "How much did the visit change?" asks how much in words, a degree: no figure is needed. Unless it asks a price or
+# a weight, "How much did it cost?" (see ASKS_A_PRICE); "How much is a ticket?" asks a price in any case.
+ASKS_A_DEGREE = re.compile(r"\bhow much\s+(?:did|does|do|has|have|had|will|would|can|could|should|might)\b", re.I)
 # "When ...?" is best answered by a sentence that says when, even if it is not quite the closest.
 ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|do|was|were|is|are|will|would)\b", re.I)
 # "Which tar version fixed CVE-2018-20482?", "In what release was --zstd added?": a changelog's heading says it.
@@ -422,12 +427,24 @@ def without_names(question: str) -> str | None:
     return bare if bare != question and content_words(bare) else None
 
 
+def says_the_date_asked(question: str, sentence: str) -> bool:
+    """Whether a sentence gives a date: a month, a year; for "What day ...?", a day of the week too."""
+    return bool(HAS_DATE.search(sentence) or (ASKS_A_DAY.search(question) and SAYS_A_WEEKDAY.search(sentence)))
+
+
 def fits_question_type(question: str, sentence: str) -> bool:
     if ASKS_DATE.search(question):
-        return bool(HAS_DATE.search(sentence))
-    if ASKS_QUANTITY.search(question):
+        return says_the_date_asked(question, sentence)
+    if ASKS_QUANTITY.search(question) and not asks_a_degree(question):
         return bool(HAS_NUMBER.search(sentence))
     return True
+
+
+def asks_a_degree(question: str) -> bool:
+    """Whether a "How much ...?" question asks how much in words ("How much did the visit change?"), not a figure."""
+    return bool(ASKS_A_DEGREE.search(question)) and not (
+        ASKS_A_PRICE.search(question) or ASKS_A_WEIGHT.search(question)
+    )
 
 
 # What a quantity question asks for, by its words: a price, a duration, a distance, a share, or a count.
@@ -490,7 +507,7 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
     heavy ...?" a weight, "What percentage ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts
     nothing); any other question, any sentence."""
     if ASKS_DATE.search(question):
-        return bool(HAS_DATE.search(sentence))
+        return says_the_date_asked(question, sentence)
     for asks, says in (
         (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),
@@ -500,7 +517,7 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
     ):
         if asks.search(question):
             return bool(says.search(sentence))
-    if ASKS_QUANTITY.search(question):
+    if ASKS_QUANTITY.search(question) and not asks_a_degree(question):
         return bool(SAYS_A_COUNT.search(YEAR_OR_DAY.sub(" ", sentence)))
     return True
 

@@ -1315,3 +1315,29 @@ def test_a_place_the_asker_is_going_to_is_their_circumstance_not_what_is_asked(
     assert answer["answerable"] and "£95 per night elsewhere in the UK" in answer["citations"][0]["quote"], answer
     assert_citations_hold(answer, docs)
     assert not declined["answerable"] and "never mention “Leeds”" in declined["answer"]
+
+
+BIN_NOTICE = """# Changes to bin collections in Ashwell
+
+From next month, general waste in Ashwell is collected on Tuesday instead of Friday. Recycling stays on the same \
+fortnightly round.
+
+The council expected the new round to cut the cost of collections sharply. In its first year it saved very little, \
+because the lorries still had to cross the bypass twice a day.
+"""
+
+
+def test_a_day_of_the_week_answers_what_day_and_words_answer_how_much_it_did(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"bins.md": BIN_NOTICE}, real_embedder)
+
+    day = assistant.ask("What day is general waste collected in Ashwell now?").to_dict()
+    degree = assistant.ask("How much did the new round save the council?").to_dict()
+    assistant.close()
+
+    # Before, both were declined: no month or year in the one, no figure in the other.
+    assert day["answerable"] and "collected on Tuesday" in day["citations"][0]["quote"], day
+    assert degree["answerable"] and "saved very little" in degree["citations"][0]["quote"], degree
+    for answer in (day, degree):
+        assert_citations_hold(answer, docs)

@@ -594,3 +594,22 @@ def test_what_a_question_asks_of_its_names_is_the_question_without_them(question
 )
 def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, asked: str) -> None:
     assert without_the_askers_circumstances(question) == asked
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        ("How much did the visit change relations?", "It changed them very little.", True),  # a degree, in words
+        ("How much did the bridge cost?", "It was expensive.", False),  # a price
+        ("How much is entry to the show?", "Entry is at the side door.", False),  # a price too
+        ("How much does the bike weigh?", "It is heavy.", False),
+        ("How much aid was sent?", "Aid was sent by sea.", False),
+        ("What day are bins collected?", "Bins are collected on Tuesday.", True),
+        ("On what date did they meet?", "They met on Monday.", False),  # a date is more than a weekday
+        ("How many people were evacuated?", "Hundreds of people were evacuated.", True),
+    ],
+)
+def test_a_question_of_a_kind_fits_a_sentence_that_says_what_that_kind_asks(
+    question: str, sentence: str, fits: bool
+) -> None:
+    assert fits_question_type(question, sentence) is fits
