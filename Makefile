@@ -47,6 +47,7 @@ eval: install
 	$(BIN)/assistant eval eval/fresh.jsonl
 	$(BIN)/assistant eval eval/natural.jsonl
 	$(BIN)/assistant eval eval/blind.jsonl
+	$(BIN)/assistant eval eval/blind-2.jsonl
 	$(BIN)/assistant eval eval/near_miss.jsonl
 	for set in genres genres-2 genres-heldout; do \
 	  $(BIN)/assistant --docs-dir eval/$$set/docs --index-dir index/eval-$$set index > /dev/null && \
