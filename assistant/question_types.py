@@ -42,7 +42,7 @@ NUMBER_WORDS = (
 )
 HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}|\d{{1,2}}/\d{{1,2}})\b")
+HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}s?|\d{{1,2}}/\d{{1,2}})\b")  # "1938", "the 1970s"
 ASKS_A_DAY = re.compile(r"\b(?:what|which) day\b", re.I)
 SAYS_A_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # "How much did the visit change?" asks how much in words, a degree: no figure is needed. Unless it asks a price or
@@ -133,7 +133,7 @@ def places_in(sentence: str) -> list[str]:
 
 
 SAYS_WHEN = re.compile(
-    rf"\b((?-i:{MONTHS})|\d{{4}}|spring|summer|fall|autumn|winter|yesterday|ago|"
+    rf"\b((?-i:{MONTHS})|\d{{4}}s?|spring|summer|fall|autumn|winter|yesterday|ago|"
     r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
     re.I,
 )
@@ -483,7 +483,7 @@ SAYS_A_WEIGHT = re.compile(
     r"\d[\d,.]*\s?(?:kg|kilo(?:gram)?s?|g|grams?|lbs?|pounds?|tonnes?|tons?|ounces?|oz|stone)\b", re.I
 )
 SAYS_A_SHARE = re.compile(r"\d\s?(?:%|per ?cent\b)|\b(?:half|a third|a quarter|two thirds|three quarters)\b", re.I)
-YEAR_OR_DAY = re.compile(rf"\b(?:1[0-9]|20)\d\d\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
+YEAR_OR_DAY = re.compile(rf"\b(?:1[0-9]|20)\d\ds?\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
 # A count: a number that is no year, day of the month or price ("In 1938" and "$345 million" count nothing), nor
 # "one" ("one of", "the one China policy"), nor one that refers ("the two countries").
 SAYS_A_COUNT = re.compile(

@@ -607,6 +607,7 @@ def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, as
         ("What day are bins collected?", "Bins are collected on Tuesday.", True),
         ("On what date did they meet?", "They met on Monday.", False),  # a date is more than a weekday
         ("How many people were evacuated?", "Hundreds of people were evacuated.", True),
+        ("In what year did the club move?", "The club moved in the 1920s.", True),  # a decade is a date
     ],
 )
 def test_a_question_of_a_kind_fits_a_sentence_that_says_what_that_kind_asks(
