@@ -104,8 +104,9 @@ class Assistant:
     def _rewrite(self, request: dict[str, Any]) -> dict[str, Any]:
         asked = clean_question(request.get("question"), self.settings.max_question_chars)
         history: list[Message] = clean_history(request.get("history"))
-        question = self._as_spelt(asked)
         snapshot = self.snapshot()
+        # "What did Blinkin say?" is read as "What did Blinken say?" (see spelling.py): standalone_question shows it.
+        question = with_names_as_spelt(asked, snapshot.uses, lambda: snapshot.names)
         rewritten = rewrite(
             question, history, is_place=snapshot.names_a_place, in_lowercase=snapshot.writes_in_lowercase
         )
@@ -126,12 +127,6 @@ class Assistant:
             "asks_nothing": asks_nothing(standalone) and not (quoted_last and asks_to_go_on(question)),
             "started": time.perf_counter(),
         }
-
-    def _as_spelt(self, question: str) -> str:
-        """The question with the names it misspells as the documents spell them (see spelling.py); the answer's
-        standalone_question shows what it was read as."""
-        snapshot = self.snapshot()
-        return with_names_as_spelt(question, snapshot.uses, lambda: sorted(snapshot.names))
 
     def _retrieve(self, state: dict[str, Any], candidates: int | None = None) -> dict[str, Any]:
         began = time.perf_counter()

@@ -10,7 +10,7 @@ is no slip ("Russian" is not "Russia"), and a short name is never changed: "Wong
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
 
 from .lexical import STOPWORDS
 from .question_types import NAME
@@ -37,7 +37,7 @@ def typing_distance(first: str, second: str) -> int:
     return rows[-1][-1]
 
 
-def spelt_as(word: str, names: Sequence[str]) -> str | None:
+def spelt_as(word: str, names: Collection[str]) -> str | None:
     """The one name of `names` that `word` misspells, if there is one: same first letter, within the slips
     allowed, and neither begins the other ("Chinas" is China's plural, not a slip)."""
     allowed = slips_allowed(word)
@@ -56,7 +56,7 @@ def spelt_as(word: str, names: Sequence[str]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
-def with_names_as_spelt(question: str, uses: Callable[[str], bool], names: Callable[[], list[str]]) -> str:
+def with_names_as_spelt(question: str, uses: Callable[[str], bool], names: Callable[[], Collection[str]]) -> str:
     """The question with each name it misspells as the documents spell them. `uses` tells whether the documents use
     a word; `names` gives the names they write, asked for only when the question holds a word they do not use."""
     # Capitalised words only: a lowercase one the documents never use is most often a word of the question ("while").
