@@ -451,7 +451,11 @@ def asks_a_degree(question: str) -> bool:
 ASKS_A_PRICE = re.compile(
     r"\bhow much\b.*\b(?:cost|costs|costing|spend|spends|spent|pay|pays|paid|price|priced|charge|charges|charged|fees?|"
     r"earn|earns|earned|raise|raises|raised|sell|sells|sold|worth|budget|funding|money|invest|invested|owe|owes|owed)\b"
-    r"|\b(?:what|which) (?:is |was )?(?:the )?(?:price|cost|fee)\b",
+    r"|\b(?:what|which) (?:is |was )?(?:the )?(?:price|cost|fee)\b"
+    # "What does a bottle sell for?", "What will the bridge cost?"
+    r"|\bwhat (?:does|do|did|will|would)\b[^?]*\b(?:cost|sell for|sells for|go for|goes for|retail for)\b"
+    # "How much is entry?", "How much are tickets?"; not "How much was Taiwan discussed?" nor "How much is there?"
+    r"|\bhow much (?:is|are|was|were) (?![^?]*\b(?:\w+ed|\w+ing|known|said|left|there|done|made|seen|given)\b)\w+",
     re.I,
 )
 ASKS_A_DURATION = re.compile(

@@ -1348,3 +1348,27 @@ def test_a_day_of_the_week_answers_what_day_and_words_answer_how_much_it_did(
     assert degree["answerable"] and "saved very little" in degree["citations"][0]["quote"], degree
     for answer in (day, degree):
         assert_citations_hold(answer, docs)
+
+
+CIDER_FARM = """# Visiting Appleworth Cider Farm
+
+The farm shop opens from Wednesday to Sunday. Our medium dry perry won a silver medal at the county show in 2023, \
+and our bottles are sold in delis across the county.
+
+Guided tasting tours run every Saturday at 2pm. A tour costs £15 a head and ends with five ciders in the barn.
+"""
+
+
+def test_what_something_sells_for_and_how_much_a_thing_is_ask_for_a_price(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"farm.md": CIDER_FARM}, real_embedder)
+
+    never_given = assistant.ask("What does a bottle of the medium dry perry sell for?").to_dict()
+    given = assistant.ask("How much is a tasting tour at Appleworth?").to_dict()
+    assistant.close()
+
+    # Before, "sell for" asked for no price, and the medal was quoted.
+    assert not never_given["answerable"], never_given
+    assert given["answerable"] and "A tour costs £15 a head" in given["citations"][0]["quote"], given
+    assert_citations_hold(given, docs)

@@ -614,3 +614,20 @@ def test_a_question_of_a_kind_fits_a_sentence_that_says_what_that_kind_asks(
     question: str, sentence: str, fits: bool
 ) -> None:
     assert fits_question_type(question, sentence) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "price"),
+    [
+        ("What does a bottle of the perry sell for?", True),
+        ("What will the new bridge cost?", True),
+        ("How much is entry to the exhibition?", True),
+        ("How much are tickets?", True),
+        ("How much was Taiwan discussed?", False),  # how much in words
+        ("How much is known about the talks?", False),
+        ("How much is there?", False),
+        ("What did the council say about the bridge?", False),
+    ],
+)
+def test_what_something_sells_for_or_how_much_a_thing_is_asks_its_price(question: str, price: bool) -> None:
+    assert asks_for_a_price(question) is price
