@@ -110,7 +110,10 @@ def _person_referent(
     # the speaker the answer names after its quote, not a person the quote names.
     if ASKS_WHO_DID.match(previous_question):
         speaker = IN_THE_REMARKS_OF.search(previous_answer)
-        return speaker.group("name") if speaker else candidates[0] if candidates else None
+        # The person the answer names, if any, whatever the question named: "Who did Xi Jinping meet ...?" then
+        # "Who else met with him?" asks about Kissinger, whom the answer named.
+        by_answer = [name for name in answered if " " in name] + answered + asked
+        return speaker.group("name") if speaker else by_answer[0] if by_answer else None
     return (asked + candidates)[0] if asked or candidates else None
 
 

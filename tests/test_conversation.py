@@ -263,6 +263,15 @@ def test_they_are_the_people_an_answer_named_when_the_question_asked_for_people(
     assert standalone_question("Did Xi meet with them?", history) == "Did Xi meet with Janet Yellen and John Kerry?"
 
 
+def test_after_a_who_question_him_is_the_person_the_answer_named_not_the_one_asked_about() -> None:
+    history = [
+        {"role": "user", "content": "Who did Xi Jinping meet while declining to see Yellen and Kerry?"},
+        {"role": "assistant", "content": "“Xi Jinping himself met with Kissinger while declining to meet Kerry.” [1]"},
+    ]
+
+    assert standalone_question("Who else met with him?", history) == "Who else met with Kissinger?"
+
+
 def test_a_word_the_documents_also_write_in_lowercase_opens_a_title_not_a_name() -> None:
     history = [
         {"role": "user", "content": "Which U.S. officials went to China in July?"},

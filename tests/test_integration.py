@@ -172,6 +172,19 @@ def test_them_are_the_people_named_without_the_titles_before_their_names(real_in
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_after_who_did_xi_meet_him_is_whom_the_answer_named(real_index: RealIndex) -> None:
+    asked = "Who did Xi Jinping meet while declining to see Yellen and Kerry?"
+    said = "“Xi Jinping himself met with Kissinger while declining to meet with Yellen and Kerry.” [1]"
+    history = [{"role": "user", "content": asked}, {"role": "assistant", "content": said}]
+
+    answer = real_index.assistant.ask("Who else met with him?", history).to_dict()
+
+    # Before, "him" was Xi Jinping, the one the question named, and the answer quoted Blinken meeting Xi.
+    assert answer["standalone_question"] == "Who else met with Kissinger?"
+    assert "Li was willing to meet with" in answer["citations"][0]["quote"]
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What is the weather in Beijing?")
 
