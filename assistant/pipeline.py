@@ -155,6 +155,7 @@ class Assistant:
             near_previous=state["near_previous"],
             within=within,
             quoted_earlier=state["quoted_earlier"],
+            sentence_query=meaning,
         )
         state["retrieve_ms"] = _ms(began)
         return state

@@ -172,6 +172,7 @@ def retrieve(
     near_previous: bool = True,
     within: str | None = None,
     quoted_earlier: list[str] | None = None,
+    sentence_query: str | None = None,
 ) -> Retrieval:
     """Score every sentence by meaning and words, its own and its passage's; rank passages by their best.
 
@@ -179,7 +180,9 @@ def retrieve(
     wants_more: the follow-up asks for something else than those quotes;
     near_previous: the follow-up still points at them (it borrowed the previous question's key words);
     within: only this document's passages are ranked (the question points at it, see scoping.py);
-    quoted_earlier: the quotes of every answer of the conversation, which "What else?" does not want again.
+    quoted_earlier: the quotes of every answer of the conversation, which "What else?" does not want again;
+    sentence_query: the words that tell sentences apart, if not the query's: a question about one document without
+    the words that point at it ("This story originally appeared in the Los Angeles Times." answers nothing).
     """
     query_vector = vectors.question
     similarity = snapshot.sentence_vectors @ query_vector if len(snapshot.sentences) else np.zeros(0, np.float32)
@@ -191,7 +194,7 @@ def retrieve(
         chunk_dense[row] = sim
     rows = snapshot.sentence_chunk_rows
     lexical_trust = min(1.0, snapshot.bm25.coverage(query) / weights.full_lexical_coverage)
-    sentence_lexical = weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(query))
+    sentence_lexical = weights.sentence_lexical * _scaled(snapshot.sentence_bm25.scores(sentence_query or query))
     steer, not_again = conversation_prior(
         snapshot, previous_quotes or [], weights, wants_more, near_previous, quoted_earlier
     )

@@ -1060,6 +1060,21 @@ def test_a_question_about_one_document_is_answered_from_it(real_index: RealIndex
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_the_words_pointing_at_a_document_do_not_choose_its_sentences(real_index: RealIndex) -> None:
+    question = (
+        "According to the Los Angeles Times article, what issues had the two countries been fighting over for months "
+        "before the trip?"
+    )
+    answer = real_index.assistant.ask(question).to_dict()
+
+    # Before, "This story originally appeared in the Los Angeles Times." was the best sentence by its words, far from
+    # the question in meaning, and the question was declined.
+    assert answer["answerable"]
+    assert "at odds over a variety of issues" in answer["passages"][0]["text"]
+    assert not any("originally appeared" in citation["quote"] for citation in answer["citations"])
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_the_words_pointing_at_a_document_do_not_pull_the_answer_to_the_line_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What does the LA Times piece say about military talks?").to_dict()
 
