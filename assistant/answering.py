@@ -29,6 +29,7 @@ from .question_types import (
     SAYS_NOT_YET,
     SAYS_WHAT_SHOULD_BE_DONE,
     SAYS_WHEN,
+    SPOKEN,
     all_words_in,
     asks_about_the_collection,
     asks_across_documents,
@@ -45,6 +46,7 @@ from .question_types import (
     plain_name,
     says_what_it_was_called,
     someone_whose_words_asked,
+    speaker_described,
     subject_asked_about,
     thing_asked_about,
     titles,
@@ -791,6 +793,20 @@ class QuoteAnswerer:
             return ranked
         return self.first_that(lambda text: topic <= words_named_in(text), ranked, retrieval) or ranked
 
+    def their_words_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "What did Singapore's foreign minister say about ...?", the close sentence in which they speak, named
+        by every word the question calls them, goes first ("As Singapore Foreign Minister Vivian Balakrishnan
+        explained, “...”"), not the sentence closest to the topic that says who said nothing."""
+        who = speaker_described(question)
+        called = words_named_in(who) if who else set()
+        if not called:
+            return ranked
+
+        def quotes_them(text: str) -> bool:
+            return called <= words_named_in(text) and bool(SPOKEN.search(text))
+
+        return self.first_that(quotes_them, ranked, retrieval) or ranked
+
     def names_most_of_it_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a yes-or-no question ("Did Blinken's visit produce any major breakthroughs?"), the close sentence of
         the best one's document that names most of its words besides names goes first ("... a lack of major
@@ -1041,6 +1057,8 @@ class QuoteAnswerer:
         if speaker is None:
             ranked = self.best_of_the_best_passage_first(ranked, retrieval)
         ranked = self.names_the_topic_first(asked, self.titles_them_first(asked, ranked, retrieval), retrieval)
+        if speaker is None:
+            ranked = self.their_words_first(asked, ranked, retrieval)
         # "What did Stephenson say about ...?" asks for words, not for something that happened: "... is particularly
         # unlikely while Li remains under U.S. sanctions" answers it.
         happened = self.says_it_happened_first(question, ranked, retrieval) if speaker is None else ranked

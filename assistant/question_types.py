@@ -218,6 +218,23 @@ ASKS_WHAT_SOMEONE_SAID = re.compile(
 )
 
 
+# "What did Singapore's foreign minister say about ...?": whose words, by what the question calls them.
+ASKS_WHAT_THEY_SAID = re.compile(
+    r"^\W*(?:and\s+|but\s+|so\s+)?(?:what|how)\s+(?:did|does|do|has|have|had)\s+"
+    r"(?P<who>(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+)\s+(?:say|tell|argue|explain|warn|write|note|add|claim)\b",
+    re.I,
+)
+# A sentence in which someone speaks: a verb of speech, or their words in quotation marks.
+SPOKEN = re.compile(rf"\b{SPEECH_VERB}\b|“[^”]{{12,}}”", re.I)
+
+
+def speaker_described(question: str) -> str | None:
+    """Whoever's words a question asks for, as it calls them: "What did Singapore's foreign minister say about
+    ...?" -> "Singapore's foreign minister"; "What did Qin Gang say ...?" -> "Qin Gang"."""
+    found = ASKS_WHAT_THEY_SAID.search(question)
+    return found.group("who") if found else None
+
+
 def someone_whose_words_asked(question: str) -> str | None:
     """The name of whoever's words a question asks for: "What did Qin Gang say about the balloon?" -> "Qin Gang"."""
     found = ASKS_WHAT_SOMEONE_SAID.search(question)

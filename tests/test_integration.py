@@ -185,6 +185,15 @@ def test_after_who_did_xi_meet_him_is_whom_the_answer_named(real_index: RealInde
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_what_someone_said_is_answered_first_by_the_sentence_in_which_they_speak(real_index: RealIndex) -> None:
+    question = "What did Singapore’s foreign minister say about how both powers feed the instability?"
+    answer = real_index.assistant.ask(question).to_dict()
+
+    # Before, the sentence closest to the topic came first: "If queried on the source of instability, ...".
+    assert answer["citations"][0]["quote"].startswith("As Singapore Foreign Minister Vivian Balakrishnan explained")
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What is the weather in Beijing?")
 

@@ -32,6 +32,7 @@ from assistant.question_types import (
     says_what_it_was_called,
     someone_whose_words_asked,
     speaker_asked_about,
+    speaker_described,
     subject_asked_about,
     thing_asked_about,
     titles,
@@ -631,3 +632,16 @@ def test_a_question_of_a_kind_fits_a_sentence_that_says_what_that_kind_asks(
 )
 def test_what_something_sells_for_or_how_much_a_thing_is_asks_its_price(question: str, price: bool) -> None:
     assert asks_for_a_price(question) is price
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What did Singapore’s foreign minister say about the rivalry?", "Singapore’s foreign minister"),
+        ("What did Qin Gang say about Taiwan?", "Qin Gang"),
+        ("And what did the author argue?", "the author"),
+        ("How did Beijing respond?", None),
+    ],
+)
+def test_whose_words_a_question_asks_for_is_what_it_calls_them(question: str, who: str | None) -> None:
+    assert speaker_described(question) == who
