@@ -1105,6 +1105,7 @@ QUALITY_FLOORS = {
     "blind.jsonl": (0.8, 0.88, 0.75, 0.4),
     "blind-2.jsonl": (0.72, 0.93, 0.7, 0.4, 0.07),  # 2 of 33 wrongly abstained: above the aim of 1 in 20
     "near_miss.jsonl": (0.8, 0.93, 0.8, 0.3),
+    "dev-3.jsonl": (0.72, 0.93, 0.7, 0.4),
 }
 
 
