@@ -444,6 +444,20 @@ def without_names(question: str) -> str | None:
     return bare if bare != question and content_words(bare) else None
 
 
+# "In which city was Biden speaking?", "Which US cities ...?": asks for a place by its kind, which only a sentence
+# naming one answers.
+ASKS_A_PLACE = re.compile(
+    r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:city|cities|town|towns|port|airport|venue|building|village)\b",
+    re.I,
+)
+
+
+def names_a_new_place(question: str, sentence: str) -> bool:
+    """Whether a sentence names a place after "in", "at", "to", "near" or "from" that the question does not name."""
+    asked = question.lower()
+    return any(place.lower() not in asked for place in places_in(sentence))
+
+
 def says_the_date_asked(question: str, sentence: str) -> bool:
     """Whether a sentence gives a date: a month, a year; for "What day ...?", a day of the week too."""
     return bool(HAS_DATE.search(sentence) or (ASKS_A_DAY.search(question) and SAYS_A_WEEKDAY.search(sentence)))
@@ -452,6 +466,8 @@ def says_the_date_asked(question: str, sentence: str) -> bool:
 def fits_question_type(question: str, sentence: str) -> bool:
     if ASKS_DATE.search(question):
         return says_the_date_asked(question, sentence)
+    if ASKS_A_PLACE.search(question):
+        return names_a_new_place(question, sentence)
     if ASKS_QUANTITY.search(question) and not asks_a_degree(question):
         return bool(HAS_NUMBER.search(sentence))
     return True
@@ -529,6 +545,8 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
     nothing); any other question, any sentence."""
     if ASKS_DATE.search(question):
         return says_the_date_asked(question, sentence)
+    if ASKS_A_PLACE.search(question):
+        return names_a_new_place(question, sentence)
     for asks, says in (
         (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),

@@ -194,6 +194,16 @@ def test_what_someone_said_is_answered_first_by_the_sentence_in_which_they_speak
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_which_city_is_answered_only_by_a_sentence_naming_a_place(real_index: RealIndex) -> None:
+    never_said = real_index.assistant.ask("In which city was Biden speaking when he called Xi a dictator?")
+    said = real_index.assistant.ask("In which city did Biden and Xi hold their summit last November?").to_dict()
+
+    # Before, the first was answered with the sentence about the remark, which names no place.
+    assert not never_said.answerable
+    assert said["answerable"] and "a summit in Bali, Indonesia" in said["citations"][0]["quote"]
+    assert_citations_hold(said, real_index.docs_dir)
+
+
 def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What is the weather in Beijing?")
 

@@ -609,6 +609,10 @@ def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, as
         ("On what date did they meet?", "They met on Monday.", False),  # a date is more than a weekday
         ("How many people were evacuated?", "Hundreds of people were evacuated.", True),
         ("In what year did the club move?", "The club moved in the 1920s.", True),  # a decade is a date
+        ("In which city did they meet?", "They met in Bali last November.", True),
+        ("In which city did Biden speak?", "Biden spoke to donors about Xi.", False),  # no place
+        ("Which city did Biden visit in Indonesia?", "Biden was in Indonesia.", False),  # the place asked from
+        ("Which countries are China's allies?", "Its allies are Russia and North Korea.", True),  # no preposition
     ],
 )
 def test_a_question_of_a_kind_fits_a_sentence_that_says_what_that_kind_asks(
