@@ -1056,9 +1056,11 @@ class QuoteAnswerer:
             return self.across_documents(retrieval)
         if speaker is None:
             ranked = self.best_of_the_best_passage_first(ranked, retrieval)
-        ranked = self.names_the_topic_first(asked, self.titles_them_first(asked, ranked, retrieval), retrieval)
+        ranked = self.titles_them_first(asked, ranked, retrieval)
         if speaker is None:
             ranked = self.their_words_first(asked, ranked, retrieval)
+        # The topic last: "What did Wang Yi tell Blinken about trade?" is not answered by his words on Taiwan.
+        ranked = self.names_the_topic_first(asked, ranked, retrieval)
         # "What did Stephenson say about ...?" asks for words, not for something that happened: "... is particularly
         # unlikely while Li remains under U.S. sanctions" answers it.
         happened = self.says_it_happened_first(question, ranked, retrieval) if speaker is None else ranked

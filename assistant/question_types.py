@@ -458,6 +458,22 @@ def names_a_new_place(question: str, sentence: str) -> bool:
     return any(place.lower() not in asked for place in places_in(sentence))
 
 
+# "What is the name of the spokesperson who ...?", "What was the ship called?": asks for a name.
+ASKS_A_NAME = re.compile(
+    r"\bwhat\s+(?:is|was|were|are)\s+the\s+(?:full\s+)?names?\s+of\b|\bwhat\s+(?:is|was)\s+(?:\w+\s+){1,4}called\b",
+    re.I,
+)
+
+
+def names_someone_new(question: str, sentence: str) -> bool:
+    """Whether a sentence holds a name of two words or more, past its first word, that the question does not: "said
+    Bonnie Glaser of the German Marshall Fund" names the expert asked about; "A PRC government spokesperson ... on
+    China’s political dignity" no one (a country is not what a name is asked of)."""
+    asked = question.lower()
+    runs = (run.rstrip(".") for run in NAME_RUN.findall(sentence))
+    return any(" " in run and run.lower() not in asked and not run.isupper() for run in runs)
+
+
 def says_the_date_asked(question: str, sentence: str) -> bool:
     """Whether a sentence gives a date: a month, a year; for "What day ...?", a day of the week too."""
     return bool(HAS_DATE.search(sentence) or (ASKS_A_DAY.search(question) and SAYS_A_WEEKDAY.search(sentence)))
@@ -468,6 +484,8 @@ def fits_question_type(question: str, sentence: str) -> bool:
         return says_the_date_asked(question, sentence)
     if ASKS_A_PLACE.search(question):
         return names_a_new_place(question, sentence)
+    if ASKS_A_NAME.search(question):
+        return names_someone_new(question, sentence)
     if ASKS_QUANTITY.search(question) and not asks_a_degree(question):
         return bool(HAS_NUMBER.search(sentence))
     return True
@@ -547,6 +565,8 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
         return says_the_date_asked(question, sentence)
     if ASKS_A_PLACE.search(question):
         return names_a_new_place(question, sentence)
+    if ASKS_A_NAME.search(question):
+        return names_someone_new(question, sentence)
     for asks, says in (
         (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),

@@ -204,6 +204,18 @@ def test_which_city_is_answered_only_by_a_sentence_naming_a_place(real_index: Re
     assert_citations_hold(said, real_index.docs_dir)
 
 
+def test_what_is_the_name_of_is_answered_only_by_a_sentence_naming_someone_new(real_index: RealIndex) -> None:
+    never_named = "What is the name of the Chinese Foreign Ministry spokesperson who called Biden's remark absurd?"
+    named = "What is the name of the German Marshall Fund expert quoted on why China resisted military contacts?"
+    declined = real_index.assistant.ask(never_named)
+    answer = real_index.assistant.ask(named).to_dict()
+
+    # Before, the first was answered with a sentence about the remark that names no spokesperson.
+    assert not declined.answerable
+    assert answer["answerable"] and "Bonnie Glaser" in " ".join(c["quote"] for c in answer["citations"]), answer
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_question_whose_topic_the_seeds_never_name_is_declined_naming_it(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What is the weather in Beijing?")
 

@@ -610,6 +610,9 @@ def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, as
         ("How many people were evacuated?", "Hundreds of people were evacuated.", True),
         ("In what year did the club move?", "The club moved in the 1920s.", True),  # a decade is a date
         ("In which city did they meet?", "They met in Bali last November.", True),
+        ("What is the name of the spokesperson who replied?", "A spokesperson replied at once.", False),
+        ("What is the name of the expert quoted on the talks?", "So said Bonnie Glaser of the fund.", True),
+        ("What was the ship called?", "The ship was never named by the navy.", False),
         ("In which city did Biden speak?", "Biden spoke to donors about Xi.", False),  # no place
         ("Which city did Biden visit in Indonesia?", "Biden was in Indonesia.", False),  # the place asked from
         ("Which countries are China's allies?", "Its allies are Russia and North Korea.", True),  # no preposition
