@@ -1125,9 +1125,9 @@ QUALITY_FLOORS = {
     "fresh.jsonl": (0.45, 0.75, 0.3, 0.4),
     "natural.jsonl": (0.75, 0.95, 0.75, 0.2),
     "blind.jsonl": (0.8, 0.88, 0.75, 0.4),
-    "blind-2.jsonl": (0.72, 0.93, 0.7, 0.4, 0.07),  # 2 of 33 wrongly abstained: above the aim of 1 in 20
-    "near_miss.jsonl": (0.8, 0.93, 0.8, 0.3),
-    "dev-3.jsonl": (0.72, 0.93, 0.7, 0.4),
+    "blind-2.jsonl": (0.72, 0.93, 0.7, 0.55, 0.07),  # 2 of 33 wrongly abstained: above the aim of 1 in 20
+    "near_miss.jsonl": (0.8, 0.93, 0.8, 0.37),
+    "dev-3.jsonl": (0.72, 0.93, 0.7, 0.7),
 }
 
 
@@ -1141,8 +1141,8 @@ def test_quality_does_not_fall_below_the_figures_in_the_readme(real_index: RealI
 # The same, for the sets about ten documents of other kinds each (a council report, a manual, a recipe, an
 # interview, a README, ...).
 GENRE_FLOORS = {
-    "genres": (0.8, 0.95, 0.72, 0.2),
-    "genres-2": (0.7, 0.95, 0.55, 0.2),
+    "genres": (0.8, 0.95, 0.72, 0.3),
+    "genres-2": (0.7, 0.95, 0.55, 0.3),
     "genres-heldout": (0.75, 0.95, 0.62, 0.1),
 }
 
