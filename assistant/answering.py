@@ -796,7 +796,7 @@ class QuoteAnswerer:
     def their_words_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For "What did Singapore's foreign minister say about ...?", the close sentence in which they speak, named
         by every word the question calls them, goes first ("As Singapore Foreign Minister Vivian Balakrishnan
-        explained, “...”"), not the sentence closest to the topic that says who said nothing."""
+        explained, “...”"), not a sentence closer in meaning that names no one speaking."""
         who = speaker_described(question)
         called = words_named_in(who) if who else set()
         if not called:

@@ -479,13 +479,21 @@ def says_the_date_asked(question: str, sentence: str) -> bool:
     return bool(HAS_DATE.search(sentence) or (ASKS_A_DAY.search(question) and SAYS_A_WEEKDAY.search(sentence)))
 
 
-def fits_question_type(question: str, sentence: str) -> bool:
+def gives_the_date_place_or_name_asked(question: str, sentence: str) -> bool | None:
+    """For a question asking a date, a place by its kind or a name, whether the sentence gives one; else None."""
     if ASKS_DATE.search(question):
         return says_the_date_asked(question, sentence)
     if ASKS_A_PLACE.search(question):
         return names_a_new_place(question, sentence)
     if ASKS_A_NAME.search(question):
         return names_someone_new(question, sentence)
+    return None
+
+
+def fits_question_type(question: str, sentence: str) -> bool:
+    given = gives_the_date_place_or_name_asked(question, sentence)
+    if given is not None:
+        return given
     if ASKS_QUANTITY.search(question) and not asks_a_degree(question):
         return bool(HAS_NUMBER.search(sentence))
     return True
@@ -557,16 +565,14 @@ def asks_for_a_price(question: str) -> bool:
 
 
 def gives_what_it_asks(question: str, sentence: str) -> bool:
-    """Whether a sentence gives what a date or quantity question asks for, by its kind: "How much did the bridge
-    cost?" a price, "How long does the crossing take?" a duration, "How far ...?" or "How tall ...?" a length, "How
-    heavy ...?" a weight, "What percentage ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts
-    nothing); any other question, any sentence."""
-    if ASKS_DATE.search(question):
-        return says_the_date_asked(question, sentence)
-    if ASKS_A_PLACE.search(question):
-        return names_a_new_place(question, sentence)
-    if ASKS_A_NAME.search(question):
-        return names_someone_new(question, sentence)
+    """Whether a sentence gives what a date, place, name or quantity question asks for, by its kind (see
+    gives_the_date_place_or_name_asked): "How much did the bridge cost?" a price, "How long does the crossing
+    take?" a duration, "How far ...?" or "How tall ...?" a length, "How heavy ...?" a weight, "What percentage
+    ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts nothing); any other question, any
+    sentence."""
+    given = gives_the_date_place_or_name_asked(question, sentence)
+    if given is not None:
+        return given
     for asks, says in (
         (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),

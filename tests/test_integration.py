@@ -154,34 +154,37 @@ def test_a_misspelt_name_is_read_as_the_seeds_spell_it(real_index: RealIndex) ->
     assert_citations_hold(answer, real_index.docs_dir)
 
 
-def test_them_are_the_people_named_without_the_titles_before_their_names(real_index: RealIndex) -> None:
-    history = [
-        {"role": "user", "content": "Which U.S. officials went to China in July?"},
-        {
-            "role": "assistant",
-            "content": "“followed by Treasury Secretary Janet Yellen and Special Presidential Envoy for Climate John "
-            "Kerry in July” [1]",
-        },
-    ]
-
-    answer = real_index.assistant.ask("Did Xi meet with them?", history).to_dict()
-
-    # "Climate" is the title's: the seeds write "climate" too. Before, "Climate John Kerry" led to another passage.
-    assert answer["standalone_question"] == "Did Xi meet with Janet Yellen and John Kerry?"
-    assert "declining to meet with Yellen and Kerry" in answer["citations"][0]["quote"]
-    assert_citations_hold(answer, real_index.docs_dir)
-
-
-def test_after_who_did_xi_meet_him_is_whom_the_answer_named(real_index: RealIndex) -> None:
-    asked = "Who did Xi Jinping meet while declining to see Yellen and Kerry?"
-    said = "“Xi Jinping himself met with Kissinger while declining to meet with Yellen and Kerry.” [1]"
+@pytest.mark.parametrize(
+    ("asked", "said", "follow_up", "understood", "quoted"),
+    [
+        # "Climate" is the title's: the seeds write "climate" too. Before, "Climate John Kerry" led elsewhere.
+        (
+            "Which U.S. officials went to China in July?",
+            "“followed by Treasury Secretary Janet Yellen and Special Presidential Envoy for Climate John Kerry in "
+            "July” [1]",
+            "Did Xi meet with them?",
+            "Did Xi meet with Janet Yellen and John Kerry?",
+            "declining to meet with Yellen and Kerry",
+        ),
+        # Before, "him" was Xi Jinping, the one the question named, and the answer quoted Blinken meeting Xi.
+        (
+            "Who did Xi Jinping meet while declining to see Yellen and Kerry?",
+            "“Xi Jinping himself met with Kissinger while declining to meet with Yellen and Kerry.” [1]",
+            "Who else met with him?",
+            "Who else met with Kissinger?",
+            "Li was willing to meet with",
+        ),
+    ],
+)
+def test_a_pronoun_is_the_person_the_last_answer_named_without_a_title(
+    real_index: RealIndex, asked: str, said: str, follow_up: str, understood: str, quoted: str
+) -> None:
     history = [{"role": "user", "content": asked}, {"role": "assistant", "content": said}]
 
-    answer = real_index.assistant.ask("Who else met with him?", history).to_dict()
+    answer = real_index.assistant.ask(follow_up, history).to_dict()
 
-    # Before, "him" was Xi Jinping, the one the question named, and the answer quoted Blinken meeting Xi.
-    assert answer["standalone_question"] == "Who else met with Kissinger?"
-    assert "Li was willing to meet with" in answer["citations"][0]["quote"]
+    assert answer["standalone_question"] == understood
+    assert quoted in answer["citations"][0]["quote"]
     assert_citations_hold(answer, real_index.docs_dir)
 
 
