@@ -460,9 +460,13 @@ def names_a_new_place(question: str, sentence: str) -> bool:
 
 # "What is the name of the spokesperson who ...?", "What was the ship called?": asks for a name.
 ASKS_A_NAME = re.compile(
-    r"\bwhat\s+(?:is|was|were|are)\s+the\s+(?:full\s+)?names?\s+of\b|\bwhat\s+(?:is|was)\s+(?:\w+\s+){1,4}called\b",
+    r"\bwhat(?:\s+is|\s+was|\s+were|\s+are|['’]s)\s+the\s+(?:full\s+)?names?\s+of\b"
+    r"|\bwhat(?:\s+is|\s+was|['’]s)\s+(?:\w+\s+){1,4}called\b",
     re.I,
 )
+
+
+LEADING_ARTICLE = re.compile(r"^(?:A|An|The)\s+")  # "... irresponsible.” A Chinese Foreign Ministry spokesman"
 
 
 def names_someone_new(question: str, sentence: str) -> bool:
@@ -470,7 +474,7 @@ def names_someone_new(question: str, sentence: str) -> bool:
     Bonnie Glaser of the German Marshall Fund" names the expert asked about; "A PRC government spokesperson ... on
     China’s political dignity" no one (a country is not what a name is asked of)."""
     asked = question.lower()
-    runs = (run.rstrip(".") for run in NAME_RUN.findall(sentence))
+    runs = (LEADING_ARTICLE.sub("", run.rstrip(".")) for run in NAME_RUN.findall(sentence))
     return any(" " in run and run.lower() not in asked and not run.isupper() for run in runs)
 
 

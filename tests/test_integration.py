@@ -209,12 +209,14 @@ def test_which_city_is_answered_only_by_a_sentence_naming_a_place(real_index: Re
 
 def test_what_is_the_name_of_is_answered_only_by_a_sentence_naming_someone_new(real_index: RealIndex) -> None:
     never_named = "What is the name of the Chinese Foreign Ministry spokesperson who called Biden's remark absurd?"
+    # Before, this one was answered with "... A Chinese Foreign Ministry spokesman called the remark ...".
+    never_named_too = "what's the name of the chinese foreign ministry spokesman who called biden's remark absurd"
     named = "What is the name of the German Marshall Fund expert quoted on why China resisted military contacts?"
-    declined = real_index.assistant.ask(never_named)
+    declined = [real_index.assistant.ask(question) for question in (never_named, never_named_too)]
     answer = real_index.assistant.ask(named).to_dict()
 
     # Before, the first was answered with a sentence about the remark that names no spokesperson.
-    assert not declined.answerable
+    assert not any(answer.answerable for answer in declined)
     assert answer["answerable"] and "Bonnie Glaser" in " ".join(c["quote"] for c in answer["citations"]), answer
     assert_citations_hold(answer, real_index.docs_dir)
 
@@ -895,6 +897,23 @@ def test_a_follow_up_about_another_topic_is_answered_about_that_topic(real_index
     # The names pull "Wang Yi reportedly told Blinken, “On the Taiwan question ...”" first; it says nothing of trade.
     assert trade.answerable and "trade" in trade.citations[0].quote
     assert_citations_hold(trade.to_dict(), real_index.settings.docs_dir)
+
+
+def test_a_follow_up_that_names_whom_it_means_ranks_the_quote_it_leans_on_lower(real_index: RealIndex) -> None:
+    quoted = "followed by Treasury Secretary Janet Yellen and Special Presidential Envoy for Climate John Kerry in July"
+    history = [
+        {"role": "user", "content": "Which U.S. officials went to China in July?"},
+        {"role": "assistant", "content": f"“{quoted}” [1]"},
+    ]
+
+    answer = real_index.assistant.ask("Did Xi meet with them?", history).to_dict()
+
+    assert answer["standalone_question"] == "Did Xi meet with Janet Yellen and John Kerry?"
+    # The passage of the quote the asker has just read came first; the answer's passage was third.
+    declined = "Xi Jinping himself met with Kissinger while declining to meet with Yellen and Kerry."
+    assert declined in answer["passages"][0]["text"] and quoted not in answer["passages"][0]["text"]
+    assert answer["citations"][0]["quote"].startswith(declined)
+    assert_citations_hold(answer, real_index.docs_dir)
 
 
 def test_it_in_a_follow_up_is_the_topic_asked_about_before(real_index: RealIndex) -> None:

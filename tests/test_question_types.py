@@ -612,6 +612,13 @@ def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, as
         ("In which city did they meet?", "They met in Bali last November.", True),
         ("What is the name of the spokesperson who replied?", "A spokesperson replied at once.", False),
         ("What is the name of the expert quoted on the talks?", "So said Bonnie Glaser of the fund.", True),
+        ("What's the name of the spokesperson who replied?", "A spokesperson replied at once.", False),
+        # "A" opens a sentence run on after a closing quote: "A Chinese Foreign Ministry" names no one new.
+        (
+            "What’s the name of the Chinese foreign ministry spokesman?",
+            "“Absurd.” A Chinese Foreign Ministry spokesman said.",
+            False,
+        ),
         ("What was the ship called?", "The ship was never named by the navy.", False),
         ("In which city did Biden speak?", "Biden spoke to donors about Xi.", False),  # no place
         ("Which city did Biden visit in Indonesia?", "Biden was in Indonesia.", False),  # the place asked from
