@@ -90,11 +90,33 @@ def _names(text: str, in_lowercase: InLowercase | None = None) -> list[str]:
         words = [w for w in re.split(r"\s+", run) if w.lower().strip(".’'") not in NOT_A_NAME]
         words = [POSSESSIVE.sub("", w).rstrip(".,") for w in words]
         words = [w for w in words if w and not w.isupper()]
-        while in_lowercase is not None and len(words) > 1 and in_lowercase(words[0]):
-            words.pop(0)
+        if in_lowercase is not None:
+            words = without_title_words(words, in_lowercase)
         if words:
             names.append(" ".join(words))
     return names
+
+
+# What ends the name of a body a person's title names: "Central Foreign Affairs Office Wang Yi".
+INSTITUTION_WORDS = frozenset(
+    "office bureau agency committee commission council department ministry administration institute party".split()
+)
+
+
+def without_title_words(words: list[str], in_lowercase: InLowercase) -> list[str]:
+    """A name's words without the title before it, told by the words the documents also write in lowercase:
+    "Climate John Kerry" is John Kerry; "Central Foreign Affairs Office Wang Yi" is Wang Yi (two words or more are
+    left after the last such word); "Taiwan Relations Act" stays whole (one would be)."""
+
+    def titles(word: str) -> bool:
+        return in_lowercase(word) or word.lower() in INSTITUTION_WORDS
+
+    last = max((position for position, word in enumerate(words[:-1]) if titles(word)), default=-1)
+    if len(words) - last - 1 >= 2:
+        return words[last + 1 :]
+    while len(words) > 1 and in_lowercase(words[0]):
+        words = words[1:]
+    return words
 
 
 def _person_referent(

@@ -9,6 +9,7 @@ from assistant.conversation import (
     previous_quotes,
     rewrite,
     standalone_question,
+    without_title_words,
 )
 
 AUSTIN_HISTORY = [
@@ -287,6 +288,26 @@ def test_a_word_the_documents_also_write_in_lowercase_opens_a_title_not_a_name()
     assert standalone_question("Did Xi meet with them?", history) == (
         "Did Xi meet with Janet Yellen and Climate John Kerry?"  # without the documents to tell
     )
+
+
+def test_a_title_that_names_a_body_is_no_part_of_the_name_after_it() -> None:
+    quote = (
+        "he met with Director of the Chinese Communist Party’s Central Foreign Affairs Office Wang Yi, Foreign "
+        "Minister Qin Gang and Xi Jinping"
+    )
+    history = [
+        {"role": "user", "content": "Who did Blinken meet with in Beijing?"},
+        {"role": "assistant", "content": f"“{quote}” [1]"},
+    ]
+
+    def in_lowercase(word: str) -> bool:
+        return word in {"Central", "Affairs", "Relations"}
+
+    # Was "... of Communist Party Central Affairs Office Wang Yi, ...".
+    assert standalone_question("Which one of them came to the US?", history, in_lowercase=in_lowercase) == (
+        "Which one of Wang Yi, Qin Gang and Xi Jinping came to the US?"
+    )
+    assert without_title_words(["Taiwan", "Relations", "Act"], in_lowercase) == ["Taiwan", "Relations", "Act"]
 
 
 def test_them_is_a_thing_when_the_previous_question_named_no_people() -> None:

@@ -916,6 +916,24 @@ def test_a_follow_up_that_names_whom_it_means_ranks_the_quote_it_leans_on_lower(
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_them_after_a_list_of_titled_people_is_those_people(real_index: RealIndex) -> None:
+    text = read_document(real_index.docs_dir / USIP)
+    start = text.index("he met with Director")
+    met = text[start : text.index(".", text.index("Xi Jinping", start)) + 1]
+    history = [
+        {"role": "user", "content": "Who did Blinken actually meet with in Beijing?"},
+        {"role": "assistant", "content": f"“{met}” [1]"},
+    ]
+
+    answer = real_index.assistant.ask("Which one of them agreed to come to the US afterwards?", history)
+
+    # The seeds write "central" and "affairs" in lowercase, and "Office" ends the name of a body: was "Which one of
+    # Communist Party Central Affairs Office Wang Yi, ...".
+    assert answer.standalone_question == (
+        "Which one of Wang Yi, Qin Gang and General-Secretary Xi Jinping agreed to come to the US afterwards?"
+    )
+
+
 def test_it_in_a_follow_up_is_the_topic_asked_about_before(real_index: RealIndex) -> None:
     assistant, taiwan = real_index.assistant, "What did Wang Yi say about Taiwan?"
     history = history_after(assistant, taiwan)
