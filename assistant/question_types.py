@@ -523,7 +523,9 @@ ASKS_A_PRICE = re.compile(
 )
 ASKS_A_DURATION = re.compile(
     r"\bhow long\b.*\b(?:take|takes|took|last|lasts|lasted|trip|journey|crossing|flight|drive|ride|walk|bake|cook|"
-    r"wait|stay|keep|kept|store|run|runs|ran|serve|served|spend|spent|work|worked)\b",
+    r"wait|stay|keep|kept|store|run|runs|ran|serve|served|spend|spent|work|worked|delay|delayed|postponed)\b"
+    # "Why was the trip pushed back, and by how long?": a delay is a duration too.
+    r"|\bby how long\b|\b(?:delay|delayed|postponed|pushed back|put off)\b.*\bhow long\b",
     re.I,
 )
 ASKS_A_LENGTH = re.compile(r"\bhow (?:long|far|tall|high|wide|deep)\b", re.I)

@@ -1345,6 +1345,14 @@ def test_a_quantity_question_is_answered_by_a_close_sentence_giving_that_kind_of
     assert_citations_hold(people, docs)
 
 
+def test_by_how_long_asks_for_the_length_of_a_delay(real_index: RealIndex) -> None:
+    answer = real_index.assistant.ask("why'd blinken's beijing trip get pushed back, and by how long?").to_dict()
+
+    # Before, "Set upon the backdrop of meetings that failed to happen recently — ..." came first ("the two").
+    assert answer["answerable"] and "delayed nearly five months" in answer["citations"][0]["quote"], answer
+    assert_citations_hold(answer, real_index.docs_dir)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes
