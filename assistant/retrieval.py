@@ -139,9 +139,8 @@ def conversation_prior(
     chosen by.
 
     A follow-up that points back ("Why?") is most often answered a few sentences or paragraphs from what was
-    quoted last; one that names its subject ("And who does Kurt Campbell blame ...?" for "he") stands alone (not
-    near_previous): no lift, only the drops. The asker has just read the last answer's quotes: they rank lower, not
-    out ("Did Xi meet them?" can be answered by the quote it leans on).
+    quoted last; one that names its subject ("When was Li Shangfu sanctioned?") stands alone (not near_previous):
+    no steer, only the drop when it asks for something else ("What else did Li Shangfu say?").
     """
     steer = np.zeros(len(snapshot.sentences), dtype=np.float32)
     not_again = np.zeros(len(snapshot.sentences), dtype=np.float32)
@@ -153,7 +152,7 @@ def conversation_prior(
             distance = np.abs(snapshot.sentence_starts - snapshot.sentence_starts[index])
             lift = np.where(same_source, np.exp(-distance / weights.previous_quote_reach), 0.0)
             np.maximum(steer, weights.near_previous_quote * lift, out=steer)
-    steer[quoted] -= weights.repeats_previous_quote
+        steer[quoted] -= weights.repeats_previous_quote
     if wants_more:  # a sentence quoted whole is not wanted again; one quoted in part may hold the "else"
         said = quoted_earlier if quoted_earlier is not None else previous_quotes
         said_in = [(index, quote) for quote in said for index in snapshot.sentences_quoting(quote)]
