@@ -536,7 +536,8 @@ NUMBER = (
     r"a few|several|half an?)"
 )
 SAYS_A_PRICE = re.compile(
-    r"[$€£¥]\s?\d|\d\s?(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP)\b"
+    rf"[$€£¥]\s?\d|(?:\d|\b(?:{'|'.join(NUMBER_WORDS.split())}))\s?"  # "4 euros", "four euros"
+    r"(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP)\b"
     r"|\d[\d,.]*\s?(?:million|billion|trillion|bn)\b|\bfree\b",
     re.I,
 )

@@ -1336,6 +1336,26 @@ def test_by_how_long_asks_for_the_length_of_a_delay(real_index: RealIndex) -> No
     assert_citations_hold(answer, real_index.docs_dir)
 
 
+MARKET = """# Saturday market
+
+The market opens at eight on the church square. The pear stall stands by the fountain, and its pears come from \
+Lindel orchard.
+
+The pear costs four euros a kilo this week. Apples are cheaper.
+"""
+
+
+def test_a_price_written_in_words_answers_how_much_it_costs(real_embedder: object, tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"market.md": MARKET}, real_embedder)
+
+    answer = assistant.ask("How much does a pear cost?").to_dict()
+    assistant.close()
+
+    # Before, it was declined: "four euros" was no price, only "4 euros" was.
+    assert answer["answerable"] and "four euros a kilo" in answer["citations"][0]["quote"], answer
+    assert_citations_hold(answer, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

@@ -542,6 +542,8 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("What percentage of members voted yes?", "Some 62% of members voted in favour.", True),
         ("How heavy is the Metro S?", "The Metro S comes in at 26.1 kg.", True),
         ("How heavy is the Metro S?", "The Metro S costs £2,390.", False),
+        ("How much does a pear cost?", "The pear costs four euros a kilo.", True),  # a price in words
+        ("How much does a pear cost?", "The pears ripen in four weeks.", False),
         ("How tall is the tower?", "The tower, which is 26 metres high, can be climbed.", True),
         ("How tall is the tower?", "The tower was built in 1821.", False),
         ("How many troops are stationed there?", "Pelosi visited Taiwan in August 2022.", False),  # a year
