@@ -1151,6 +1151,7 @@ QUALITY_FLOORS = {
     "blind-2.jsonl": (0.72, 0.93, 0.7, 0.55, 0.07),  # 2 of 33 wrongly abstained: above the aim of 1 in 20
     "near_miss.jsonl": (0.8, 0.93, 0.8, 0.37),
     "dev-3.jsonl": (0.72, 0.93, 0.7, 0.7),
+    "dev-4.jsonl": (0.78, 0.92, 0.74, 0.14),
 }
 
 
