@@ -535,9 +535,10 @@ NUMBER = (
     r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|"
     r"a few|several|half an?)"
 )
+# An amount in figures or in words: "40 km", "forty kilometres".
+AMOUNT = rf"(?:\d[\d,.]*\s?|\b(?:{'|'.join(NUMBER_WORDS.split())})[\s-]+)"
 SAYS_A_PRICE = re.compile(
-    rf"[$€£¥]\s?\d|(?:\d|\b(?:{'|'.join(NUMBER_WORDS.split())}))\s?"  # "4 euros", "four euros"
-    r"(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP)\b"
+    rf"[$€£¥]\s?\d|{AMOUNT}(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP)\b"
     r"|\d[\d,.]*\s?(?:million|billion|trillion|bn)\b|\bfree\b",
     re.I,
 )
@@ -547,12 +548,12 @@ SAYS_A_DURATION = re.compile(
     re.I,
 )
 SAYS_A_LENGTH = re.compile(
-    r"\d[\d,.]*\s?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|feet|foot|ft|inch(?:es)?|yards?)\b", re.I
+    rf"{AMOUNT}(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|feet|foot|ft|inch(?:es)?|yards?)\b", re.I
 )
 SAYS_A_WEIGHT = re.compile(
-    r"\d[\d,.]*\s?(?:kg|kilo(?:gram)?s?|g|grams?|lbs?|pounds?|tonnes?|tons?|ounces?|oz|stone)\b", re.I
+    rf"{AMOUNT}(?:kg|kilo(?:gram)?s?|g|grams?|lbs?|pounds?|tonnes?|tons?|ounces?|oz|stone)\b", re.I
 )
-SAYS_A_SHARE = re.compile(r"\d\s?(?:%|per ?cent\b)|\b(?:half|a third|a quarter|two thirds|three quarters)\b", re.I)
+SAYS_A_SHARE = re.compile(rf"{AMOUNT}(?:%|per ?cent\b)|\b(?:half|a third|a quarter|two thirds|three quarters)\b", re.I)
 YEAR_OR_DAY = re.compile(rf"\b(?:1[0-9]|20)\d\ds?\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
 # A count: a number that is no year, day of the month or price ("In 1938" and "$345 million" count nothing), nor
 # "one" ("one of", "the one China policy"), nor one that refers ("the two countries").

@@ -540,6 +540,9 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("How long was the launch postponed?", "The launch was postponed after 2 failures.", False),
         ("How far is the island from the coast?", "It lies 40 kilometres off the west coast.", True),
         ("What percentage of members voted yes?", "Some 62% of members voted in favour.", True),
+        ("What percentage of members voted yes?", "Forty per cent of members voted in favour.", True),  # in words
+        ("How far is the island from the coast?", "It lies twelve miles off the coast.", True),
+        ("How heavy is the Metro S?", "It weighs twenty kilos.", True),
         ("How heavy is the Metro S?", "The Metro S comes in at 26.1 kg.", True),
         ("How heavy is the Metro S?", "The Metro S costs £2,390.", False),
         ("How much does a pear cost?", "The pear costs four euros a kilo.", True),  # a price in words
