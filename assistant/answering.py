@@ -998,13 +998,14 @@ class QuoteAnswerer:
         if asks_for_overview(asked) and snapshot.chunks:
             return self.overview(retrieval)
         ranked = self.candidate_sentences(retrieval)
-        unmentioned = unmentioned_names(question, snapshot)
+        # "What does the file 003_d94c.txt say about Taiwan?": "file" and "txt" point at a document, as a title does.
+        unmentioned = unmentioned_names(asked, snapshot)
         close = bool(ranked) and retrieval.sentence_similarity[ranked[0]] >= self.unknown_topic_below
         if close:  # "What was her PhD about?" over "She earned her doctorate ...": said in other words
             unmentioned = [name for name in unmentioned if not ABBREVIATION.fullmatch(name)]
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
         if not unmentioned and ranked and not close:
-            unmentioned = unmentioned_topic(question, snapshot)
+            unmentioned = unmentioned_topic(asked, snapshot)
         # "What did McFarland say about Russia?" is answered from her turns of an interview, whatever else is closer.
         speaker = None if unmentioned else retrieval.speaker
         if speaker is not None:

@@ -330,7 +330,7 @@ OVERVIEW = re.compile(
     r"\b(?:summari[sz]e|summary|overview|gist|takeaways?|highlights|tl;? ?dr|"
     r"(?:key|main) (?:points|ideas|themes|topics|findings|arguments|conclusions|messages|lessons)|"
     r"what (?:are|is) (?:\w+ ){0,3}(?:about|on)|"
-    r"what do (?:\w+ ){0,3}(?:say|cover|discuss))\b",
+    r"what (?:do|does) (?:\w+ ){0,3}(?:say|cover|discuss))\b",
     re.I,
 )
 # ... with nothing else asked: "Summarize what Blinken said" is a question about Blinken.

@@ -229,4 +229,4 @@ def without_references(question: str, snapshot: IndexSnapshot | None = None, sou
         for document in document_facts(snapshot):
             if document.source == source:
                 question = document.named_by.sub("it", question)
-    return question
+    return re.sub(r"\bit(?:\s+it\b)+", "it", question)  # "the file 003_d94c.txt": "it", not "it it"

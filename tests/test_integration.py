@@ -940,6 +940,19 @@ def test_which_article_is_answered_with_the_quote_and_its_documents_title(real_i
         assert_citations_hold(answer, real_index.docs_dir)
 
 
+def test_a_document_named_by_its_file_name_or_title_is_summarised_or_searched(real_index: RealIndex) -> None:
+    la_times = "003_d94c39d90b50c062.txt"
+    said = real_index.assistant.ask("What does the LA Times piece say?").to_dict()
+    on_taiwan = real_index.assistant.ask(f"What does the file {la_times} say about Taiwan?").to_dict()
+
+    # Before, a Bonnie Glaser quote from the middle of the piece; and "The documents never mention “file” or “txt”".
+    assert said["citations"][0]["quote"].startswith("When Secretary of State Antony J. Blinken traveled to Beijing")
+    assert on_taiwan["answerable"] and {c["source"] for c in on_taiwan["citations"]} == {la_times}
+    assert "Taiwan" in on_taiwan["citations"][0]["quote"]
+    for answer in (said, on_taiwan):
+        assert_citations_hold(answer, real_index.docs_dir)
+
+
 def test_a_possessive_names_the_topic_asked_about(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("What does Greitens argue about Xi?")
 

@@ -100,6 +100,7 @@ def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
         "summarise",
         "Can you give me an overview?",
         "What do the documents say?",
+        "What does it say?",  # of one document: "What does the LA Times piece say?"
         "Give me three key takeaways.",
         "What are the main points?",
         "tl;dr",

@@ -210,6 +210,9 @@ def test_what_a_document_named_by_its_file_says_about_a_name_is_a_sentence_of_it
     assert without_references("What does the changelog say?", assistant.snapshot(), "changelog.md") == (
         "What does it say?"
     )
+    assert without_references("What does the file changelog.md say?", assistant.snapshot(), "changelog.md") == (
+        "What does it say?"
+    )
     assert answer.answerable and [c.source for c in answer.citations] == ["changelog.md"]
     assert "stored in Chroma" in answer.citations[0].quote
     assert changed.answerable and [(c.source, c.quote) for c in changed.citations] == [
