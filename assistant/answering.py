@@ -17,6 +17,7 @@ from .question_types import (
     ASKS_HOW_THEY_REACTED,
     ASKS_WHAT_HAPPENED,
     ASKS_WHAT_SHOULD_BE_DONE,
+    ASKS_WHAT_WAS_DECIDED,
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHERE,
@@ -28,6 +29,7 @@ from .question_types import (
     SAYS_HOW_THEY_REACTED,
     SAYS_NOT_YET,
     SAYS_WHAT_SHOULD_BE_DONE,
+    SAYS_WHAT_WAS_DECIDED,
     SAYS_WHEN,
     SPOKEN,
     all_words_in,
@@ -577,6 +579,7 @@ def fits(pattern: re.Pattern[str], text: str) -> bool:
 ANSWERED_BY = (
     (ASKS_HOW_THEY_REACTED, SAYS_HOW_THEY_REACTED),
     (ASKS_WHAT_SHOULD_BE_DONE, SAYS_WHAT_SHOULD_BE_DONE),
+    (ASKS_WHAT_WAS_DECIDED, SAYS_WHAT_WAS_DECIDED),
 )
 
 

@@ -92,6 +92,18 @@ ASKS_WHAT_SHOULD_BE_DONE = re.compile(
     re.I,
 )
 SAYS_WHAT_SHOULD_BE_DONE = re.compile(r"\b(?:should|must|ought to|needs? to|has to|have to)\b", re.I)
+# "What did the council decide?", "What was agreed?": asks for an outcome, best answered by a sentence that tells one
+# ("councillors approved the plan by a vote of 5 to 2"), not by one about the meeting.
+ASKS_WHAT_WAS_DECIDED = re.compile(
+    r"\b(?:decide|decided|decision|decisions|agree|agreed|agreement|resolve|resolved|outcome|verdict|ruling|vote|"
+    r"voted)\b",
+    re.I,
+)
+SAYS_WHAT_WAS_DECIDED = re.compile(
+    r"\b(?:decided|agreed|approved|rejected|voted|passed|adopted|resolved|ruled|appointed|unanimously|"
+    r"agreement|concluded)\b",
+    re.I,
+)
 # "What did Biden call Xi after Blinken's trip?": asks for the name someone gave something, best answered by a
 # sentence putting the name in quotes ("... referring to Xi as a “dictator” ...").
 ASKS_WHAT_THEY_CALLED = re.compile(

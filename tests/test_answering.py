@@ -807,6 +807,11 @@ def test_a_speaker_who_never_spoke_of_the_topic_is_said_to_say_nothing_of_it(tmp
             "What does the mayor want the council to do about the harbour plan?",
             "The council should fund the harbour works.",
         ),
+        (  # what was decided: the sentence that tells an outcome, not the closer one about the meeting
+            "The council met about the harbour plan in March, at the harbour.",
+            "What did the council decide about the harbour plan?",
+            "The council approved the harbour plan by a vote of 5 to 2.",
+        ),
         (  # what someone called something: the sentence giving it a name in quotes, not the one naming more
             "The mayor put the harbour plan of the town to the harbour council in March.",
             "What did the mayor call the harbour plan?",

@@ -1370,6 +1370,20 @@ def test_a_price_written_in_words_answers_how_much_it_costs(real_embedder: objec
     assert_citations_hold(answer, docs)
 
 
+def test_what_was_decided_is_answered_by_the_sentence_telling_the_outcome(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    report = (ROOT / "eval" / "genres" / "docs" / "council_meeting.txt").read_text(encoding="utf-8")
+    assistant, docs = indexed_folder(tmp_path, {"council.txt": report}, real_embedder)
+
+    decided = assistant.ask("What did the council decide?").to_dict()
+    assistant.close()
+
+    # Before, "The next council meeting is scheduled for April 9 at 7 p.m." came first.
+    assert "councillors approved the plan by a vote of 5 to 2" in decided["citations"][0]["quote"], decided
+    assert_citations_hold(decided, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes
