@@ -40,9 +40,11 @@ from .question_types import (
     asks_for_overview,
     asks_which_document,
     asks_who_wrote,
+    doing_asked,
     fits_question_type,
     gives_what_it_asks,
     head_of_topic,
+    names_the_doing,
     person_asked_about,
     places_in,
     plain_name,
@@ -575,6 +577,12 @@ def fits(pattern: re.Pattern[str], text: str) -> bool:
     return bool(pattern.search(text))
 
 
+# The headings of a section that says how to do something: "## Method", "Instructions", "Step by step".
+PROCEDURE_HEADING = re.compile(
+    r"(?:the\s+)?(?:method|instructions|directions|steps|step by step|procedure|how to|how it is done)", re.I
+)
+
+
 # Questions of a kind, each with the kind of sentence that answers it best, in the order they are put first.
 ANSWERED_BY = (
     (ASKS_HOW_THEY_REACTED, SAYS_HOW_THEY_REACTED),
@@ -701,6 +709,35 @@ class QuoteAnswerer:
         _, _, source, start = min(named)
         first = first_prose_under(snapshot, source, start)
         return None if first is None else running_on(snapshot, first, self.max_quote_chars)
+
+    def section_under_heading_of_the_doing(
+        self, question: str, retrieval: Retrieval, ranked: list[int]
+    ) -> QuoteSpan | None:
+        """For "How do I install logsift?", the statements under the best ranked heading of the passages retrieved
+        that names the doing ("## Installation"), or of the best passage's document that names a way of doing
+        things ("## Method" for "How do I make the chowder?"): however little the heading's one word shares with
+        the question in meaning, the section is the answer."""
+        verb = doing_asked(question)
+        if verb is None or not retrieval.chunks:
+            return None
+        snapshot = retrieval.snapshot
+        best_source = retrieval.chunks[0].chunk.source
+        headings = [
+            index
+            for index in ranked
+            if snapshot.sentence_is_heading[index]
+            and (
+                names_the_doing(verb, text := snapshot.sentence_text(index))
+                or (
+                    PROCEDURE_HEADING.fullmatch(text.strip(" #"))
+                    and snapshot.chunks[snapshot.sentences[index].chunk_row].source == best_source
+                )
+            )
+        ]
+        if not headings:
+            return None
+        best = max(headings, key=lambda index: retrieval.sentence_scores[index])
+        return section_under(snapshot, sentence_span(snapshot, best), self.max_quote_chars)
 
     def first_that(
         self,
@@ -1034,6 +1071,7 @@ class QuoteAnswerer:
             None
             if unmentioned or follow_up
             else self.section_under_heading_naming(question, retrieval)
+            or self.section_under_heading_of_the_doing(question, retrieval, ranked)
             or self.section_under_best_heading(retrieval, ranked)
         )
         if section is not None and fits_question_type(question, section.text):

@@ -92,6 +92,34 @@ ASKS_WHAT_SHOULD_BE_DONE = re.compile(
     re.I,
 )
 SAYS_WHAT_SHOULD_BE_DONE = re.compile(r"\b(?:should|must|ought to|needs? to|has to|have to)\b", re.I)
+# "How do I install logsift?", "How to renew a card": asks how to do something, which a section headed by the doing
+# answers ("## Installation", "Renewing your card").
+ASKS_HOW_TO = re.compile(
+    r"^\W*(?:and\s+|so\s+)?how\s+(?:do|can|should|could|would|does|did)\s+(?:i|we|you|one|someone|a\s+\w+)\s+"
+    r"(?:go\s+about\s+)?(?P<verb>[a-z]+)|^\W*how\s+to\s+(?P<verb_>[a-z]+)",
+    re.I,
+)
+
+
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def doing_asked(question: str) -> str | None:
+    """The verb of a "How do I ...?" question ("install"), if it asks how to do something."""
+    found = ASKS_HOW_TO.search(question)
+    verb = (found.group("verb") or found.group("verb_")).lower() if found else None
+    return verb if verb and len(verb) >= 4 and verb not in STOPWORDS else None
+
+
+def names_the_doing(verb: str, heading: str) -> bool:
+    """Whether a heading's word is the verb or a word made from it: "install" -> "Installation", "Installing";
+    "configure" -> "Configuration"; "apply" -> "Applications"; "register" -> "Registration"; not "Instances"."""
+    roots = {verb, verb.removesuffix("e"), verb.removesuffix("y") + ("i" if verb.endswith("y") else "")}
+    if verb.endswith("er") and len(verb) >= 7:
+        roots.add(verb[:-2])  # "register" -> "regist-ration"
+    return any(word.startswith(root) for word in WORD.findall(heading.lower()) for root in roots if len(root) >= 4)
+
+
 # "What did the council decide?", "What was agreed?": asks for an outcome, best answered by a sentence that tells one
 # ("councillors approved the plan by a vote of 5 to 2"), not by one about the meeting.
 ASKS_WHAT_WAS_DECIDED = re.compile(

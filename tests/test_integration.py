@@ -1384,6 +1384,27 @@ def test_what_was_decided_is_answered_by_the_sentence_telling_the_outcome(
     assert_citations_hold(decided, docs)
 
 
+def test_how_to_do_something_is_answered_by_the_section_headed_by_the_doing(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    genres = ROOT / "eval" / "genres" / "docs"
+    files = {
+        name: (genres / name).read_text(encoding="utf-8") for name in ("logsift_README.md", "smoked_haddock_chowder.md")
+    }
+    assistant, docs = indexed_folder(tmp_path, files, real_embedder)
+
+    install = assistant.ask("How do I install logsift?").to_dict()
+    cook = assistant.ask("How do I make the chowder?").to_dict()
+    assistant.close()
+
+    # Before, "logsift accepts one or more files. ..." and a note on dyed haddock: the one-word headings
+    # ("## Installation", "## Method") are far from the questions in meaning.
+    assert "pip install logsift" in install["citations"][0]["quote"], install
+    assert cook["citations"][0]["quote"].startswith("Put the smoked haddock in a wide pan"), cook
+    for answer in (install, cook):
+        assert_citations_hold(answer, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

@@ -22,10 +22,12 @@ from assistant.question_types import (
     asks_for_overview,
     asks_nothing,
     asks_which_document,
+    doing_asked,
     fits_question_type,
     gives_what_it_asks,
     head_of_topic,
     is_small_talk,
+    names_the_doing,
     person_asked_about,
     places_in,
     plain_name,
@@ -668,3 +670,34 @@ def test_what_something_sells_for_or_how_much_a_thing_is_asks_its_price(question
 )
 def test_whose_words_a_question_asks_for_is_what_it_calls_them(question: str, who: str | None) -> None:
     assert speaker_described(question) == who
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("How do I install logsift?", "install"),
+        ("how to renew my library card", "renew"),
+        ("How can you register for the course?", "register"),
+        ("How does the thermostat work?", None),  # how it works, not how to do something
+        ("How do I get there?", None),  # too short a verb to tell a heading by
+    ],
+)
+def test_how_to_do_something_is_asked_by_its_verb(question: str, verb: str | None) -> None:
+    assert doing_asked(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("verb", "heading", "names"),
+    [
+        ("install", "Installation", True),
+        ("install", "Installing from source", True),
+        ("register", "Registration", True),
+        ("book", "Booking a room", True),
+        ("configure", "Configuration", True),
+        ("apply", "Applications", True),
+        ("install", "Instances", False),
+        ("renew", "Returns", False),
+    ],
+)
+def test_a_heading_names_the_doing_by_a_word_made_from_its_verb(verb: str, heading: str, names: bool) -> None:
+    assert names_the_doing(verb, heading) is names
