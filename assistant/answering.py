@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -38,6 +39,7 @@ from .question_types import (
     asks_for_a_price,
     asks_for_a_release,
     asks_for_overview,
+    asks_for_release_notes,
     asks_which_document,
     asks_who_wrote,
     doing_asked,
@@ -61,7 +63,7 @@ from .question_types import (
 from .retrieval import Retrieval
 from .scoping import without_references
 from .speakers import name_end
-from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, stands_in_a_list
+from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, Heading, stands_in_a_list
 from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
 from .wording import in_the_document, in_the_remarks_of
 
@@ -710,6 +712,43 @@ class QuoteAnswerer:
         first = first_prose_under(snapshot, source, start)
         return None if first is None else running_on(snapshot, first, self.max_quote_chars)
 
+    def release_notes_asked(self, question: str, retrieval: Retrieval) -> list[QuoteSpan] | None:
+        """For "What changed in 3.0.2?", the notes under the Markdown heading naming that release ("## [3.0.2] -
+        2024-02-29"), one quote for each of its parts ("### Added", "### Fixed"), those the question names first
+        ("What was fixed ...?"); in the best ranked document holding such a heading. None if no heading names it."""
+        snapshot, asked = retrieval.snapshot, versions_in(question)
+        if not asked:
+            return None
+        naming = [
+            (source, heading)
+            for source, heading in snapshot.markdown_headings(retrieval.within)
+            if asked & versions_in(heading[2])
+        ]
+        if not naming:
+            return None
+        ranked_sources = list(dict.fromkeys(scored.chunk.source for scored in retrieval.chunks))
+
+        def rank(named: tuple[str, Heading]) -> int:
+            return ranked_sources.index(named[0]) if named[0] in ranked_sources else len(ranked_sources)
+
+        source, (start, level, _) = min(naming, key=rank)
+        if not asks_for_release_notes(question, frozenset(content_words(Path(source).stem.replace("_", " ")))):
+            return None
+        following = [heading for _, heading in snapshot.markdown_headings(source) if heading[0] > start]
+        end = next((later for later, later_level, _ in following if later_level <= level), None)
+        parts = [(start, "")] + [(at, text) for at, _, text in following if end is None or at < end]
+        named = words_of_topic(question)
+        parts.sort(key=lambda part: not words_of_topic(part[1]) & named)  # "What was fixed ...?": "### Fixed"
+        spans = []
+        for at, _ in parts:
+            index = snapshot.sentence_at(source, at)
+            section = (
+                None if index is None else section_under(snapshot, sentence_span(snapshot, index), self.max_quote_chars)
+            )
+            if section is not None and (end is None or section.start < end):
+                spans.append(section)
+        return distinct(spans)[: self.max_quotes] or None
+
     def section_under_heading_of_the_doing(
         self, question: str, retrieval: Retrieval, ranked: list[int]
     ) -> QuoteSpan | None:
@@ -1058,6 +1097,9 @@ class QuoteAnswerer:
         topic = head_of_topic(topic_asked_about(asked) or "")
         if someone and topic and not snapshot.named_together(someone, content_words(POSSESSIVE.sub("", topic))):
             return Draft(never_named_together(someone, topic), False, [])
+        release_notes = None if unmentioned else self.release_notes_asked(asked, retrieval)
+        if release_notes is not None:
+            return quote_draft(release_notes)
         entry = None if unmentioned else self.option_entry_asked(asked, retrieval)
         if entry is not None:
             return quote_draft([entry])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import STOPWORDS, content_words
+from .lexical import STOPWORDS, content_words, versions_in
 
 # A name in the question: a capitalised word past its first (and past the "(" of the key words a follow-up borrowed:
 # "Who wrote it? (Summarize second article)"), not the start of a contraction ("… Don’t they?").
@@ -455,6 +455,20 @@ def asks_for_a_release(question: str) -> bool:
     """Whether a question asks in which release, or when: in a NEWS file or a changelog, the heading an item stands
     under answers it ("version 1.31 - Sergey Poznyakoff, 2019-01-02")."""
     return bool(ASKS_WHICH_RELEASE.search(question) or ASKS_WHEN.search(question))
+
+
+# "What changed in 3.0.2?", "What's new in version 2.4.0?", "What was fixed in 3.0.2?": asks for the notes of a
+# release, every word of it one such a request uses (or a word of the file's name: "loomcsv").
+RELEASE_NOTES_WORDS = frozenset(
+    """change changed changes new whats fixed fix fixes added add removed remove deprecated improved security
+    release released releases version versions notes note happened different""".split()
+)
+
+
+def asks_for_release_notes(question: str, also_allowed: frozenset[str] = frozenset()) -> bool:
+    without_versions = re.sub(r"\bv?\d+(?:\.\d+)+\w*", " ", question, flags=re.I)  # "v3.0.1" is no word asked
+    words = set(content_words(without_versions))
+    return bool(versions_in(question)) and bool(words) and not words - RELEASE_NOTES_WORDS - also_allowed
 
 
 # A name past the question's first word, of one or more capitalised words ("the Morrow Gallery", "Margaret Thewlis's";

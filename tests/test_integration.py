@@ -1405,6 +1405,24 @@ def test_how_to_do_something_is_answered_by_the_section_headed_by_the_doing(
         assert_citations_hold(answer, docs)
 
 
+def test_what_changed_in_a_release_quotes_the_notes_under_its_heading(real_embedder: object, tmp_path: Path) -> None:
+    changelog = (ROOT / "eval" / "genres-2" / "docs" / "loomcsv_CHANGELOG.md").read_text(encoding="utf-8")
+    assistant, docs = indexed_folder(tmp_path, {"loomcsv_CHANGELOG.md": changelog}, real_embedder)
+
+    fixed = assistant.ask("What was fixed in 3.0.2?").to_dict()
+    new = assistant.ask("What's new in loomcsv 3.1.0?").to_dict()
+    assistant.close()
+
+    # Before, "The leak was introduced in 3.0.0 and affected all platforms." for both: a sentence naming a version.
+    assert fixed["citations"][0]["quote"].startswith("Fixed a memory leak in the streaming writer"), fixed
+    assert "Corrected the type hints" in fixed["citations"][0]["quote"]
+    release = range(changelog.index("## [3.1.0]"), changelog.index("## [3.0.2]"))
+    assert new["citations"][0]["quote"].startswith("New `sniff_dialect()` function"), new
+    assert all(citation["start"] in release for citation in new["citations"])
+    for answer in (fixed, new):
+        assert_citations_hold(answer, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

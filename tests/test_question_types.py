@@ -20,6 +20,7 @@ from assistant.question_types import (
     asks_for_a_price,
     asks_for_a_release,
     asks_for_overview,
+    asks_for_release_notes,
     asks_nothing,
     asks_which_document,
     doing_asked,
@@ -701,3 +702,18 @@ def test_how_to_do_something_is_asked_by_its_verb(question: str, verb: str | Non
 )
 def test_a_heading_names_the_doing_by_a_word_made_from_its_verb(verb: str, heading: str, names: bool) -> None:
     assert names_the_doing(verb, heading) is names
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What changed in 3.0.2?", True),
+        ("What's new in version 2.4.0?", True),
+        ("What was fixed in v3.0.1?", True),
+        ("What changed in loomcsv 3.1.0?", False),  # unless "loomcsv" names the file (see the answerer)
+        ("What changed in Python 3.9?", False),  # something else is asked about
+        ("What changed in the new version?", False),  # no version named
+    ],
+)
+def test_the_notes_of_a_release_are_asked_by_its_version_and_words_of_change(question: str, asks: bool) -> None:
+    assert asks_for_release_notes(question) is asks
