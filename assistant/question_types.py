@@ -477,10 +477,14 @@ NAME_RUN = re.compile(r"(?<!^)\b[A-Z][\w’'.-]+(?:\s+(?:of\s+|and\s+|the\s+)?[A
 
 
 # Where the asker stands: "when I travel to Manchester for work", "My dad is in intensive care at Harrowgate Royal
-# Infirmary." A name there is the asker's circumstance, not what the question asks about.
+# Infirmary.", "Can I work from Spain ...?" A name there is the asker's circumstance, not what the question asks about:
+# a rule about working abroad answers it. Not "When should I go to Carrowmere ...?": a place gone to is asked about.
 ASKERS_CIRCUMSTANCES = re.compile(
     r"\b(?i:when|if|while|whenever|once|since|because|before|after)\s+(?:I|we)\b[^,;:?]*"
     r"|(?:^|(?<=[.!]\s))(?:I|We|My|Our)\b[^.!?]*[.!](?=\s+\S)"
+    r"|\b(?i:can|may|could|should|must|do|am)\s+(?:I|we)\s+(?:[\w’'-]+\s+){0,4}?"
+    r"(?i:work|working|live|living|stay|staying|study|studying|travel|travelling|traveling|move|relocate|be\s+based)"
+    r"\s+(?:[\w’'-]+\s+){0,2}?(?i:from|in|to|at)\s+[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*"
 )
 
 

@@ -1423,6 +1423,30 @@ def test_what_changed_in_a_release_quotes_the_notes_under_its_heading(real_embed
         assert_citations_hold(answer, docs)
 
 
+REMOTE_WORK_POLICY = """# Remote work policy
+
+## 1. Eligibility
+
+1.1 Employees who have completed their six-month probation may work remotely up to three days a week.
+
+## 2. Working abroad
+
+2.1 Working from another country is allowed for up to 20 working days a year, with written approval from HR.
+"""
+
+
+def test_a_place_the_asker_would_work_from_is_their_circumstance(real_embedder: object, tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"policy.md": REMOTE_WORK_POLICY}, real_embedder)
+
+    spain = assistant.ask("Can I work from Spain for a month?").to_dict()
+    assistant.close()
+
+    # Before: "The documents never mention “Spain”, so they do not answer this question."
+    assert spain["answerable"], spain
+    assert any("Working from another country" in citation["quote"] for citation in spain["citations"]), spain
+    assert_citations_hold(spain, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

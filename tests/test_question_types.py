@@ -603,6 +603,8 @@ def test_what_a_question_asks_of_its_names_is_the_question_without_them(question
         ("My dad is at Harrowgate Royal Infirmary. Can I bring flowers?", " Can I bring flowers?"),
         ("When did Blinken visit Beijing?", "When did Blinken visit Beijing?"),
         ("When should I go to Carrowmere to see puffins?", "When should I go to Carrowmere to see puffins?"),
+        ("Can I work from Spain for a month?", " for a month?"),
+        ("Do I need a visa to work in France?", "?"),
     ],
 )
 def test_what_a_question_says_of_the_asker_is_not_what_it_asks(question: str, asked: str) -> None:
