@@ -40,6 +40,7 @@ from .question_types import (
     asks_for_a_release,
     asks_for_overview,
     asks_for_release_notes,
+    asks_for_the_section,
     asks_which_document,
     asks_who_wrote,
     doing_asked,
@@ -216,9 +217,30 @@ def release_above(snapshot: IndexSnapshot, span: QuoteSpan) -> QuoteSpan | None:
 
 
 def section_under(snapshot: IndexSnapshot, heading: QuoteSpan, max_chars: int) -> QuoteSpan | None:
-    """The statements under a heading, as one span: to the next heading, or as many as fit in max_chars."""
+    """The statements under a heading, as one span: to the next heading, or as many as fit in max_chars; or the
+    table right under it ("## Options" over "| Option | Description |" rows)."""
     first = following_sentence(snapshot, heading)
-    return None if first is None else running_on(snapshot, first, max_chars)
+    if first is not None:
+        return running_on(snapshot, first, max_chars)
+    after = following_sentence(snapshot, heading, any_kind=True)
+    return None if after is None or not after.text.startswith("|") else table_from(snapshot, after, max_chars)
+
+
+def table_from(snapshot: IndexSnapshot, first_row: QuoteSpan, max_chars: int) -> QuoteSpan:
+    """A Markdown table from its first row: its lines up to the first that is no row, as many whole lines as fit
+    in max_chars (the passage after it spliced on if the table runs into it)."""
+    holder = first_row.chunk
+    row = snapshot.row_of[holder.id]
+    for later in snapshot.chunks[row + 1 : row + 3]:
+        holder = spliced(holder, later) or holder
+    end = first_row.start
+    for line in re.finditer(r"[^\n]*", holder.text[first_row.start - holder.start :]):
+        line_end = first_row.start + line.end()
+        if line.group() and not line.group().startswith("|") or line_end - first_row.start > max_chars:
+            break
+        if line.group():
+            end = line_end
+    return QuoteSpan(holder, first_row.start, max(end, first_row.end))
 
 
 def first_prose_under(snapshot: IndexSnapshot, source: str, heading_start: int) -> QuoteSpan | None:
@@ -710,6 +732,11 @@ class QuoteAnswerer:
             return None
         _, _, source, start = min(named)
         first = first_prose_under(snapshot, source, start)
+        if first is not None and first.text.startswith("|"):  # "## Options" over a table: the table
+            heading = snapshot.sentence_at(source, start)
+            if heading is None:
+                return None
+            return section_under(snapshot, sentence_span(snapshot, heading), self.max_quote_chars)
         return None if first is None else running_on(snapshot, first, self.max_quote_chars)
 
     def release_notes_asked(self, question: str, retrieval: Retrieval) -> list[QuoteSpan] | None:
@@ -748,6 +775,20 @@ class QuoteAnswerer:
             if section is not None and (end is None or section.start < end):
                 spans.append(section)
         return distinct(spans)[: self.max_quotes] or None
+
+    def section_the_question_names(self, question: str, retrieval: Retrieval) -> QuoteSpan | None:
+        """For "What options does logsift have?", the statements under a Markdown heading of the best passage's
+        document that the question names and asks for whole ("## Options"); not the document's title."""
+        if not retrieval.chunks:
+            return None
+        snapshot, source = retrieval.snapshot, retrieval.chunks[0].chunk.source
+        title = str(snapshot.manifest["files"].get(source, {}).get("title") or "")
+        its_name = frozenset(content_words(f"{Path(source).stem.replace('_', ' ')} {title}"))
+        for start, _, text in (heading for _, heading in snapshot.markdown_headings(source)):
+            index = snapshot.sentence_at(source, start)
+            if text != title and index is not None and asks_for_the_section(question, text, its_name):
+                return section_under(snapshot, sentence_span(snapshot, index), self.max_quote_chars)
+        return None
 
     def section_under_heading_of_the_doing(
         self, question: str, retrieval: Retrieval, ranked: list[int]
@@ -1113,6 +1154,7 @@ class QuoteAnswerer:
             None
             if unmentioned or follow_up
             else self.section_under_heading_naming(question, retrieval)
+            or self.section_the_question_names(question, retrieval)
             or self.section_under_heading_of_the_doing(question, retrieval, ranked)
             or self.section_under_best_heading(retrieval, ranked)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import STOPWORDS, content_words, versions_in
+from .lexical import STOPWORDS, content_words, stem, versions_in
 
 # A name in the question: a capitalised word past its first (and past the "(" of the key words a follow-up borrowed:
 # "Who wrote it? (Summarize second article)"), not the start of a contraction ("… Don’t they?").
@@ -118,6 +118,23 @@ def names_the_doing(verb: str, heading: str) -> bool:
     if verb.endswith("er") and len(verb) >= 7:
         roots.add(verb[:-2])  # "register" -> "regist-ration"
     return any(word.startswith(root) for word in WORD.findall(heading.lower()) for root in roots if len(root) >= 4)
+
+
+# The words a question asks for a whole section with: "What options does logsift have?", "List the services",
+# "Tell me about the exit codes" ask for the section headed "Options", "Services", "Exit codes".
+SECTION_REQUEST_WORDS = frozenset(
+    """have has offer offers support supports provide provides accept accepts list show tell give available there
+    any all which kinds kind types type""".split()
+)
+
+
+def asks_for_the_section(question: str, heading: str, also_allowed: frozenset[str] = frozenset()) -> bool:
+    """Whether a question asks for a heading's section and nothing else: every word of the heading (numbering
+    aside) is in it, and each of its other words is a request's or in also_allowed (the document's name)."""
+    named = {stem(word) for word in content_words(heading) if not word.isdigit()}
+    asked = {stem(word) for word in content_words(question) if not word.isdigit()}
+    rest = asked - named - {stem(word) for word in SECTION_REQUEST_WORDS | also_allowed}
+    return bool(named) and named <= asked and not rest
 
 
 # "What did the council decide?", "What was agreed?": asks for an outcome, best answered by a sentence that tells one

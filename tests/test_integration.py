@@ -1447,6 +1447,24 @@ def test_a_place_the_asker_would_work_from_is_their_circumstance(real_embedder: 
     assert_citations_hold(spain, docs)
 
 
+def test_what_options_a_tool_has_is_answered_by_the_table_under_its_heading(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    readme = (ROOT / "eval" / "genres" / "docs" / "logsift_README.md").read_text(encoding="utf-8")
+    assistant, docs = indexed_folder(tmp_path, {"logsift_README.md": readme}, real_embedder)
+
+    options = assistant.ask("What options does logsift have?").to_dict()
+    listed = assistant.ask("What are the options?").to_dict()
+    assistant.close()
+
+    # Before, "logsift accepts one or more files. ..." and one row of the table: "## Options" holds no statement.
+    for answer in (options, listed):
+        assert answer["citations"][0]["quote"].startswith("| Option | Description |\n|---|---|\n| `-p, --pattern"), (
+            answer
+        )
+        assert_citations_hold(answer, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

@@ -21,6 +21,7 @@ from assistant.question_types import (
     asks_for_a_release,
     asks_for_overview,
     asks_for_release_notes,
+    asks_for_the_section,
     asks_nothing,
     asks_which_document,
     doing_asked,
@@ -719,3 +720,19 @@ def test_a_heading_names_the_doing_by_a_word_made_from_its_verb(verb: str, headi
 )
 def test_the_notes_of_a_release_are_asked_by_its_version_and_words_of_change(question: str, asks: bool) -> None:
     assert asks_for_release_notes(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "heading", "asks"),
+    [
+        ("What options does logsift have?", "Options", True),  # "logsift" names the document
+        ("List the exit codes", "Exit codes", True),
+        ("Tell me about 5.2 Away Mode", "5.2 Away Mode", True),
+        ("When did the decline start?", "Decline", False),  # something in the section is asked
+        ("What options does the tool have?", "Options", False),  # "tool" is not the document's name here
+    ],
+)
+def test_a_section_is_asked_for_whole_by_its_heading_and_words_of_request(
+    question: str, heading: str, asks: bool
+) -> None:
+    assert asks_for_the_section(question, heading, frozenset({"logsift", "readme"})) is asks
