@@ -391,7 +391,7 @@ def title_span(snapshot: IndexSnapshot, source: str) -> QuoteSpan | None:
 # Blinken succeeded.": after "By", only names.
 BYLINE = re.compile(
     r"^[ \t]*(?P<line>(?P<by>By|BY|Written by)[ \t]+[A-Z][\w.’'-]*(?:,?[ \t]+(?:[A-Z][\w.’'-]*|and|&))*|"
-    r"(?:Authors?|AUTHORS?|author|authors):[ \t]*[^\s][^\n]{0,100}?)[ \t]*$",
+    r"(?:Authors?|AUTHORS?|author|authors|From):[ \t]*[^\s][^\n]{0,100}?)[ \t]*$",  # "From:": an email's sender
     re.M,
 )
 BYLINE_WITHIN = 2000  # characters from a document's start, for all but "Written by"
@@ -419,7 +419,7 @@ def bylines(snapshot: IndexSnapshot, sources: list[str]) -> Draft | None:
         citations.append(Citation(len(citations) + 1, source, byline.start, byline.end, byline.text))
         entry = f"“{byline.text}” [{len(citations)}]"
         title = title_span(snapshot, source)
-        if title is not None:
+        if title is not None and title.start != byline.start:  # an email's first line, "From: ...", is both
             citations.append(Citation(len(citations) + 1, source, title.start, title.end, title.text))
             entry += " " + in_the_document(f"“{title.text}” [{len(citations)}]")
         entries.append(entry)

@@ -54,16 +54,20 @@ ASKS_WHEN = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen (?:did|does|d
 ASKS_WHICH_RELEASE = re.compile(r"\b(?:which|what)\s+(?:\S+\s+)?(?:version|release)\b", re.I)
 # The words that name a document: "Which article ...?" (ASKS_WHICH_DOCUMENT), "Who wrote the piece ...?".
 DOCUMENT_NOUNS = "article|document|piece|text|analysis|essay|report|file|story|op-ed|commentary"
+MESSAGE_NOUNS = "email|e-mail|letter|message|memo"
 # "Who wrote the LA Times piece?", "Who is the author of the first article?", "Who wrote it?": asks for a
 # document's byline. Not "Who wrote the Taiwan Relations Act?" (a law's author is no byline), nor "Who wrote that
 # “This ... is almost unimaginable”?" (whose words).
-DOCUMENT_NOUN = rf"(?:{DOCUMENT_NOUNS}|column|post|paper|page|manual|guide|book|chapter|faq|readme)s?"
+DOCUMENT_NOUN = rf"(?:{DOCUMENT_NOUNS}|column|post|paper|page|manual|guide|book|chapter|faq|readme|{MESSAGE_NOUNS})s?"
 ASKS_WHO_WROTE = re.compile(
     rf"^\W*(?:and\s+|but\s+|so\s+)?who\s+(?:wrote|writes|has\s+written|authored|penned)\s+"
     rf"(?:(?:it|this|that|these|those|them)(?:\s+one)?\W*$|(?:\S+\s+){{0,4}}?{DOCUMENT_NOUN}\b)|"
     r"^\W*(?:and\s+|but\s+|so\s+)?(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+|its\s+|their\s+)?"
     r"(?:names?\s+of\s+the\s+)?authors?\W*$|"
-    rf"\bauthors?\s+of\s+(?:(?:it|this|that|these|those|them)(?:\s+one)?\W*$|(?:\S+\s+){{0,4}}?{DOCUMENT_NOUN}\b)",
+    rf"\bauthors?\s+of\s+(?:(?:it|this|that|these|those|them)(?:\s+one)?\W*$|(?:\S+\s+){{0,4}}?{DOCUMENT_NOUN}\b)|"
+    # "Who sent the email?", "Who is the letter from?": a message's sender wrote it.
+    rf"^\W*who\s+sent\s+(?:\S+\s+){{0,3}}?(?:{MESSAGE_NOUNS})s?\b|"
+    rf"^\W*who\s+(?:is|was)\s+(?:the\s+|this\s+|that\s+)?(?:\S+\s+)?(?:{MESSAGE_NOUNS})\s+from\W*$",
     re.I,
 )
 # ... and of a question pointing at one document ("Who is the author of ls.1.txt?"), any word of authorship.

@@ -869,6 +869,19 @@ def test_who_wrote_a_document_without_a_byline_says_it_has_none(tmp_path: Path) 
     )
 
 
+@pytest.mark.parametrize("question", ["Who wrote the email?", "Who sent the email?", "Who is the email from?"])
+def test_who_sent_an_email_is_answered_by_its_from_line(tmp_path: Path, question: str) -> None:
+    email = "From: Dana Whitfield\nTo: Facilities team\nSubject: Office move\n\nThe move is on Saturday 3 May.\n"
+    assistant, docs = indexed_folder(tmp_path, {"email.txt": email, "quay.txt": BYLINED["quay.txt"]})
+
+    answer = assistant.ask(question).to_dict()
+
+    # "the email" points at email.txt. Was: "“From: Dana Whitfield” (email.txt) has no byline (“By ...”), ...";
+    # the line is its title too, so it is not quoted twice.
+    assert answer["answerable"] and answer["answer"] == "“From: Dana Whitfield” [1]", answer
+    assert_citations_hold(answer, docs)
+
+
 # Lee and the fleet stand pages apart: the schedules between them.
 SCHEDULES = "\n\n".join(f"Harbour {n} posted its schedule for the spring." for n in range(60))
 NEWS = {

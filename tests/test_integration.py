@@ -1465,6 +1465,26 @@ def test_what_options_a_tool_has_is_answered_by_the_table_under_its_heading(
         assert_citations_hold(answer, docs)
 
 
+OFFICE_MOVE_EMAIL = """From: Dana Whitfield
+To: Facilities team
+Subject: Office move on 3 May
+
+The move to the new office at 14 Harbour Street will happen on Saturday 3 May. Please pack your desks by Thursday.
+"""
+
+
+def test_who_sent_an_email_is_its_from_line(real_embedder: object, tmp_path: Path) -> None:
+    files = {"email.txt": OFFICE_MOVE_EMAIL, "policy.md": REMOTE_WORK_POLICY}
+    assistant, docs = indexed_folder(tmp_path, files, real_embedder)
+
+    sender = assistant.ask("Who sent the email?").to_dict()
+    assistant.close()
+
+    # Before: "The documents never mention “sent”"; and "Who wrote the email?" said it had no byline.
+    assert sender["answerable"] and sender["answer"] == "“From: Dana Whitfield” [1]", sender
+    assert_citations_hold(sender, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

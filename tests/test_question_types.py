@@ -24,6 +24,7 @@ from assistant.question_types import (
     asks_for_the_section,
     asks_nothing,
     asks_which_document,
+    asks_who_wrote,
     doing_asked,
     fits_question_type,
     gives_what_it_asks,
@@ -736,3 +737,16 @@ def test_a_section_is_asked_for_whole_by_its_heading_and_words_of_request(
     question: str, heading: str, asks: bool
 ) -> None:
     assert asks_for_the_section(question, heading, frozenset({"logsift", "readme"})) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who sent the email?", True),
+        ("Who is the letter from?", True),
+        ("Who sent troops to the island?", False),
+        ("Who sent it?", False),  # "it" may be anything sent
+    ],
+)
+def test_who_sent_a_message_asks_who_wrote_it(question: str, asks: bool) -> None:
+    assert asks_who_wrote(question) is asks
