@@ -6,7 +6,6 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -236,7 +235,7 @@ def table_from(snapshot: IndexSnapshot, first_row: QuoteSpan, max_chars: int) ->
     end = first_row.start
     for line in re.finditer(r"[^\n]*", holder.text[first_row.start - holder.start :]):
         line_end = first_row.start + line.end()
-        if line.group() and not line.group().startswith("|") or line_end - first_row.start > max_chars:
+        if (line.group() and not line.group().startswith("|")) or line_end - first_row.start > max_chars:
             break
         if line.group():
             end = line_end
@@ -759,7 +758,7 @@ class QuoteAnswerer:
             return ranked_sources.index(named[0]) if named[0] in ranked_sources else len(ranked_sources)
 
         source, (start, level, _) = min(naming, key=rank)
-        if not asks_for_release_notes(question, frozenset(content_words(Path(source).stem.replace("_", " ")))):
+        if not asks_for_release_notes(question, frozenset(words_of_file_names([source]))):  # "loomcsv 3.1.0"
             return None
         following = [heading for _, heading in snapshot.markdown_headings(source) if heading[0] > start]
         end = next((later for later, later_level, _ in following if later_level <= level), None)
@@ -783,7 +782,7 @@ class QuoteAnswerer:
             return None
         snapshot, source = retrieval.snapshot, retrieval.chunks[0].chunk.source
         title = str(snapshot.manifest["files"].get(source, {}).get("title") or "")
-        its_name = frozenset(content_words(f"{Path(source).stem.replace('_', ' ')} {title}"))
+        its_name = frozenset(words_of_file_names([source]) | set(content_words(title)))
         for start, _, text in (heading for _, heading in snapshot.markdown_headings(source)):
             index = snapshot.sentence_at(source, start)
             if text != title and index is not None and asks_for_the_section(question, text, its_name):

@@ -1342,6 +1342,11 @@ def test_a_quantity_question_is_answered_by_a_close_sentence_giving_that_kind_of
     assert_citations_hold(people, docs)
 
 
+def eval_document(question_set: str, name: str) -> str:
+    """A document of one of the genre question sets (eval/genres/docs, ...), to ask about on its own."""
+    return (ROOT / "eval" / question_set / "docs" / name).read_text(encoding="utf-8")
+
+
 def test_by_how_long_asks_for_the_length_of_a_delay(real_index: RealIndex) -> None:
     answer = real_index.assistant.ask("why'd blinken's beijing trip get pushed back, and by how long?").to_dict()
 
@@ -1373,7 +1378,7 @@ def test_a_price_written_in_words_answers_how_much_it_costs(real_embedder: objec
 def test_what_was_decided_is_answered_by_the_sentence_telling_the_outcome(
     real_embedder: object, tmp_path: Path
 ) -> None:
-    report = (ROOT / "eval" / "genres" / "docs" / "council_meeting.txt").read_text(encoding="utf-8")
+    report = eval_document("genres", "council_meeting.txt")
     assistant, docs = indexed_folder(tmp_path, {"council.txt": report}, real_embedder)
 
     decided = assistant.ask("What did the council decide?").to_dict()
@@ -1387,10 +1392,7 @@ def test_what_was_decided_is_answered_by_the_sentence_telling_the_outcome(
 def test_how_to_do_something_is_answered_by_the_section_headed_by_the_doing(
     real_embedder: object, tmp_path: Path
 ) -> None:
-    genres = ROOT / "eval" / "genres" / "docs"
-    files = {
-        name: (genres / name).read_text(encoding="utf-8") for name in ("logsift_README.md", "smoked_haddock_chowder.md")
-    }
+    files = {name: eval_document("genres", name) for name in ("logsift_README.md", "smoked_haddock_chowder.md")}
     assistant, docs = indexed_folder(tmp_path, files, real_embedder)
 
     install = assistant.ask("How do I install logsift?").to_dict()
@@ -1406,7 +1408,7 @@ def test_how_to_do_something_is_answered_by_the_section_headed_by_the_doing(
 
 
 def test_what_changed_in_a_release_quotes_the_notes_under_its_heading(real_embedder: object, tmp_path: Path) -> None:
-    changelog = (ROOT / "eval" / "genres-2" / "docs" / "loomcsv_CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = eval_document("genres-2", "loomcsv_CHANGELOG.md")
     assistant, docs = indexed_folder(tmp_path, {"loomcsv_CHANGELOG.md": changelog}, real_embedder)
 
     fixed = assistant.ask("What was fixed in 3.0.2?").to_dict()
@@ -1450,7 +1452,7 @@ def test_a_place_the_asker_would_work_from_is_their_circumstance(real_embedder: 
 def test_what_options_a_tool_has_is_answered_by_the_table_under_its_heading(
     real_embedder: object, tmp_path: Path
 ) -> None:
-    readme = (ROOT / "eval" / "genres" / "docs" / "logsift_README.md").read_text(encoding="utf-8")
+    readme = eval_document("genres", "logsift_README.md")
     assistant, docs = indexed_folder(tmp_path, {"logsift_README.md": readme}, real_embedder)
 
     options = assistant.ask("What options does logsift have?").to_dict()
