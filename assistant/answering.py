@@ -31,6 +31,7 @@ from .question_types import (
     SAYS_WHAT_SHOULD_BE_DONE,
     SAYS_WHAT_WAS_DECIDED,
     SAYS_WHEN,
+    SAYS_WHERE_IT_LIES,
     SPOKEN,
     all_words_in,
     asks_about_the_collection,
@@ -892,7 +893,9 @@ class QuoteAnswerer:
         asked = set(content_words(question))
 
         def names_a_place(text: str) -> bool:
-            return any(set(content_words(place)) - asked for place in places_in(text))
+            return any(set(content_words(place)) - asked for place in places_in(text)) or bool(
+                SAYS_WHERE_IT_LIES.search(text)
+            )
 
         return self.first_that(names_a_place, ranked, retrieval) or ranked
 

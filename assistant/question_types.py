@@ -186,6 +186,12 @@ def says_what_it_was_called(thing: str) -> re.Pattern[str]:
 # "Where ...?" is best answered by a sentence that names a place: "in San Francisco", "at the Shangri-La Dialogue".
 ASKS_WHERE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?where\b", re.I)
 PLACE = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)")
+# Where something lies, in words: "lying 40 kilometres off the west coast", "is located just outside the old town".
+SAYS_WHERE_IT_LIES = re.compile(
+    r"\b(?:lies|lie|lying|located|situated|sits|stands|based)\b[^.;]{0,60}?"
+    r"\b(?:in|on|off|near|at|between|outside|above|below|across|along|beside|by)\b",
+    re.I,
+)
 
 
 def places_in(sentence: str) -> list[str]:

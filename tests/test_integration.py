@@ -1487,6 +1487,20 @@ def test_who_sent_an_email_is_its_from_line(real_embedder: object, tmp_path: Pat
     assert_citations_hold(sender, docs)
 
 
+def test_where_a_place_is_is_answered_by_the_sentence_saying_where_it_lies(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    guide = eval_document("genres", "carrowmere_travel_guide.md")
+    assistant, docs = indexed_folder(tmp_path, {"carrowmere.md": guide}, real_embedder)
+
+    where = assistant.ask("Where is Carrowmere?").to_dict()
+    assistant.close()
+
+    # Before, "Carrowmere has one ATM, inside the supermarket in Ballykeel, ...": it named a place after "in".
+    assert where["citations"][0]["quote"].startswith("Carrowmere is a small island of about 2,300 people lying"), where
+    assert_citations_hold(where, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes

@@ -14,6 +14,7 @@ from assistant.question_types import (
     NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
+    SAYS_WHERE_IT_LIES,
     all_words_in,
     asks_about_the_collection,
     asks_across_documents,
@@ -750,3 +751,15 @@ def test_a_section_is_asked_for_whole_by_its_heading_and_words_of_request(
 )
 def test_who_sent_a_message_asks_who_wrote_it(question: str, asks: bool) -> None:
     assert asks_who_wrote(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says"),
+    [
+        ("Carrowmere is a small island lying 40 kilometres off the west coast.", True),
+        ("The hotel is located just outside the old town.", True),
+        ("The island has one ATM.", False),
+    ],
+)
+def test_where_something_lies_is_said_in_words_too(sentence: str, says: bool) -> None:
+    assert bool(SAYS_WHERE_IT_LIES.search(sentence)) is says
