@@ -601,6 +601,10 @@ def fits(pattern: re.Pattern[str], text: str) -> bool:
     return bool(pattern.search(text))
 
 
+# A field's line: a one-word label, a colon, its value ("Guest: Owen Trask, founder of Hollow Oak Cider").
+FIELD_LINE = re.compile(r"[A-Z][a-z]+:[ \t]+\S")
+
+
 # The headings of a section that says how to do something: "## Method", "Instructions", "Step by step".
 PROCEDURE_HEADING = re.compile(
     r"(?:the\s+)?(?:method|instructions|directions|steps|step by step|procedure|how to|how it is done)", re.I
@@ -905,7 +909,14 @@ class QuoteAnswerer:
         name = person_asked_about(question)
         if name is None:
             return ranked
-        return self.first_that(lambda text: titles(name, text), ranked, retrieval) or ranked
+        close = self.first_that(lambda text: titles(name, text), ranked, retrieval)
+        if close is not None:
+            return close
+        # Else a field's line of the passages that titles them, however it scores: a transcript's header "Guest:
+        # Owen Trask, founder of Hollow Oak Cider" (no statement), not "PETTS: Owen Trask, thank you very much."
+        text = retrieval.snapshot.sentence_text
+        fields = [index for index in ranked if FIELD_LINE.match(text(index)) and titles(name, text(index))]
+        return self.first_that(lambda _: True, ranked, retrieval, fields, margin=float("inf")) or ranked
 
     def names_the_topic_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For "What did Wang Yi tell Blinken about trade?", the best of the close sentences that names the topic

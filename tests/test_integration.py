@@ -1501,6 +1501,18 @@ def test_where_a_place_is_is_answered_by_the_sentence_saying_where_it_lies(
     assert_citations_hold(where, docs)
 
 
+def test_who_a_guest_is_is_answered_by_the_transcripts_header(real_embedder: object, tmp_path: Path) -> None:
+    transcript = eval_document("genres", "hollow_oak_interview.txt")
+    assistant, docs = indexed_folder(tmp_path, {"interview.txt": transcript}, real_embedder)
+
+    who = assistant.ask("Who is Owen Trask?").to_dict()
+    assistant.close()
+
+    # Before, "PETTS: Owen Trask, thank you very much.": the header is no statement, so it ranked last.
+    assert who["citations"][0]["quote"].startswith("Guest: Owen Trask, founder of Hollow Oak Cider"), who
+    assert_citations_hold(who, docs)
+
+
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
 Broadcast on Harbour FM, 3 June 2024
 Host: Mira Oakes
