@@ -788,7 +788,7 @@ class QuoteAnswerer:
         snapshot, source = retrieval.snapshot, retrieval.chunks[0].chunk.source
         title = str(snapshot.manifest["files"].get(source, {}).get("title") or "")
         its_name = frozenset(words_of_file_names([source]) | set(content_words(title)))
-        for start, _, text in (heading for _, heading in snapshot.markdown_headings(source)):
+        for _, (start, _, text) in snapshot.markdown_headings(source):
             index = snapshot.sentence_at(source, start)
             if text != title and index is not None and asks_for_the_section(question, text, its_name):
                 return section_under(snapshot, sentence_span(snapshot, index), self.max_quote_chars)
@@ -891,17 +891,18 @@ class QuoteAnswerer:
 
     def says_where_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a "Where ...?" question, the best of the close sentences that names a place the question does not
-        ("... a meeting between Biden and Xi in San Francisco") goes first."""
+        ("... a meeting between Biden and Xi in San Francisco") or says where something lies ("lying 40 kilometres
+        off the west coast") goes first."""
         if not ASKS_WHERE.search(question):
             return ranked
         asked = set(content_words(question))
 
-        def names_a_place(text: str) -> bool:
+        def says_where(text: str) -> bool:
             return any(set(content_words(place)) - asked for place in places_in(text)) or bool(
                 SAYS_WHERE_IT_LIES.search(text)
             )
 
-        return self.first_that(names_a_place, ranked, retrieval) or ranked
+        return self.first_that(says_where, ranked, retrieval) or ranked
 
     def titles_them_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For "Who is Wang Yi?", the best of the close sentences that gives their title goes first: "... former

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import STOPWORDS, content_words, stem, versions_in
+from .lexical import STOPWORDS, TOKEN, content_words, stem, versions_in
 
 # A name in the question: a capitalised word past its first (and past the "(" of the key words a follow-up borrowed:
 # "Who wrote it? (Summarize second article)"), not the start of a contraction ("… Don’t they?").
@@ -105,9 +105,6 @@ ASKS_HOW_TO = re.compile(
 )
 
 
-WORD = re.compile(r"[a-z0-9]+")
-
-
 def doing_asked(question: str) -> str | None:
     """The verb of a "How do I ...?" question ("install"), if it asks how to do something."""
     found = ASKS_HOW_TO.search(question)
@@ -121,7 +118,7 @@ def names_the_doing(verb: str, heading: str) -> bool:
     roots = {verb, verb.removesuffix("e"), verb.removesuffix("y") + ("i" if verb.endswith("y") else "")}
     if verb.endswith("er") and len(verb) >= 7:
         roots.add(verb[:-2])  # "register" -> "regist-ration"
-    return any(word.startswith(root) for word in WORD.findall(heading.lower()) for root in roots if len(root) >= 4)
+    return any(word.startswith(root) for word in TOKEN.findall(heading.lower()) for root in roots if len(root) >= 4)
 
 
 # The words a question asks for a whole section with: "What options does logsift have?", "List the services",
