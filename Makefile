@@ -51,7 +51,7 @@ eval: install
 	$(BIN)/assistant eval eval/near_miss.jsonl
 	$(BIN)/assistant eval eval/dev-3.jsonl
 	$(BIN)/assistant eval eval/dev-4.jsonl
-	for set in genres genres-2 genres-heldout; do \
+	for set in genres genres-2 genres-3 genres-heldout; do \
 	  $(BIN)/assistant --docs-dir eval/$$set/docs --index-dir index/eval-$$set index > /dev/null && \
 	  $(BIN)/assistant --docs-dir eval/$$set/docs --index-dir index/eval-$$set eval eval/$$set/questions.jsonl \
 	  || exit 1; \

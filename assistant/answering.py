@@ -13,6 +13,7 @@ import numpy as np
 from .answer import Citation
 from .lexical import STOPWORDS, content_words, expansion_words, identifiers_in, options_in, stem, tokenize, versions_in
 from .question_types import (
+    ASKS_A_TIME,
     ASKS_DATE,
     ASKS_HOW_THEY_REACTED,
     ASKS_WHAT_HAPPENED,
@@ -551,7 +552,8 @@ def unmentioned_topic(question: str, snapshot: IndexSnapshot) -> list[str]:
     if any(snapshot.bm25.document_frequency(option) for option in options_in(question)):
         return []  # "What does the -q flag do?": the option the documents name is what it asks about
     names = {name.lower() for name in CAPITALISED.findall(question.strip())}
-    words = [word for word in expansion_words(question) if word not in names and word not in QUESTION_FRAME_WORDS]
+    asked_about = ASKS_A_TIME.sub("", question)  # "What time is the Sky Lagoon?" asks when, "18:00", not of "time"
+    words = [word for word in expansion_words(asked_about) if word not in names and word not in QUESTION_FRAME_WORDS]
     return words if words and not any(snapshot.mentions(word) for word in words) else []
 
 

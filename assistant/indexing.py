@@ -19,7 +19,7 @@ from .embeddings import Embedder
 from .errors import DocumentsError, IndexBusyError
 from .lexical import vocabulary_of
 from .loading import Document, describe_skipped, load_documents
-from .reuse import PreviousGeneration, assemble, sentence_texts_of
+from .reuse import PreviousGeneration, assemble, sentence_readings_of
 from .settings import Settings
 from .splitting import (
     Chunk,
@@ -28,6 +28,7 @@ from .splitting import (
     opens_list_item,
     split_into_chunks,
     starts_on_a_continued_line,
+    table_row_reading,
 )
 from .store import (
     PASSAGE_BM25,
@@ -222,7 +223,7 @@ class Indexer:
             chunk_vectors, embedded = self._embed(
                 cache, [embedding_text(c, context_of[c.source]) for c in to_add], "chunks", progress
             )
-            fresh_sentences = [text for source in chunks_of for text in sentence_texts_of(rows_of[source])]
+            fresh_sentences = [text for source in chunks_of for text in sentence_readings_of(rows_of[source])]
             fresh_vectors, embedded_sentences = self._embed(cache, fresh_sentences, "sentences", progress)
             vocabulary = vocabulary_of([doc.text for doc in documents])
             vocabulary_vectors, embedded_words = self._embed(cache, vocabulary, "vocabulary", progress)
@@ -375,6 +376,12 @@ def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int]) -> dict[
         # The Markdown headings, [place, level]: the section a quote stands in ("Release v2.6.18").
         "headings": [
             [place, level] for place, (start, _) in enumerate(chunk.sentences) if (level := heading_level(text, start))
+        ],
+        # A table's data rows, [place, reading]: each is read (embedded, indexed by its words) with its column names.
+        "readings": [
+            [place, reading]
+            for place, (start, _) in enumerate(chunk.sentences)
+            if (reading := table_row_reading(text, start)) is not None
         ],
         # The sentences that begin on a line going on with the paragraph above it, in text wrapped at a fixed width:
         # the line break before them is no paragraph break.

@@ -43,8 +43,10 @@ NUMBER_WORDS = (
 HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}s?|\d{{1,2}}/\d{{1,2}})\b")  # "1938", "the 1970s"
+MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 ASKS_A_DAY = re.compile(r"\b(?:what|which) day\b", re.I)
-SAYS_A_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+SAYS_A_WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b")
 # "How much did the visit change?" asks how much in words, a degree: no figure is needed. Unless it asks a price or
 # a weight, "How much did it cost?" (see ASKS_A_PRICE); "How much is a ticket?" asks a price in any case.
 ASKS_A_DEGREE = re.compile(r"\bhow much\s+(?:did|does|do|has|have|had|will|would|can|could|should|might)\b", re.I)
@@ -196,9 +198,18 @@ def places_in(sentence: str) -> list[str]:
     return [place.rstrip(".") for place in PLACE.findall(sentence)]
 
 
+# A time of day: "18:00", "9.30am", "10 p.m.", "noon".
+SAYS_A_TIME = re.compile(
+    r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b(?:1[0-2]|[1-9])(?:[:.][0-5]\d)?\s?[ap]\.?m\b\.?|\b(?:noon|midnight)\b", re.I
+)
+# "What time does it open?", "At what time ...?"; not "What time of year ...?" (a season).
+ASKS_A_TIME = re.compile(r"\bwhat time\b(?!\s+of\s+(?:the\s+)?year)", re.I)
 SAYS_WHEN = re.compile(
-    rf"\b((?-i:{MONTHS})|\d{{4}}s?|spring|summer|fall|autumn|winter|yesterday|ago|"
-    r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b",
+    rf"\b((?-i:{MONTHS}|{WEEKDAYS})|\d{{4}}s?|spring|summer|fall|autumn|winter|yesterday|ago|tonight|tomorrow|"
+    r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b"
+    # A month or a weekday for short, by a day's number: "Thu 12 Feb", "Feb. 12".
+    rf"|(?-i:\b\d{{1,2}}\s+(?:{MONTH_ABBREVIATIONS})\b|\b(?:{MONTH_ABBREVIATIONS})\.?\s+\d{{1,2}}\b)"
+    rf"|{SAYS_A_TIME.pattern}",
     re.I,
 )
 
@@ -655,8 +666,9 @@ def asks_for_a_price(question: str) -> bool:
 
 
 def gives_what_it_asks(question: str, sentence: str) -> bool:
-    """Whether a sentence gives what a date, place, name or quantity question asks for, by its kind (see
-    gives_the_date_place_or_name_asked): "How much did the bridge cost?" a price, "How long does the crossing
+    """Whether a sentence gives what a date, place, name, time or quantity question asks for, by its kind (see
+    gives_the_date_place_or_name_asked): "What time does it open?" a time of day, "How much did the bridge cost?" a
+    price, "How long does the crossing
     take?" a duration, "How far ...?" or "How tall ...?" a length, "How heavy ...?" a weight, "What percentage
     ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts nothing); any other question, any
     sentence."""
@@ -664,6 +676,7 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
     if given is not None:
         return given
     for asks, says in (
+        (ASKS_A_TIME, SAYS_A_TIME),
         (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),
         (ASKS_A_DURATION, SAYS_A_DURATION),

@@ -65,9 +65,17 @@ class PreviousGeneration:
         )
 
 
-def sentence_texts_of(rows: list[Row]) -> list[str]:
-    """The texts of the sentences of chunk table rows, in the sentence table's order."""
-    return [row["text"][start - row["start"] : end - row["start"]] for row in rows for start, end in row["sentences"]]
+def sentence_readings_of(rows: list[Row]) -> list[str]:
+    """What the sentences of chunk table rows are read as, to embed them and index their words: their texts, but a
+    table's data row with its column names (splitting.table_row_reading)."""
+    readings: list[str] = []
+    for row in rows:
+        read_as = dict(row.get("readings", []))
+        readings.extend(
+            read_as.get(place, row["text"][start - row["start"] : end - row["start"]])
+            for place, (start, end) in enumerate(row["sentences"])
+        )
+    return readings
 
 
 def renumbering(old_size: int, moves: list[tuple[np.ndarray, int]]) -> np.ndarray:
@@ -113,7 +121,7 @@ def assemble(
             vectors.append(previous.sentence_vectors[previous.sentence_rows[source]])
             count = len(previous.sentence_rows[source])
         else:
-            texts = sentence_texts_of(rows_of[source])
+            texts = sentence_readings_of(rows_of[source])
             fresh_passages.update(enumerate((row["text"] for row in rows_of[source]), start=len(rows)))
             fresh_sentences.update(enumerate(texts, start=sentences))
             vectors.append(fresh_vectors[fresh_at : fresh_at + len(texts)])

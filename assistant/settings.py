@@ -154,7 +154,8 @@ class Settings(BaseSettings):
         # (lexical.tokenize) needs a new version here too.
         # v16: a byline ("By Jane Roe, Reuters") is no title; "agreed" and "agrees" have the stem of "agree".
         # v17: a four-letter word in "s" has the stem of its singular ("eats", "days": "eat", "day").
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v17"
+        # v18: a table's row is one sentence, embedded with its column names (splitting.table_row_reading).
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v18"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

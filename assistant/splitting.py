@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ UNDERLINED_LINES = 3  # at most, in a heading: "What's New in IDLE 3.13.0 / (sin
 # A line naming a release heads the changes listed under it in a NEWS file, alone in its paragraph: "version 1.31 -
 # Sergey Poznyakoff, 2019-01-02", "Version 4.3 (19 Jan 2020)".
 RELEASE_LINE = re.compile(r"[ \t]{0,3}(?:version|release)[ \t]+v?\d+(?:\.\d+)+\b[^\n]*(?:\n[ \t]*(?:\n|$)|$)", re.I)
+# A line of a Markdown table ("| Day | Date | Plan |"), and the rule under its header row ("|---|:---:|").
+TABLE_ROW = re.compile(r"[ \t]*\|")
+TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(rf"\s*(?:(?:{ITEM_MARKER}|#{{1,6}}|>)[ \t]+)?")
 
@@ -215,10 +219,54 @@ def split_into_sentences(text: str, max_chars: int = 1000) -> list[Span]:
         if is_code(text[start:end]):  # code is quoted whole, as an example is read: up to a passage's size
             spans.extend(_cut_at_lines(text, (start, end), max_chars))
             continue
+        if TABLE_ROW.match(text, start, end):  # a table's row is one unit, as a list's item: its cells are no sentences
+            spans.extend(_cap_length(text, (start, end), min(max_chars, MAX_SENTENCE_CHARS)))
+            continue
         marker = BLOCK_MARKER.match(text, start, end)
         for span in _split_line(text, marker.end() if marker else start, end):
             spans.extend(_cap_length(text, span, min(max_chars, MAX_SENTENCE_CHARS)))
     return spans
+
+
+def _line_at(text: str, start: int) -> Span:
+    """The span of the line the offset stands in, without its line break."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a table's row, stripped: "| 3 | Wed 11 Feb |" -> ["3", "Wed 11 Feb"]."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.strip() for cell in inner.split("|")]
+
+
+def table_row_reading(text: str, start: int) -> str | None:
+    """How a Markdown table's data row at `start` reads with its header, each cell under its column's name ("Day: 3;
+    Date: Wed 11 Feb; Overnight: Black Beach Suites, Vík"), for the row of a table to be found by what the question
+    calls its columns. None for any other line: prose, the header row, the rule under it."""
+    line_start, line_end = _line_at(text, start)
+    row = text[line_start:line_end]
+    if not TABLE_ROW.match(row) or TABLE_RULE.match(row) or text[line_start:start].strip():  # or a long row's rest
+        return None
+    header_start = None  # the table's first line, its header row
+    above = line_start
+    while above > 0:
+        row_start, row_end = _line_at(text, above - 1)
+        if not TABLE_ROW.match(text, row_start, row_end):
+            break
+        header_start = above = row_start
+    if header_start is None:  # this is the header row
+        return None
+    header = table_cells(text[slice(*_line_at(text, header_start))])
+    cells = table_cells(text[line_start:line_end])
+    return "; ".join(
+        f"{name}: {cell}" if name else cell
+        for name, cell in itertools.zip_longest(header, cells, fillvalue="")
+        if any(character.isalnum() for character in cell)
+    )
 
 
 def line_before(text: str, start: int) -> str:

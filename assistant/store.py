@@ -265,7 +265,17 @@ class IndexSnapshot:
         self._headings_of = {source: sorted(found.values()) for source, found in headings.items()}
         self._sentence_at = {(self.chunks[s.chunk_row].source, s.start): i for i, s in enumerate(self.sentences)}
         list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
-        self.sentence_is_statement = np.array(list(map(is_statement, sentence_texts, list_items)), dtype=bool)
+        # A table's data row states something as a list's item does ("| 3 | Wed 11 Feb | ... | Black Beach Suites |").
+        table_rows = {
+            (row["source"], row["sentences"][place][0]) for row in rows for place, _ in row.get("readings", [])
+        }
+        self.sentence_is_statement = np.array(
+            [
+                is_statement(text, item or (self.chunks[s.chunk_row].source, s.start) in table_rows)
+                for text, item, s in zip(sentence_texts, list_items, self.sentences, strict=True)
+            ],
+            dtype=bool,
+        )
         # A line with no sentence's end is a heading when it opens its paragraph, or when Markdown marks it one.
         marked = {(source, start) for source, found in self._headings_of.items() for start, _, _ in found}
         chunk_of = [self.chunks[sentence.chunk_row] for sentence in self.sentences]

@@ -96,6 +96,13 @@ def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
     assert SAYS_WHEN.search("He traveled there in June.")
     assert SAYS_WHEN.search("It was postponed earlier this year.")
     assert not SAYS_WHEN.search("Talks may resume.")  # the verb, not the month
+    assert SAYS_WHEN.search("| 4 | Thu 12 Feb | Glacier hike |")  # a month for short, by a day's number
+    assert SAYS_WHEN.search("Talks resume on Feb. 12.")
+    assert SAYS_WHEN.search("Meet at the car park at 10:00.")
+    assert SAYS_WHEN.search("The doors open at 6.30 pm.")
+    assert SAYS_WHEN.search("The market is held every Saturday.")
+    assert not SAYS_WHEN.search("Version 3.10 fixed it.")
+    assert not SAYS_WHEN.search("Mar the surface with a knife.")  # "Mar" alone is no month
 
 
 @pytest.mark.parametrize(
@@ -563,6 +570,11 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("How many people does it serve?", "The recipe serves six.", True),
         ("In what year did she graduate?", "She graduated in 1942.", True),
         ("Why did she leave?", "She left for a post in Lessford.", True),  # no figure asked for
+        ("What time is the Sky Lagoon?", "| 5 | Fri 13 Feb | Drive back; Sky Lagoon at 18:00 |", True),
+        ("What time is the Sky Lagoon?", "Sky Lagoon tickets are already paid.", False),
+        ("Until what time is the cafe open?", "The cafe is open until 7pm on Saturdays.", True),
+        ("What time does it open?", "Version 3.10 opened the API.", False),  # a version is no time
+        ("What time of year is best?", "Late spring is best.", True),  # a season, not a time of day
     ],
 )
 def test_a_sentence_gives_the_kind_of_figure_a_question_asks_for(question: str, sentence: str, gives: bool) -> None:

@@ -14,6 +14,7 @@ from assistant.splitting import (
     split_into_chunks,
     split_into_sentences,
     starts_on_a_continued_line,
+    table_row_reading,
 )
 from assistant.store import is_heading, is_statement
 
@@ -395,3 +396,34 @@ def test_chunk_ids_depend_on_source_and_position() -> None:
 
 def test_a_text_with_only_whitespace_has_no_chunks() -> None:
     assert split_into_chunks(document(" \n\t \n"), 700, 1) == []
+
+
+TABLE = """Plan:
+
+| Day | Date | Plan | Overnight |
+|---|:---:|---|---|
+| 3 | Wed 11 Feb | Drive south to Vík. Stop at Skógafoss. | Black Beach Suites, Vík |
+| 6 | Sat 14 Feb | Return car by 09:00 | — |
+"""
+
+
+def test_a_tables_row_is_one_sentence_read_with_its_column_names() -> None:
+    spans = split_into_sentences(TABLE)
+    texts = [TABLE[start:end] for start, end in spans]
+
+    assert texts[1:] == TABLE.splitlines()[2:]  # a row's cells are no sentences, though one holds two
+    readings = [table_row_reading(TABLE, start) for start, _ in spans]
+    assert readings == [
+        None,  # prose
+        None,  # the header row
+        None,  # the rule under it
+        "Day: 3; Date: Wed 11 Feb; Plan: Drive south to Vík. Stop at Skógafoss.; Overnight: Black Beach Suites, Vík",
+        "Day: 6; Date: Sat 14 Feb; Plan: Return car by 09:00",  # an empty cell ("—") is left out
+    ]
+
+
+def test_a_tables_data_row_is_a_statement_and_its_header_is_not() -> None:
+    header, rule, row = TABLE.splitlines()[2:5]
+
+    assert is_statement(row, list_item=True)  # the index reads a data row as a list's item (store.IndexSnapshot)
+    assert not is_statement(header) and not is_statement(rule)
