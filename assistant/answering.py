@@ -392,7 +392,8 @@ def title_span(snapshot: IndexSnapshot, source: str) -> QuoteSpan | None:
 # Blinken succeeded.": after "By", only names.
 BYLINE = re.compile(
     r"^[ \t]*(?P<line>(?P<by>By|BY|Written by)[ \t]+[A-Z][\w.’'-]*(?:,?[ \t]+(?:[A-Z][\w.’'-]*|and|&))*|"
-    r"(?:Authors?|AUTHORS?|author|authors|From):[ \t]*[^\s][^\n]{0,100}?)[ \t]*$",  # "From:": an email's sender
+    # "From:": an email's sender; "**Authors:** ...": a field in bold.
+    r"(?P<field>\*\*|__)?(?:Authors?|AUTHORS?|author|authors|From):(?P=field)?[ \t]*[^\s][^\n]{0,100}?)[ \t]*$",
     re.M,
 )
 BYLINE_WITHIN = 2000  # characters from a document's start, for all but "Written by"
@@ -537,7 +538,7 @@ def option_entries(snapshot: IndexSnapshot, option: str, within: str | None = No
 # else did Wang Yi say?" by anything Wang Yi said.
 QUESTION_FRAME_WORDS = frozenset(
     """tell told ask asked talk talked mention mentioned explain explained describe described think thought else
-    anything something more please quote quoted quotes cite cited""".split()
+    anything something more please quote quoted quotes cite cited find found conclude concluded""".split()
     # "In which piece is Bates Gill quoted?": the documents are asked about, not what they say.
     + "article articles document documents piece pieces text texts".split()
 )

@@ -24,7 +24,7 @@ from .question_types import asks_across_documents, asks_nothing, topic_compared
 from .retrieval import HybridRetriever, Retrieval, embed_question, retrieve
 from .scoping import document_scope, source_quoted, without_references
 from .settings import Settings
-from .spelling import with_names_as_spelt
+from .spelling import with_abbreviations_spelt_out, with_names_as_spelt
 from .store import IndexPaths, IndexSnapshot
 from .validation import clean_history, clean_question
 from .wording import Place
@@ -107,6 +107,7 @@ class Assistant:
         snapshot = self.snapshot()
         # "What did Blinkin say?" is read as "What did Blinken say?" (see spelling.py): standalone_question shows it.
         question = with_names_as_spelt(asked, snapshot.uses, lambda: snapshot.names)
+        question = with_abbreviations_spelt_out(question, snapshot.uses)  # "the CEO": "the chief executive"
         rewritten = rewrite(
             question, history, is_place=snapshot.names_a_place, in_lowercase=snapshot.writes_in_lowercase
         )

@@ -45,7 +45,7 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}s?|\d{{1,2}}/\d{{1,2}})\b")  # "1938", "the 1970s"
 MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 ASKS_A_DAY = re.compile(r"\b(?:what|which) day\b", re.I)
-WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+WEEKDAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?"  # "on Tuesdays"
 SAYS_A_WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b")
 # "How much did the visit change?" asks how much in words, a degree: no figure is needed. Unless it asks a price or
 # a weight, "How much did it cost?" (see ASKS_A_PRICE); "How much is a ticket?" asks a price in any case.
@@ -618,10 +618,14 @@ ASKS_A_DURATION = re.compile(
     r"\bhow long\b.*\b(?:take|takes|took|last|lasts|lasted|trip|journey|crossing|flight|drive|ride|walk|bake|cook|"
     r"wait|stay|keep|kept|store|run|runs|ran|serve|served|spend|spent|work|worked|delay|delayed|postponed)\b"
     # "Why was the trip pushed back, and by how long?": a delay is a duration too.
-    r"|\bby how long\b|\b(?:delay|delayed|postponed|pushed back|put off)\b.*\bhow long\b",
+    r"|\bby how long\b|\b(?:delay|delayed|postponed|pushed back|put off)\b.*\bhow long\b"
+    # "How long until they answer?", "How long does a refund take?": not "How long is the trail?", a length.
+    r"|\bhow long\b(?!\s+(?:is|are|was|were)\b)",
     re.I,
 )
-ASKS_A_LENGTH = re.compile(r"\bhow (?:long|far|tall|high|wide|deep)\b", re.I)
+ASKS_A_LENGTH = re.compile(r"\bhow (?:far|tall|high|wide|deep)\b", re.I)
+# "How long is the trail?", "How long is the warranty?": a length or a duration.
+ASKS_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 ASKS_A_WEIGHT = re.compile(r"\bhow heavy\b|\bweigh(?:s|ed)?\b", re.I)
 ASKS_A_SHARE = re.compile(r"\bwhat (?:percentage|share|proportion|fraction)\b", re.I)
 NUMBER = (
@@ -631,18 +635,19 @@ NUMBER = (
 # An amount in figures or in words: "40 km", "forty kilometres".
 AMOUNT = rf"(?:\d[\d,.]*\s?|\b(?:{'|'.join(NUMBER_WORDS.split())})[\s-]+)"
 SAYS_A_PRICE = re.compile(
-    rf"[$€£¥]\s?\d|{AMOUNT}(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP)\b"
+    rf"[$€£¥]\s?\d|{AMOUNT}(?:\w+\s)?(?:dollars?|euros?|pounds?|pence|cents?|yuan|yen|francs?|USD|EUR|GBP|coins?)\b"
     r"|\d[\d,.]*\s?(?:million|billion|trillion|bn)\b|\bfree\b",
     re.I,
 )
 SAYS_A_DURATION = re.compile(
-    rf"\b{NUMBER}[\s-]+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)\b"
+    rf"\b{NUMBER}[\s-]+(?:(?:working|business|calendar|school|clear|consecutive|full|whole)\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)\b"
     r"|\b(?:1[0-9]|20)\d\d\s*(?:-|–|to|until)\s*(?:(?:1[0-9]|20)\d\d|\d\d)\b|\b(?:since|until) (?:1[0-9]|20)\d\d\b",
     re.I,
 )
 SAYS_A_LENGTH = re.compile(
     rf"{AMOUNT}(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|feet|foot|ft|inch(?:es)?|yards?)\b", re.I
 )
+SAYS_A_LENGTH_OR_DURATION = re.compile(f"{SAYS_A_LENGTH.pattern}|{SAYS_A_DURATION.pattern}", re.I)
 SAYS_A_WEIGHT = re.compile(
     rf"{AMOUNT}(?:kg|kilo(?:gram)?s?|g|grams?|lbs?|pounds?|tonnes?|tons?|ounces?|oz|stone)\b", re.I
 )
@@ -681,6 +686,7 @@ def gives_what_it_asks(question: str, sentence: str) -> bool:
         (ASKS_A_PRICE, SAYS_A_PRICE),
         (ASKS_A_DURATION, SAYS_A_DURATION),
         (ASKS_A_LENGTH, SAYS_A_LENGTH),
+        (ASKS_HOW_LONG, SAYS_A_LENGTH_OR_DURATION),
         (ASKS_A_SHARE, SAYS_A_SHARE),
     ):
         if asks.search(question):

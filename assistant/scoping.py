@@ -145,14 +145,30 @@ def _by_title(words: list[str], documents: tuple[DocumentFacts, ...], needed: in
     return shared[0][1]
 
 
+WORD_BREAK = r"[\s_-]+"  # between the words of a file's name, as a question writes them or as the name does
+# What a file's name may start with to say what kind of document it is: "the study" is study_sleep_and_memory.md.
+DOCUMENT_KINDS = frozenset(
+    """study itinerary agenda contract proposal invoice newsletter recipe brochure leaflet syllabus programme program
+    policy notice advert announcement""".split()
+)
+
+
 def file_name_pattern(source: str) -> re.Pattern[str]:
     """What names a document by its file in a question, in any case: the file name ("in notes.md"), or its stem used
-    as a document ("the changelog", "the style guide"; not "What style of diplomacy ...?")."""
+    as a document ("the changelog", "the style guide"; not "What style of diplomacy ...?"), or the first words of
+    its stem, two or more ("the press release" for press_release_halverson.txt), or one naming a kind of document
+    ("the itinerary" for itinerary_iceland.md)."""
     path = PurePosixPath(source)
     whole = "|".join(re.escape(name) for name in {source.lower(), path.name.lower()})
     stem = re.escape(path.stem.lower())
+    words = [word for word in re.split(r"[\W_]+", path.stem.lower()) if word]
+    leading = [words[:count] for count in range(len(words), 1, -1)]
+    if words and words[0] in DOCUMENT_KINDS:
+        leading.append(words[:1])
+    starts = "".join("|" + WORD_BREAK.join(map(re.escape, start)) for start in leading)
     return re.compile(
-        rf"(?<![\w.-])(?:{whole})(?![\w-])|\b(?:the|this|that|in|from)\s+{stem}\b|\b{stem}\s+{DOCUMENT_NOUN}\b",
+        rf"(?<![\w.-])(?:{whole})(?![\w-])|\b(?:the|this|that|in|from)\s+(?:{stem}{starts})\b"
+        rf"|\b{stem}\s+{DOCUMENT_NOUN}\b",
         re.I,
     )
 

@@ -5,6 +5,8 @@ Only a capitalised word the documents never use is read as another, and only as 
 never in lowercase) that is one typing slip away (two for a long name) and the only one that close. An inflection
 is no slip ("Russian" is not "Russia"), and a short name is never changed: "Wong" may well be someone else than
 "Wang".
+A common abbreviation the documents never use is read as the words it stands for when they use those: "Who is the
+CEO?" asks about the chief executive.
 """
 
 from __future__ import annotations
@@ -69,3 +71,31 @@ def with_names_as_spelt(question: str, uses: Callable[[str], bool], names: Calla
         return question
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, corrections)) + r")\b")
     return pattern.sub(lambda match: corrections[match.group()], question)
+
+
+# What common abbreviations stand for.
+SPELLED_OUT = {
+    "CEO": "chief executive",
+    "CFO": "chief financial officer",
+    "CTO": "chief technology officer",
+    "COO": "chief operating officer",
+    "HR": "human resources",
+    "PM": "prime minister",
+    "MP": "member of parliament",
+    "AGM": "annual general meeting",
+    "FAQ": "frequently asked questions",
+}
+ABBREVIATED = re.compile(r"\b(?P<short>" + "|".join(SPELLED_OUT) + r")(?P<plural>s?)\b")
+
+
+def with_abbreviations_spelt_out(question: str, uses: Callable[[str], bool]) -> str:
+    """The question with each common abbreviation the documents never use written out, when they use every word of
+    what it stands for: "Who is the CEO of Halverson?" over "... said chief executive Marta Kowalczyk"."""
+
+    def spelt_out(match: re.Match[str]) -> str:
+        short, words = match["short"], SPELLED_OUT[match["short"]]
+        if uses(short) or not all(uses(word) for word in words.split() if word not in STOPWORDS):
+            return match.group()
+        return words + match["plural"]
+
+    return ABBREVIATED.sub(spelt_out, question)

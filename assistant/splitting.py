@@ -47,6 +47,7 @@ UNDERLINED_LINES = 3  # at most, in a heading: "What's New in IDLE 3.13.0 / (sin
 RELEASE_LINE = re.compile(r"[ \t]{0,3}(?:version|release)[ \t]+v?\d+(?:\.\d+)+\b[^\n]*(?:\n[ \t]*(?:\n|$)|$)", re.I)
 # A line of a Markdown table ("| Day | Date | Plan |"), and the rule under its header row ("|---|:---:|").
 TABLE_ROW = re.compile(r"[ \t]*\|")
+EMPHASIS = re.compile(r"(\*\*|__|\*)(\S(?:.*?\S)?)\1")  # "**bold**", "__bold__", "*italic*"; not snake_case
 TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(rf"\s*(?:(?:{ITEM_MARKER}|#{{1,6}}|>)[ \t]+)?")
@@ -262,11 +263,18 @@ def table_row_reading(text: str, start: int) -> str | None:
         return None
     header = table_cells(text[slice(*_line_at(text, header_start))])
     cells = table_cells(text[line_start:line_end])
+    if not any(header) and len(cells) > 1:  # a table of fields, its names in the first column: "Office hours: ..."
+        header, cells = [cells[0]], ["; ".join(cells[1:])]
     return "; ".join(
         f"{name}: {cell}" if name else cell
-        for name, cell in itertools.zip_longest(header, cells, fillvalue="")
+        for name, cell in itertools.zip_longest(map(unmarked, header), map(unmarked, cells), fillvalue="")
         if any(character.isalnum() for character in cell)
     )
+
+
+def unmarked(cell: str) -> str:
+    """A cell's text without Markdown's emphasis: "**Office hours**" -> "Office hours"."""
+    return EMPHASIS.sub(r"\2", cell)
 
 
 def line_before(text: str, start: int) -> str:

@@ -1685,3 +1685,73 @@ def test_a_row_of_a_table_answers_what_its_columns_say(
     # policy: return full.", "Sky Lagoon tickets are already paid; ...", "The glacier hike includes crampons ...").
     assert answer["answerable"] and answer["citations"][0]["quote"].startswith(row), answer
     assert_citations_hold(answer, docs)
+
+
+GAME_RULES = """# Lanternfall: rules
+
+## Setup
+
+Give each player 3 gold coins. Put the remaining coins in a pile within reach of everyone; this is the bank.
+Shuffle the lantern cards and deal 5 to each player.
+"""
+
+
+def test_money_in_a_games_coins_answers_how_much_money(real_embedder: object, tmp_path: Path) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"rules.md": GAME_RULES}, real_embedder)
+
+    answer = assistant.ask("How much money does each player start with?").to_dict()
+    assistant.close()
+
+    # Before, it was declined: "3 gold coins" was no amount of money.
+    assert answer["answerable"] and answer["citations"][0]["quote"].startswith("Give each player 3 gold coins."), answer
+    assert_citations_hold(answer, docs)
+
+
+NAP_STUDY = """# Short naps and word recall in older adults: a randomised trial
+
+**Authors:** Ines Corvallo, Dmitri Haskel, Yuna Okabe
+
+## Abstract
+
+We tested whether a 20-minute afternoon nap improves recall of word lists in adults aged 65 to 80. Participants who
+napped recalled on average 23.4 words, against 19.1 words for those who stayed awake.
+
+## Limitations
+
+The study lasted a single afternoon, so it cannot say whether daily naps have lasting effects.
+"""
+PRESS_RELEASE = """FOR IMMEDIATE RELEASE
+
+Halverson Foods to close Dunmore plant, moving production to Ashby
+
+DUNMORE, 3 November 2025 — Halverson Foods announced today that it will close its Dunmore biscuit plant by the end of \
+June 2026 and move production to its larger site in Ashby, 60 miles away.
+
+"This was a difficult decision," said chief executive Marta Kowalczyk. "The Dunmore building is more than eighty \
+years old."
+
+The union representing Dunmore workers, Unite, said it was "deeply disappointed".
+"""
+
+
+def test_a_document_named_by_its_kind_a_bold_authors_field_and_an_abbreviation_are_understood(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    files = {"study_naps_and_recall.md": NAP_STUDY, "press_release.txt": PRESS_RELEASE, "itinerary.md": ITINERARY}
+    assistant, docs = indexed_folder(tmp_path, files, real_embedder)
+
+    summary = assistant.ask("Summarise the study").to_dict()
+    release = assistant.ask("What does the press release say?").to_dict()
+    authors = assistant.ask("Who wrote the paper?").to_dict()
+    chief = assistant.ask("Who is the CEO of Halverson?").to_dict()
+    assistant.close()
+
+    # Before: the study's limitations were quoted, the press release's question declined ("the press release" named
+    # no document), "No document has a byline", and "never mention “CEO”".
+    assert summary["citations"][0]["quote"].startswith("We tested whether a 20-minute afternoon nap"), summary
+    assert release["answerable"] and release["citations"][0]["quote"].startswith("DUNMORE, 3 November 2025"), release
+    assert authors["citations"][0]["quote"] == "**Authors:** Ines Corvallo, Dmitri Haskel, Yuna Okabe", authors
+    assert chief["standalone_question"] == "Who is the chief executive of Halverson?"
+    assert "said chief executive Marta Kowalczyk" in chief["citations"][0]["quote"], chief
+    for answer in (summary, release, authors, chief):
+        assert_citations_hold(answer, docs)

@@ -101,6 +101,7 @@ def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
     assert SAYS_WHEN.search("Meet at the car park at 10:00.")
     assert SAYS_WHEN.search("The doors open at 6.30 pm.")
     assert SAYS_WHEN.search("The market is held every Saturday.")
+    assert SAYS_WHEN.search("Office hours: Tuesdays, or by appointment.")
     assert not SAYS_WHEN.search("Version 3.10 fixed it.")
     assert not SAYS_WHEN.search("Mar the surface with a knife.")  # "Mar" alone is no month
 
@@ -575,6 +576,14 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("Until what time is the cafe open?", "The cafe is open until 7pm on Saturdays.", True),
         ("What time does it open?", "Version 3.10 opened the API.", False),  # a version is no time
         ("What time of year is best?", "Late spring is best.", True),  # a season, not a time of day
+        ("How long before the money shows up?", "Refunds are processed within 10 working days.", True),
+        ("How long until they answer?", "We will respond to your request within 30 days.", True),
+        ("How long until they answer?", "Our office is 300 metres from the station.", False),  # no length asked
+        ("How long is the trail?", "The trail is 12 km from end to end.", True),
+        ("How long is the trail?", "Walking it takes about three hours.", True),  # a length or a duration
+        ("How long is the trail?", "The trail was opened by the mayor.", False),
+        ("How much money does each player start with?", "Give each player 3 gold coins.", True),
+        ("How much money does each player start with?", "Deal 3 cards to each player.", False),
     ],
 )
 def test_a_sentence_gives_the_kind_of_figure_a_question_asks_for(question: str, sentence: str, gives: bool) -> None:

@@ -6,7 +6,7 @@ import pytest
 from conftest import FakeEmbedder, IndexedCopy, fake_settings, history_after, indexed_folder
 
 from assistant import Assistant
-from assistant.scoping import MOST_INITIALS, document_scope, initials_in, without_references
+from assistant.scoping import MOST_INITIALS, document_scope, file_name_pattern, initials_in, without_references
 
 LA_TIMES = "003_d94c39d90b50c062.txt"  # ends "This story originally appeared in the Los Angeles Times."
 BUMPY_ROAD = "001_88b05ed209d663f4.txt"  # "The Slow, Bumpy Road of U.S.-China Diplomacy"
@@ -254,3 +254,19 @@ def test_a_file_named_like_the_topic_keeps_the_topic_in_the_question(tmp_path: P
 def test_a_reference_ends_where_the_question_starts(question: str, without: str) -> None:
     # Not "the xz FAQ say about extracting .tar.xz files": "files" is what is asked about, not a document.
     assert without_references(question) == without
+
+
+@pytest.mark.parametrize(
+    ("source", "question", "named"),
+    [
+        ("press_release.txt", "What does the press release say?", True),  # the words of its name
+        ("match_report_ferrybridge_aldmoor.txt", "Who scored in the match report?", True),  # its first words
+        ("study_sleep_and_memory.md", "Summarise the study", True),  # its first word names a kind of document
+        ("itinerary_iceland.md", "What does the itinerary say?", True),
+        ("town_history_saltmere.md", "What does the town do?", False),  # one first word, no kind of document
+        ("study_sleep_and_memory.md", "What are the studying habits?", False),
+        ("logsift_README.md", "What does the logsift readme say?", True),
+    ],
+)
+def test_a_document_is_named_by_the_first_words_of_its_file_name(source: str, question: str, named: bool) -> None:
+    assert bool(file_name_pattern(source).search(question)) is named

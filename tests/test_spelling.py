@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.spelling import spelt_as, typing_distance, with_names_as_spelt
+from assistant.spelling import spelt_as, typing_distance, with_abbreviations_spelt_out, with_names_as_spelt
 
 NAMES = ["Austria", "Beijing", "Blinken", "Kissinger", "Russia", "Wang", "Yellen"]
 USED = {name.lower() for name in NAMES} | {"taiwan", "russian"}
@@ -53,3 +53,12 @@ def test_a_name_is_left_as_it_is_unless_it_is_one_slip_from_one_of_the_documents
 def test_a_slip_that_fits_two_names_changes_neither() -> None:
     assert spelt_as("Lang", ["Wang", "Lane"]) is None  # too short anyway
     assert spelt_as("Marten", ["Martin", "Marten", "Marlen"]) is None
+
+
+def test_a_common_abbreviation_is_written_out_only_when_the_documents_use_its_words_and_not_it() -> None:
+    words = {"chief", "executive", "said"}
+
+    assert with_abbreviations_spelt_out("Who is the CEO?", words.__contains__) == "Who is the chief executive?"
+    assert with_abbreviations_spelt_out("Which CEOs spoke?", words.__contains__) == "Which chief executives spoke?"
+    assert with_abbreviations_spelt_out("Who is the CFO?", words.__contains__) == "Who is the CFO?"  # no "financial"
+    assert with_abbreviations_spelt_out("Who is the CEO?", {*words, "CEO"}.__contains__) == "Who is the CEO?"

@@ -427,3 +427,11 @@ def test_a_tables_data_row_is_a_statement_and_its_header_is_not() -> None:
 
     assert is_statement(row, list_item=True)  # the index reads a data row as a list's item (store.IndexSnapshot)
     assert not is_statement(header) and not is_statement(rule)
+
+
+def test_a_row_of_a_table_of_fields_reads_as_the_field_and_its_value() -> None:
+    fields = "| | |\n|---|---|\n| **Office hours** | Tuesdays 14:00-16:00, or by appointment |\n"
+    row_start = fields.index("| **Office")
+
+    # No column names: the first cell names the field; Markdown's emphasis is no part of what is read.
+    assert table_row_reading(fields, row_start) == "Office hours: Tuesdays 14:00-16:00, or by appointment"
