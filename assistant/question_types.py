@@ -640,7 +640,8 @@ SAYS_A_PRICE = re.compile(
     re.I,
 )
 SAYS_A_DURATION = re.compile(
-    rf"\b{NUMBER}[\s-]+(?:(?:working|business|calendar|school|clear|consecutive|full|whole)\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)\b"
+    rf"\b{NUMBER}[\s-]+(?:(?:working|business|calendar|school|clear|consecutive|full|whole)\s+)?"  # "10 working days"
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)\b"
     r"|\b(?:1[0-9]|20)\d\d\s*(?:-|–|to|until)\s*(?:(?:1[0-9]|20)\d\d|\d\d)\b|\b(?:since|until) (?:1[0-9]|20)\d\d\b",
     re.I,
 )
@@ -673,10 +674,9 @@ def asks_for_a_price(question: str) -> bool:
 def gives_what_it_asks(question: str, sentence: str) -> bool:
     """Whether a sentence gives what a date, place, name, time or quantity question asks for, by its kind (see
     gives_the_date_place_or_name_asked): "What time does it open?" a time of day, "How much did the bridge cost?" a
-    price, "How long does the crossing
-    take?" a duration, "How far ...?" or "How tall ...?" a length, "How heavy ...?" a weight, "What percentage
-    ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts nothing); any other question, any
-    sentence."""
+    price, "How long does the crossing take?" a duration, "How far ...?" or "How tall ...?" a length ("How long is
+    the trail?" a length or a duration), "How heavy ...?" a weight, "What percentage ...?" a share, "How many ...?" a
+    count (not a year: "In 1938 ..." counts nothing); any other question, any sentence."""
     given = gives_the_date_place_or_name_asked(question, sentence)
     if given is not None:
         return given
