@@ -65,7 +65,17 @@ from .question_types import (
 from .retrieval import Retrieval
 from .scoping import without_references
 from .speakers import name_end
-from .splitting import BETWEEN_SENTENCES, OPTION_TERM, Chunk, Heading, stands_in_a_list
+from .splitting import (
+    BETWEEN_SENTENCES,
+    FAQ_ANSWER,
+    FAQ_QUESTION,
+    NUMBERED_OR_HEADING,
+    OPTION_TERM,
+    PARAGRAPH_BREAK,
+    Chunk,
+    Heading,
+    stands_in_a_list,
+)
 from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
 from .wording import in_the_document, in_the_remarks_of
 
@@ -291,14 +301,6 @@ def running_on(
 
 # The question of a FAQ, and its answer: "Q:  I have installed xz, but my tar doesn't recognize .tar.xz files." ...
 # "A:  xz -dc foo.tar.xz | tar xf -".
-FAQ_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[:.][ \t]")
-FAQ_ANSWER = re.compile(r"[ \t]*(?:A|Answer)[:.][ \t]")
-PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
-# What marks a question as a FAQ's, alone in its paragraph: a number or a heading's "#" ("23. Is zlib under the GNU
-# license?"). An article's question, unmarked, is most often rhetorical: the paragraph after it is no answer.
-NUMBERED_OR_HEADING = re.compile(r"\s*(?:\d{1,3}[.)]|#{1,6})[ \t]+")
-
-
 def the_answer_below(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -> QuoteSpan | None:
     """For a span of a FAQ's question, the question's answer below it, as much of its paragraph as fits in
     max_chars (and what it announces with a colon); None when the span is no FAQ question or no answer follows.

@@ -51,6 +51,8 @@ NOT_A_NAME = (
     )
     | STOPWORDS
 )  # sentence openers ("It", "The") are capitalised too
+# "What if my kidneys are only moderately impaired?": the case changes, what is asked stays that of the last question.
+WHAT_IF = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:what|how)\s+if\b", re.I)
 GO_ON = re.compile(
     r"^\W*(?:(?:please|can you|could you)\s+)?(?:tell me more|say more|more|go on|continue|keep going|"
     r"and then|what else|anything else|what happened next|what next)\W*(?:please)?\W*$",
@@ -370,6 +372,7 @@ def rewrite(
         or len(words) <= 3
         or REACTION_TO_NOTHING.search(question)
         or names_one_thing_only(question)
+        or WHAT_IF.match(question)
     ):
         keywords = _keywords(previous_question)
         return Rewrite(f"{question.rstrip()} ({keywords})", True, previous_question) if keywords else unchanged

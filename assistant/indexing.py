@@ -24,6 +24,7 @@ from .settings import Settings
 from .splitting import (
     Chunk,
     continued_lines,
+    faq_question_reading,
     heading_level,
     opens_list_item,
     split_into_chunks,
@@ -377,11 +378,12 @@ def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int]) -> dict[
         "headings": [
             [place, level] for place, (start, _) in enumerate(chunk.sentences) if (level := heading_level(text, start))
         ],
-        # A table's data rows, [place, reading]: each is read (embedded, indexed by its words) with its column names.
+        # What some sentences are read as (embedded, indexed by their words), [place, reading]: a table's data row
+        # with its column names, a FAQ's question with the start of its answer.
         "readings": [
             [place, reading]
             for place, (start, _) in enumerate(chunk.sentences)
-            if (reading := table_row_reading(text, start)) is not None
+            if (reading := table_row_reading(text, start) or faq_question_reading(text, start)) is not None
         ],
         # The sentences that begin on a line going on with the paragraph above it, in text wrapped at a fixed width:
         # the line break before them is no paragraph break.

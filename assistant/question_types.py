@@ -313,7 +313,9 @@ def speaker_described(question: str) -> str | None:
 def someone_whose_words_asked(question: str) -> str | None:
     """The name of whoever's words a question asks for: "What did Qin Gang say about the balloon?" -> "Qin Gang"."""
     found = ASKS_WHAT_SOMEONE_SAID.search(question)
-    return POSSESSIVE.sub("", found.group("name")) if found else None
+    if found is None or POSSESSIVE.search(found.group("name")):  # "What did Luca Marsh's boss say ...?": not his
+        return None
+    return found.group("name")
 
 
 # The key words a follow-up borrowed from the question before, after its own: "And -S? (ls -t)".
@@ -347,7 +349,9 @@ def topic_asked_about(question: str, on_too: bool = False) -> str | None:
 
 # Where the head of a topic ends: "Taiwan during Blinken's visit" -> "Taiwan".
 TOPIC_HEAD_END = re.compile(
-    r"\s+(?:during|in|at|on|of|with|for|from|by|after|before|to|that|which|who|when|while|since|as)\s.*$", re.I
+    r"\s+(?:during|in|at|on|of|with|for|from|by|after|before|to|that|which|who|when|while|since|as)\s.*$"
+    r"|\s+(?:afterwards|afterward|later|then|today|yesterday|recently|again|now)\W*$",  # "him afterwards": him
+    re.I,
 )
 
 

@@ -156,7 +156,8 @@ class Settings(BaseSettings):
         # v17: a four-letter word in "s" has the stem of its singular ("eats", "days": "eat", "day").
         # v18: a table's row is one sentence, embedded with its column names (splitting.table_row_reading).
         # v19: a row of a table of fields reads "Office hours: Tuesdays 14:00-16:00", without Markdown's emphasis.
-        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v19"
+        # v20: a FAQ's question is embedded with the start of its answer (splitting.faq_question_reading).
+        shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v20"
         digest = hashlib.sha256(shape.encode()).hexdigest()[:10]
         slug = "".join(ch if ch.isalnum() else "-" for ch in self.model_name.lower())
         return f"{slug}-c{self.chunk_max_chars}-o{self.chunk_overlap_sentences}-{digest}"

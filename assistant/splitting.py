@@ -49,6 +49,15 @@ RELEASE_LINE = re.compile(r"[ \t]{0,3}(?:version|release)[ \t]+v?\d+(?:\.\d+)+\b
 TABLE_ROW = re.compile(r"[ \t]*\|")
 EMPHASIS = re.compile(r"(\*\*|__|\*)(\S(?:.*?\S)?)\1")  # "**bold**", "__bold__", "*italic*"; not snake_case
 TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$")
+FAQ_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[:.][ \t]")
+FAQ_ANSWER = re.compile(r"[ \t]*(?:A|Answer)[:.][ \t]")
+FAQ_QUESTION_LINE = re.compile(r"^[ \t]*(?:Q|Question)[:.][ \t]", re.M)
+FAQ_ANSWER_LINE = re.compile(r"^[ \t]*(?:A|Answer)[:.][ \t]", re.M)
+CLOSING = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
+PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
+# What marks a question as a FAQ's, alone in its paragraph: a number or a heading's "#" ("23. Is zlib under the GNU
+# license?"). An article's question, unmarked, is most often rhetorical: the paragraph after it is no answer.
+NUMBERED_OR_HEADING = re.compile(r"\s*(?:\d{1,3}[.)]|#{1,6})[ \t]+")
 # What can lie between two neighbouring sentences besides white space: the marker of the block the second starts.
 BETWEEN_SENTENCES = re.compile(rf"\s*(?:(?:{ITEM_MARKER}|#{{1,6}}|>)[ \t]+)?")
 
@@ -270,6 +279,36 @@ def table_row_reading(text: str, start: int) -> str | None:
         for name, cell in itertools.zip_longest(map(unmarked, header), map(unmarked, cells), fillvalue="")
         if any(character.isalnum() for character in cell)
     )
+
+
+FAQ_READING_CHARS = 300  # of the answer, read with its question
+
+
+def faq_question_reading(text: str, start: int) -> str | None:
+    """How a FAQ's question at `start` reads with the start of its answer ("Q: How much do I pay in? A: You pay 5%
+    of your salary. ..."), for a question asked in other words to find it: alone, "How much do I pay in?" says
+    nothing of a pension. A FAQ's question is a "Q:" line, answered by the "A:" line below it; or a numbered
+    question or a heading alone in its paragraph ("## Can I freeze my membership?"), answered by the next
+    paragraph. None for any other sentence."""
+    line_start, line_end = _line_at(text, start)
+    if FAQ_QUESTION.match(text, line_start, line_end):
+        answer = FAQ_ANSWER_LINE.search(text, line_end)
+        between = text[line_end : answer.start()] if answer else ""
+        if answer is None or PARAGRAPH_BREAK.search(between.strip("\n")) or FAQ_QUESTION_LINE.search(between):
+            return None
+        question_end = line_end
+    elif (
+        text[line_start:line_end].rstrip(CLOSING).endswith("?")
+        and NUMBERED_OR_HEADING.match(text, line_start, line_end)
+        and (after := PARAGRAPH_BREAK.match(text, line_end)) is not None
+    ):
+        answer, question_end = after, line_end
+    else:
+        return None
+    ends = [PARAGRAPH_BREAK.search(text, answer.end()), FAQ_QUESTION_LINE.search(text, answer.end())]
+    reply_end = min([answer.end() + FAQ_READING_CHARS, *(end.start() for end in ends if end is not None)])
+    reply = " ".join(text[answer.end() : reply_end].split())
+    return f"{' '.join(text[start:question_end].split())} {reply}" if reply else None
 
 
 def unmarked(cell: str) -> str:

@@ -267,7 +267,10 @@ class IndexSnapshot:
         list_items = [self.opens_list_item(self.chunks[s.chunk_row].source, s.start) for s in self.sentences]
         # A table's data row states something as a list's item does ("| 3 | Wed 11 Feb | ... | Black Beach Suites |").
         table_rows = {
-            (row["source"], row["sentences"][place][0]) for row in rows for place, _ in row.get("readings", [])
+            (row["source"], start)
+            for row in rows
+            for place, _ in row.get("readings", [])
+            if row["text"][(start := row["sentences"][place][0]) - row["start"]] == "|"  # not a FAQ's question
         }
         self.sentence_is_statement = np.array(
             [

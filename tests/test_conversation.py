@@ -73,6 +73,16 @@ def test_an_ellipsis_borrows_the_previous_question() -> None:
     assert standalone_question("And Kerry?", history) == "When did Kerry visit Beijing?"
 
 
+def test_what_if_borrows_the_previous_question() -> None:
+    history = [
+        {"role": "user", "content": "What is the normal dose of Calmirex?"},
+        {"role": "assistant", "content": "…"},
+    ]
+
+    standalone = standalone_question("What if my kidneys are impaired?", history)
+    assert standalone == "What if my kidneys are impaired? (normal dose Calmirex)"
+
+
 def test_an_ellipsis_naming_a_topic_swaps_it_for_the_topic_the_previous_question_asked_about() -> None:
     history = [{"role": "user", "content": "What did Wang Yi tell Blinken about Taiwan?"}]
 

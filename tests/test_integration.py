@@ -1755,3 +1755,80 @@ def test_a_document_named_by_its_kind_a_bold_authors_field_and_an_abbreviation_a
     assert "said chief executive Marta Kowalczyk" in chief["citations"][0]["quote"], chief
     for answer in (summary, release, authors, chief):
         assert_citations_hold(answer, docs)
+
+
+@pytest.mark.parametrize(
+    ("document", "history", "question", "quote"),
+    [
+        (
+            "match_report_ferrybridge_aldmoor.txt",
+            ["Who got the winning goal for Ferrybridge?", "Luca Marsh, a minute from time."],
+            "What did his boss say about him afterwards?",
+            '"Luca has been working on his finishing',
+        ),
+        (
+            "medication_leaflet_calmirex.txt",
+            ["What's the normal adult dose of Calmirex?", "One 10 mg tablet once a day."],
+            "what if my kidneys are only moderately impaired?",
+            "People with moderate kidney problems",
+        ),
+    ],
+)
+def test_a_follow_up_asking_what_someone_close_said_or_what_if_is_answered(
+    real_embedder: object, tmp_path: Path, document: str, history: list[str], question: str, quote: str
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {document: eval_document("genres-3", document)}, real_embedder)
+    turns = [{"role": "user", "content": history[0]}, {"role": "assistant", "content": history[1]}]
+
+    answer = assistant.ask(question, turns).to_dict()
+    assistant.close()
+
+    # Before: "The documents never speak of “Luca Marsh afterwards” near a mention of Luca Marsh" (his boss's words
+    # were taken for his own, "afterwards" for part of the topic); "what if ...?" was asked as if alone.
+    assert answer["answerable"] and quote in answer["citations"][0]["quote"], answer
+    assert_citations_hold(answer, docs)
+
+
+PENSION_QA = """Questions and answers: the Greystone staff pension scheme
+
+Q: Who can join the scheme?
+A: All employees aged 22 or over who earn more than £10,000 a year are enrolled automatically after three \
+months of service. Others may ask to join.
+
+Q: How much do I pay in?
+A: You pay 5% of your salary. Greystone pays 8%, so 13% in total goes into your pension pot each month.
+
+Q: Can I opt out?
+A: Yes. You can opt out within one month of being enrolled and get back anything you have paid. After that \
+you can stop paying in, but your pot stays invested until you retire.
+
+Q: When can I take my pension?
+A: From age 57 at the earliest. Up to 25% of your pot can be taken as a tax-free lump sum.
+
+Q: What happens if I leave Greystone?
+A: Your pot is yours. You can leave it invested or move it to another scheme.
+
+Q: Who runs the scheme?
+A: The scheme is run by Castlegate Trustees Ltd. Contact them on 0800 555 0199 or at pensions@castlegate.example.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_start"),
+    [
+        ("Can I opt out of the pension?", "A: Yes. You can opt out within one month"),
+        ("What percentage of my salary goes to the pension?", "A: You pay 5% of your salary."),
+    ],
+)
+def test_a_faq_question_in_other_words_finds_the_faqs_question_read_with_its_answer(
+    real_embedder: object, tmp_path: Path, question: str, answer_start: str
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"pension_qa.txt": PENSION_QA}, real_embedder)
+
+    answer = assistant.ask(question).to_dict()
+    assistant.close()
+
+    # Before, both quoted "A: From age 57 at the earliest. ...": alone, "Q: Can I opt out?" and "Q: How much do I
+    # pay in?" say nothing of a pension, and "Q: When can I take my pension?" was closer.
+    assert answer["citations"][0]["quote"].startswith(answer_start), answer
+    assert_citations_hold(answer, docs)

@@ -485,6 +485,7 @@ def test_a_sentence_giving_something_a_name_in_quotes(sentence: str, names_it: b
         ("What did Biden’s remark mean?", None),  # asks for no one's words
         ("What did the White House say?", None),  # "the": no name
         ("Who said Taiwan is a core interest?", None),
+        ("What did Luca Marsh's boss say about him?", None),  # someone else's words: his boss's
     ],
 )
 def test_whose_words_a_question_asks_for_by_name(question: str, someone: str | None) -> None:
@@ -497,6 +498,7 @@ def test_whose_words_a_question_asks_for_by_name(question: str, someone: str | N
         ("Taiwan during Blinken's visit", "Taiwan"),
         ("the sanctions on Li Shangfu", "the sanctions"),
         ("the spy balloon", "the spy balloon"),
+        ("Luca Marsh afterwards", "Luca Marsh"),  # when it was said is no part of it
     ],
 )
 def test_the_head_of_a_topic_leaves_out_what_qualifies_it(topic: str, head: str) -> None:

@@ -7,6 +7,7 @@ from assistant.loading import Document, load_documents
 from assistant.splitting import (
     MAX_SENTENCE_CHARS,
     continued_lines,
+    faq_question_reading,
     heading_level,
     heading_path,
     is_code,
@@ -435,3 +436,14 @@ def test_a_row_of_a_table_of_fields_reads_as_the_field_and_its_value() -> None:
 
     # No column names: the first cell names the field; Markdown's emphasis is no part of what is read.
     assert table_row_reading(fields, row_start) == "Office hours: Tuesdays 14:00-16:00, or by appointment"
+
+
+def test_a_faqs_question_reads_with_the_start_of_its_answer() -> None:
+    faq = "Q: Can I opt out?\nA: Yes. You can opt out within one month.\nQ: Who runs it?\nA: Castlegate Ltd.\n"
+    headed = "## Can I freeze my membership?\n\nYes, for up to 3 months a year.\n\nMore text.\n"
+
+    assert faq_question_reading(faq, 0) == "Q: Can I opt out? Yes. You can opt out within one month."  # not the next Q
+    assert faq_question_reading(faq, faq.index("Q: Who")) == "Q: Who runs it? Castlegate Ltd."
+    assert faq_question_reading(faq, faq.index("A: Yes")) is None  # an answer reads as itself
+    assert faq_question_reading(headed, 3) == "Can I freeze my membership? Yes, for up to 3 months a year."
+    assert faq_question_reading("Why does it matter? Because it does.\n", 0) is None  # an article's own question
