@@ -57,6 +57,7 @@ from .question_types import (
     speaker_described,
     subject_asked_about,
     thing_asked_about,
+    thing_asked_if_there,
     titles,
     topic_asked_about,
     what_they_called,
@@ -647,6 +648,7 @@ class QuoteAnswerer:
         heading_margin: float = 0.15,
         named_margin: float = 0.6,
         focus_weight: float = 1.0,
+        kind_margin: float = 0.5,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -666,6 +668,9 @@ class QuoteAnswerer:
         # How much the closeness of a sentence to the question without its names counts, beside its own score, in
         # choosing the first quote of the best passage.
         self.focus_weight = focus_weight
+        # How far below the best a sentence giving the kind of figure asked may be put first, when the best gives a
+        # figure of another kind ("How heavy is it?" over "... for homes up to 150 square metres").
+        self.kind_margin = kind_margin
 
     def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -861,12 +866,16 @@ class QuoteAnswerer:
         goes first ("How long is the boat trip?": "... the crossing takes about 90 minutes", not "The ferry leaves
         from Dunvarra" nor "The island is 14 kilometres long"). When the first gives no figure at all, only one at
         least as close in meaning may: a lower one's figure is more likely about something else, and the question
-        is declined. None when none does."""
+        is declined; when it gives a figure of another kind, one within kind_margin of it may. None when none
+        does."""
         candidates = ranked[: self.passages_considered]
+        margin = None
         if not fits_question_type(question, retrieval.snapshot.sentence_text(ranked[0])):
             similarity = retrieval.sentence_similarity
             candidates = [index for index in candidates if similarity[index] >= similarity[ranked[0]]]
-        return self.first_that(functools.partial(gives_what_it_asks, question), ranked, retrieval, candidates)
+        elif not gives_what_it_asks(question, retrieval.snapshot.sentence_text(ranked[0])):
+            margin = self.kind_margin  # "150 square metres" gives no weight: "| Weight | 2.4 kg |" may be further
+        return self.first_that(functools.partial(gives_what_it_asks, question), ranked, retrieval, candidates, margin)
 
     def says_what_its_kind_asks_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For a question of a kind in ANSWERED_BY (by its own words, not those a follow-up borrowed), the best of
@@ -1145,6 +1154,8 @@ class QuoteAnswerer:
         # "What is the weather in Beijing?" is declined; "What does the Makefile provide?" has a close sentence.
         if not unmentioned and ranked and not close:
             unmentioned = unmentioned_topic(asked, snapshot)
+        if not unmentioned:  # "Is there a gym at the cottage?": rules that never mention a gym say nothing of one
+            unmentioned = [thing for thing in [thing_asked_if_there(asked)] if thing and not snapshot.mentions(thing)]
         # "What did McFarland say about Russia?" is answered from her turns of an interview, whatever else is closer.
         speaker = None if unmentioned else retrieval.speaker
         if speaker is not None:

@@ -787,3 +787,29 @@ def stands_alone(question: str) -> bool:
         or asks_about_the_collection(question)
         or (asks_for_overview(question) and not IT.search(question))
     )
+
+
+# "Is there a gym at the cottage?", "Are there any lockers?", "Does the cottage have a dishwasher?": asks whether a
+# thing is there, named by its last word before what places it.
+ASKS_IF_THERE = re.compile(
+    r"^\W*(?:(?:is|are)\s+there|(?:does|do)\s+(?:\w+\s+){1,3}?have)\s+(?:an?|any|some)\s+"
+    r"(?P<thing>[\w-]+(?:\s+(?!(?:at|in|on|for|near|inside|outside|with|to|of|that|which|who|where|when|if|about|from|by)\b)[\w-]+){0,2})",
+    re.I,
+)
+
+
+# What "Is there a ...?" may ask of that the documents say in other words: "Is there a limit on dogs?" over "Up to
+# two dogs are welcome", "Is there a charge for late check-out?" over "... can be arranged for £25".
+SAID_IN_OTHER_WORDS = frozenset(
+    """limit limits maximum minimum cap charge charges fee fees cost costs price discount deadline restriction
+    restrictions rule rules requirement requirements way option options chance reason problem issue risk need plan
+    plans difference change changes time age penalty refund catch""".split()
+)
+
+
+def thing_asked_if_there(question: str) -> str | None:
+    """What "Is there a ...?" asks is there, by its head word: "Is there a hot tub at the cottage?" -> "tub"; None
+    for a question of another kind, or for what may be said in other words ("Is there a limit ...?")."""
+    found = ASKS_IF_THERE.match(question)
+    thing = found["thing"].split()[-1].lower() if found else None
+    return None if thing in SAID_IN_OTHER_WORDS else thing

@@ -1832,3 +1832,91 @@ def test_a_faq_question_in_other_words_finds_the_faqs_question_read_with_its_ans
     # pay in?" say nothing of a pension, and "Q: When can I take my pension?" was closer.
     assert answer["citations"][0]["quote"].startswith(answer_start), answer
     assert_citations_hold(answer, docs)
+
+
+VACUUM_SPECS = """# Zephyr X2 cordless vacuum: specifications
+
+The Zephyr X2 is a lightweight stick vacuum for homes up to 150 square metres.
+
+| Specification | Value |
+|---|---|
+| Weight | 2.4 kg |
+| Battery | 25.2 V lithium-ion, removable |
+| Run time | up to 55 minutes (eco mode), 12 minutes (boost mode) |
+| Charging time | 3.5 hours |
+| Bin capacity | 0.6 litres |
+| Noise | 78 dB |
+| Filter | washable HEPA filter |
+| Price | £279 |
+| Warranty | 2 years (extendable to 5 years if registered within 28 days) |
+
+## In the box
+
+- Main unit with motorised floor head
+- Crevice tool and dusting brush
+- Wall-mounted charging dock
+
+## Care
+
+Wash the filter in cold water once a month and let it dry for 24 hours before refitting. Do not use detergent.
+Empty the bin after each use.
+"""
+
+
+def test_a_figure_of_the_kind_asked_goes_first_over_a_closer_sentence_with_another_kind(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    files = {"zephyr_x2_specs.md": VACUUM_SPECS, "pension_qa.txt": PENSION_QA}
+    assistant, docs = indexed_folder(tmp_path, files, real_embedder)
+
+    heavy = assistant.ask("How heavy is the Zephyr X2?").to_dict()
+    assistant.close()
+
+    # Before, "The Zephyr X2 is a lightweight stick vacuum for homes up to 150 square metres.": closer by more than
+    # close_margin, and it holds a figure, of an area.
+    assert heavy["citations"][0]["quote"] == "| Weight | 2.4 kg |", heavy
+    assert_citations_hold(heavy, docs)
+
+
+COTTAGE_RULES = """# House rules: Willow Cottage, Ambleside
+
+Welcome! Please read these rules before your stay.
+
+## Arrival and departure
+
+- Check-in is from 4 pm. Check-out is by 10 am.
+- The key safe is to the left of the front door; the code is sent by text on the morning of arrival.
+- Late check-out until 12 noon can be arranged for £25 if no guests arrive that day.
+
+## During your stay
+
+- No smoking anywhere inside the cottage or in the garden.
+- Up to two well-behaved dogs are welcome for a fee of £20 per dog per stay. Dogs are not allowed upstairs.
+- Quiet hours are from 10 pm to 8 am.
+- The Wi-Fi network is WillowGuest and the password is on the fridge.
+- Parking is for one car only, in the space marked 3.
+
+## Heating
+
+The wood burner may be used; one basket of logs is provided, and more can be bought from the farm shop for £6.
+Never leave the burner unattended.
+
+## Problems
+
+If anything breaks, call Anna Kerr on 07700 900123 between 8 am and 8 pm.
+"""
+
+
+def test_is_there_a_thing_the_documents_never_mention_is_declined_naming_it(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    assistant, docs = indexed_folder(tmp_path, {"house_rules.md": COTTAGE_RULES}, real_embedder)
+
+    gym = assistant.ask("Is there a gym at the cottage?").to_dict()
+    parking = assistant.ask("Does the cottage have parking?").to_dict()
+    assistant.close()
+
+    # Before, "No smoking anywhere inside the cottage or in the garden." answered the gym: "cottage" is mentioned.
+    assert not gym["answerable"] and "never mention “gym”" in gym["answer"], gym
+    assert parking["answerable"] and parking["citations"][0]["quote"].startswith("Parking is for one car"), parking
+    assert_citations_hold(parking, docs)

@@ -41,6 +41,7 @@ from assistant.question_types import (
     speaker_described,
     subject_asked_about,
     thing_asked_about,
+    thing_asked_if_there,
     titles,
     topic_asked_about,
     topic_compared,
@@ -786,3 +787,20 @@ def test_who_sent_a_message_asks_who_wrote_it(question: str, asks: bool) -> None
 )
 def test_where_something_lies_is_said_in_words_too(sentence: str, says: bool) -> None:
     assert bool(SAYS_WHERE_IT_LIES.search(sentence)) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("Is there a gym at the cottage?", "gym"),
+        ("Is there a hot tub?", "tub"),  # by its head word
+        ("Does the cottage have a dishwasher?", "dishwasher"),
+        ("Is there any evidence that China agreed?", "evidence"),
+        ("Is the hike guided?", None),
+        ("What is there to do in Vík?", None),
+        ("Is there a limit on dogs?", None),  # "Up to two dogs": said in other words
+        ("Is there a charge for late check-out?", None),
+    ],
+)
+def test_what_is_there_asks_whether_a_thing_is_there(question: str, thing: str | None) -> None:
+    assert thing_asked_if_there(question) == thing
