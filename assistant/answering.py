@@ -32,6 +32,7 @@ from .question_types import (
     SAYS_WHAT_SHOULD_BE_DONE,
     SAYS_WHAT_WAS_DECIDED,
     SAYS_WHEN,
+    SAYS_WHEN_IN_THE_WEEK,
     SAYS_WHERE_IT_LIES,
     SPOKEN,
     all_words_in,
@@ -856,10 +857,15 @@ class QuoteAnswerer:
         return None if chosen is None else [chosen, *(index for index in ranked if index != chosen)]
 
     def says_when_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
-        """For a "When ...?" question, the best of the close sentences that holds a date or time goes first."""
+        """For a "When ...?" question, the best of the close sentences that holds a date goes first; else the best
+        that holds a time of day or a weekday ("| 4 | Thu 12 Feb | Glacier hike ..., 10:00 ...")."""
         if not ASKS_WHEN.search(question):
             return ranked
-        return self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval) or ranked
+        return (
+            self.first_that(lambda text: bool(SAYS_WHEN.search(text)), ranked, retrieval)
+            or self.first_that(lambda text: bool(SAYS_WHEN_IN_THE_WEEK.search(text)), ranked, retrieval)
+            or ranked
+        )
 
     def gives_what_it_asks_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int] | None:
         """For a date or quantity question, the best of the close sentences that gives the kind of figure it asks for

@@ -42,7 +42,9 @@ NUMBER_WORDS = (
 )
 HAS_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS.split())})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-HAS_DATE = re.compile(rf"\b({MONTHS}|\d{{4}}s?|\d{{1,2}}/\d{{1,2}})\b")  # "1938", "the 1970s"
+# A year: "1938", "the 1970s"; not a code's digits ("HL-0427", "BK-2200").
+YEAR = r"(?<![\w-])(?:1[0-9]|20)\d\ds?\b"
+HAS_DATE = re.compile(rf"\b(?:{MONTHS}|\d{{1,2}}/\d{{1,2}})\b|{YEAR}")
 MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 ASKS_A_DAY = re.compile(r"\b(?:what|which) day\b", re.I)
 WEEKDAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?"  # "on Tuesdays"
@@ -205,13 +207,15 @@ SAYS_A_TIME = re.compile(
 # "What time does it open?", "At what time ...?"; not "What time of year ...?" (a season).
 ASKS_A_TIME = re.compile(r"\bwhat time\b(?!\s+of\s+(?:the\s+)?year)", re.I)
 SAYS_WHEN = re.compile(
-    rf"\b((?-i:{MONTHS}|{WEEKDAYS})|\d{{4}}s?|spring|summer|fall|autumn|winter|yesterday|ago|tonight|tomorrow|"
+    rf"{YEAR}|\b((?-i:{MONTHS})|spring|summer|fall|autumn|winter|yesterday|ago|tonight|tomorrow|"
     r"(?:last|next|this|earlier this|later this) (?:week|month|year|spring|summer|fall|autumn|winter))\b"
-    # A month or a weekday for short, by a day's number: "Thu 12 Feb", "Feb. 12".
-    rf"|(?-i:\b\d{{1,2}}\s+(?:{MONTH_ABBREVIATIONS})\b|\b(?:{MONTH_ABBREVIATIONS})\.?\s+\d{{1,2}}\b)"
-    rf"|{SAYS_A_TIME.pattern}",
+    # A month for short, by a day's number: "Thu 12 Feb", "Feb. 12".
+    rf"|(?-i:\b\d{{1,2}}\s+(?:{MONTH_ABBREVIATIONS})\b|\b(?:{MONTH_ABBREVIATIONS})\.?\s+\d{{1,2}}\b)",
     re.I,
 )
+# When in a day or a week: "at 18:00", "on Tuesdays". It answers "When ...?" only where no close sentence gives a
+# date: "between 09:00 and 16:00, Monday to Friday" are office hours, not when interviews are.
+SAYS_WHEN_IN_THE_WEEK = re.compile(rf"{SAYS_A_TIME.pattern}|(?-i:\b(?:{WEEKDAYS})\b)", re.I)
 
 # "Who is Wang Yi?", "Who was Kurt Campbell?", "What is Wang Yi's title?", "What role does Kurt Campbell have?": asks
 # who a person named is, and a sentence giving their title answers. Not "What is Wang Yi's position?": on what?

@@ -14,6 +14,7 @@ from assistant.question_types import (
     NAME,
     SAYS_NOT_YET,
     SAYS_WHEN,
+    SAYS_WHEN_IN_THE_WEEK,
     SAYS_WHERE_IT_LIES,
     all_words_in,
     asks_about_the_collection,
@@ -99,11 +100,14 @@ def test_when_questions_and_sentences_that_say_when_are_recognised() -> None:
     assert not SAYS_WHEN.search("Talks may resume.")  # the verb, not the month
     assert SAYS_WHEN.search("| 4 | Thu 12 Feb | Glacier hike |")  # a month for short, by a day's number
     assert SAYS_WHEN.search("Talks resume on Feb. 12.")
-    assert SAYS_WHEN.search("Meet at the car park at 10:00.")
-    assert SAYS_WHEN.search("The doors open at 6.30 pm.")
-    assert SAYS_WHEN.search("The market is held every Saturday.")
-    assert SAYS_WHEN.search("Office hours: Tuesdays, or by appointment.")
+    assert not SAYS_WHEN.search("Quote reference HL-0427 in the subject line.")  # a code's digits are no year
     assert not SAYS_WHEN.search("Version 3.10 fixed it.")
+    # When in a day or a week: a second choice, after a date.
+    assert SAYS_WHEN_IN_THE_WEEK.search("Meet at the car park at 10:00.")
+    assert SAYS_WHEN_IN_THE_WEEK.search("The doors open at 6.30 pm.")
+    assert SAYS_WHEN_IN_THE_WEEK.search("The market is held every Saturday.")
+    assert SAYS_WHEN_IN_THE_WEEK.search("Office hours: Tuesdays, or by appointment.")
+    assert not SAYS_WHEN_IN_THE_WEEK.search("It was signed in June 2023.")
     assert not SAYS_WHEN.search("Mar the surface with a knife.")  # "Mar" alone is no month
 
 
