@@ -69,6 +69,7 @@ from .scoping import without_references
 from .speakers import name_end
 from .splitting import (
     BETWEEN_SENTENCES,
+    CLOSING_MARKS,
     FAQ_ANSWER,
     FAQ_QUESTION,
     NUMBERED_OR_HEADING,
@@ -78,7 +79,7 @@ from .splitting import (
     Heading,
     stands_in_a_list,
 )
-from .store import CLOSING_MARKS, IndexSnapshot, is_statement, words_of_file_names
+from .store import IndexSnapshot, is_statement, words_of_file_names
 from .wording import in_the_document, in_the_remarks_of
 
 NOT_FOUND = "The documents do not answer this question. The closest passages are shown below."
@@ -301,8 +302,6 @@ def running_on(
     return section
 
 
-# The question of a FAQ, and its answer: "Q:  I have installed xz, but my tar doesn't recognize .tar.xz files." ...
-# "A:  xz -dc foo.tar.xz | tar xf -".
 def the_answer_below(snapshot: IndexSnapshot, span: QuoteSpan, max_chars: int) -> QuoteSpan | None:
     """For a span of a FAQ's question, the question's answer below it, as much of its paragraph as fits in
     max_chars (and what it announces with a colon); None when the span is no FAQ question or no answer follows.

@@ -795,9 +795,10 @@ def stands_alone(question: str) -> bool:
 
 # "Is there a gym at the cottage?", "Are there any lockers?", "Does the cottage have a dishwasher?": asks whether a
 # thing is there, named by its last word before what places it.
+PLACING_WORDS = "at|in|on|for|near|inside|outside|with|to|of|that|which|who|where|when|if|about|from|by"
 ASKS_IF_THERE = re.compile(
     r"^\W*(?:(?:is|are)\s+there|(?:does|do)\s+(?:\w+\s+){1,3}?have)\s+(?:an?|any|some)\s+"
-    r"(?P<thing>[\w-]+(?:\s+(?!(?:at|in|on|for|near|inside|outside|with|to|of|that|which|who|where|when|if|about|from|by)\b)[\w-]+){0,2})",
+    rf"(?P<thing>[\w-]+(?:\s+(?!(?:{PLACING_WORDS})\b)[\w-]+){{0,2}})",
     re.I,
 )
 

@@ -49,11 +49,13 @@ RELEASE_LINE = re.compile(r"[ \t]{0,3}(?:version|release)[ \t]+v?\d+(?:\.\d+)+\b
 TABLE_ROW = re.compile(r"[ \t]*\|")
 EMPHASIS = re.compile(r"(\*\*|__|\*)(\S(?:.*?\S)?)\1")  # "**bold**", "__bold__", "*italic*"; not snake_case
 TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$")
+# The question of a FAQ, and its answer: "Q:  I have installed xz, but my tar doesn't recognize .tar.xz files." ...
+# "A:  xz -dc foo.tar.xz | tar xf -". The same, at the start of any line of a text.
 FAQ_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[:.][ \t]")
 FAQ_ANSWER = re.compile(r"[ \t]*(?:A|Answer)[:.][ \t]")
-FAQ_QUESTION_LINE = re.compile(r"^[ \t]*(?:Q|Question)[:.][ \t]", re.M)
-FAQ_ANSWER_LINE = re.compile(r"^[ \t]*(?:A|Answer)[:.][ \t]", re.M)
-CLOSING = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
+FAQ_QUESTION_LINE = re.compile("^" + FAQ_QUESTION.pattern, re.M)
+FAQ_ANSWER_LINE = re.compile("^" + FAQ_ANSWER.pattern, re.M)
+CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
 PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
 # What marks a question as a FAQ's, alone in its paragraph: a number or a heading's "#" ("23. Is zlib under the GNU
 # license?"). An article's question, unmarked, is most often rhetorical: the paragraph after it is no answer.
@@ -298,7 +300,7 @@ def faq_question_reading(text: str, start: int) -> str | None:
             return None
         question_end = line_end
     elif (
-        text[line_start:line_end].rstrip(CLOSING).endswith("?")
+        text[line_start:line_end].rstrip(CLOSING_MARKS).endswith("?")
         and NUMBERED_OR_HEADING.match(text, line_start, line_end)
         and (after := PARAGRAPH_BREAK.match(text, line_end)) is not None
     ):

@@ -27,6 +27,7 @@ from .question_types import places_in, speaks_in
 from .settings import Settings
 from .speakers import DocumentSentence, label_of, turns
 from .splitting import (
+    CLOSING_MARKS,
     MAX_SENTENCE_CHARS,
     Chunk,
     Heading,
@@ -136,7 +137,6 @@ def prune(paths: IndexPaths, keep: set[str]) -> None:
 # A generation's word (BM25) indexes of its passages and of its sentences, written as it is built.
 PASSAGE_BM25 = "passages_bm25.npz"
 SENTENCE_BM25 = "sentences_bm25.npz"
-CLOSING_MARKS = "”\"’')]"  # what may close a sentence after its end: a quote, a bracket
 
 
 WORD = re.compile(r"[^\W\d_]{3,}")  # a word of letters only, as names are
