@@ -649,6 +649,7 @@ class QuoteAnswerer:
         named_margin: float = 0.6,
         focus_weight: float = 1.0,
         kind_margin: float = 0.5,
+        tie_margin: float = 0.02,
     ) -> None:
         self.abstain_below = abstain_below
         self.max_quotes = max_quotes
@@ -671,6 +672,9 @@ class QuoteAnswerer:
         # How far below the best a sentence giving the kind of figure asked may be put first, when the best gives a
         # figure of another kind ("How heavy is it?" over "... for homes up to 150 square metres").
         self.kind_margin = kind_margin
+        # How much less close in meaning than the best a sentence may be and still count as close as it: MiniLM's
+        # cosines differ by that much for sentences alike ("How many cars use the bridge?": 0.459 and 0.455).
+        self.tie_margin = tie_margin
 
     def candidate_sentences(self, retrieval: Retrieval, passages: int | None = None) -> list[int]:
         """Sentences of the top passages, best first, each once (neighbouring passages overlap)."""
@@ -870,14 +874,14 @@ class QuoteAnswerer:
         """For a date or quantity question, the best of the close sentences that gives the kind of figure it asks for
         goes first ("How long is the boat trip?": "... the crossing takes about 90 minutes", not "The ferry leaves
         from Dunvarra" nor "The island is 14 kilometres long"). When the first gives no figure at all, only one at
-        least as close in meaning may: a lower one's figure is more likely about something else, and the question
-        is declined; when it gives a figure of another kind, one within kind_margin of it may. None when none
-        does."""
+        least as close in meaning (within tie_margin) may: a lower one's figure is more likely about something else,
+        and the question is declined; when it gives a figure of another kind, one within kind_margin of it may. None
+        when none does."""
         candidates = ranked[: self.passages_considered]
         margin = None
         if not fits_question_type(question, retrieval.snapshot.sentence_text(ranked[0])):
             similarity = retrieval.sentence_similarity
-            candidates = [index for index in candidates if similarity[index] >= similarity[ranked[0]]]
+            candidates = [index for index in candidates if similarity[index] >= similarity[ranked[0]] - self.tie_margin]
         elif not gives_what_it_asks(question, retrieval.snapshot.sentence_text(ranked[0])):
             margin = self.kind_margin  # "150 square metres" gives no weight: "| Weight | 2.4 kg |" may be further
         return self.first_that(functools.partial(gives_what_it_asks, question), ranked, retrieval, candidates, margin)

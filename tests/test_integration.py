@@ -1920,3 +1920,77 @@ def test_is_there_a_thing_the_documents_never_mention_is_declined_naming_it(
     assert not gym["answerable"] and "never mention “gym”" in gym["answer"], gym
     assert parking["answerable"] and parking["citations"][0]["quote"].startswith("Parking is for one car"), parking
     assert_citations_hold(parking, docs)
+
+
+BRIDGE_NEWS = """Kelby Bridge to close for six months from March
+
+By Priya Nandakumar, Kelby Courier
+12 January 2026
+
+The Kelby Bridge, which carries about 18,000 vehicles a day across the River Aske, will close to traffic for six \
+months from 2 March for repairs to its steel bearings, the county council said on Monday.
+
+Engineers found corrosion on four of the bridge's twelve bearings during an inspection in October. "The bridge is \
+safe today, but it will not stay safe without this work," said Tom Reddaway, the council's head of highways.
+
+The repairs will cost £7.4 million, of which £5 million comes from a government grant. Pedestrians and cyclists \
+will still be able to cross on a temporary walkway on the north side.
+
+A signed diversion through Marston will add about 15 minutes to journeys. Bus route 22 will be diverted, and the \
+council will run a free shuttle bus between the two ends of the bridge every 20 minutes from 6 am to 10 pm.
+
+Local businesses on Bridge Street fear a loss of trade. "Half my customers come from across the river," said \
+Helen Osei, who runs a bakery near the bridge. The council said it would offer business rate relief of up to \
+£3,000 to shops that can show a drop in takings.
+
+The bridge was built in 1936 and last repaired in 1998.
+"""
+KEY_VALUE_API = """# tidepool API reference
+
+## `tidepool.connect(url, timeout=30, retries=3)`
+
+Opens a connection to a tidepool server and returns a `Client`. `url` is the server's address, such as \
+`tp://localhost:7070`. `timeout` is in seconds. If the server does not answer, the call is retried up to \
+`retries` times, waiting 2 seconds between tries, and then raises `ConnectionError`.
+
+## `Client.put(key, value, ttl=None)`
+
+Stores `value` under `key`. Keys are strings of at most 256 bytes; values are bytes of at most 1 MB. If `ttl` is \
+given, the entry expires after that many seconds. Returns `True` if the key was new and `False` if it replaced a \
+value.
+
+## `Client.get(key, default=None)`
+
+Returns the value stored under `key`, or `default` if there is none or it has expired.
+
+## `Client.close()`
+
+Closes the connection. A closed client raises `ClientClosed` on any call. Clients are also closed when used in a \
+`with` block.
+
+## Limits
+
+A server accepts at most 1,000 connections. Larger values should be split or stored elsewhere.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        ("How many cars use the bridge?", "The Kelby Bridge, which carries about 18,000 vehicles a day"),
+        ("How old is the bridge?", "The bridge was built in 1936"),
+    ],
+)
+def test_a_count_or_an_age_is_found_in_a_sentence_as_close_as_the_best(
+    real_embedder: object, tmp_path: Path, question: str, quote: str
+) -> None:
+    files = {"news_bridge_closure.txt": BRIDGE_NEWS, "api_reference.md": KEY_VALUE_API}
+    assistant, docs = indexed_folder(tmp_path, files, real_embedder)
+
+    answer = assistant.ask(question).to_dict()
+    assistant.close()
+
+    # Before, "How many cars ...?" was declined: the best sentence held no number, and the one that does was 0.004
+    # less close in meaning. "How old ...?" quoted the lead: a year counted no age.
+    assert answer["answerable"] and answer["citations"][0]["quote"].startswith(quote), answer
+    assert_citations_hold(answer, docs)

@@ -591,6 +591,10 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("How long is the trail?", "The trail was opened by the mayor.", False),
         ("How much money does each player start with?", "Give each player 3 gold coins.", True),
         ("How much money does each player start with?", "Deal 3 cards to each player.", False),
+        ("How old is the bridge?", "The bridge was built in 1936.", True),  # an age, by its first year
+        ("How old is he?", "Mensah, a 19-year-old, came on.", True),
+        ("How old is she?", "She is forty years old.", True),
+        ("How old is the bridge?", "It carries 18,000 vehicles a day.", False),
     ],
 )
 def test_a_sentence_gives_the_kind_of_figure_a_question_asks_for(question: str, sentence: str, gives: bool) -> None:
