@@ -22,8 +22,10 @@ ASKS_WHAT_THEY_HOLD = re.compile(
     re.I,
 )
 # "What does `pyenv local` do?", "What is path.join()?", "What is CONFIGURE_OPTS for?": what a named thing is or does.
+# "What does Client.put return?": what a function returns or raises is said in the prose under its heading too.
 ASKS_WHAT_A_THING_IS = re.compile(
-    r"^\W*what\s+(?:does|do|is|are)\s+(?P<thing>.+?)(?:\s+(?:do|does|for|mean))?\W*$", re.I
+    r"^\W*what\s+(?:does|do|is|are)\s+(?P<thing>.+?)(?:\s+(?:do|does|for|mean|return|raise|accept|take))?\W*$",
+    re.I,
 )
 # What tells two names of one thing apart and is left out to compare them: `code` marks, arguments, "the".
 NAME_DRESSING = re.compile(r"[`*_\"“”'‘’]|\([^()]*\)|^\W*the\s+", re.I)

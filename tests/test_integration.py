@@ -1975,3 +1975,12 @@ def test_a_count_or_an_age_is_found_in_a_sentence_as_close_as_the_best(
     # Before, "How many cars ...?" was declined: the best sentence held no number, and the one that does was 0.004
     # less close in meaning. "How old ...?" quoted the lead: a year counted no age.
     assert answer["answerable"] and answer["citations"][0]["quote"].startswith(quote), answer
+
+
+def test_what_a_function_returns_is_answered_by_the_prose_under_its_heading(
+    real_embedder: object, tmp_path: Path
+) -> None:
+    returns = answer_over(tmp_path, {"api_reference.md": KEY_VALUE_API}, real_embedder, "What does Client.put return?")
+
+    # Before, "A closed client raises `ClientClosed` on any call. ...": "return" was taken for part of the name.
+    assert "Returns `True` if the key was new" in returns["citations"][0]["quote"], returns

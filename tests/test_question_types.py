@@ -283,6 +283,8 @@ def test_a_contraction_is_not_a_name() -> None:
         ("What does `pyenv local` do?", "pyenv local"),
         ("What is path.join()?", "path.join"),
         ("What is CONFIGURE_OPTS for?", "configure opts"),
+        ("What does Client.put return?", "client.put"),  # what it returns: said under its heading
+        ("What does tidepool.connect raise?", "tidepool.connect"),
         ("What is the limit?", "limit"),
         ("What did Xi say?", None),
         ("How do I install it?", None),
