@@ -638,6 +638,7 @@ ASKS_A_LENGTH = re.compile(r"\bhow (?:far|tall|high|wide|deep)\b", re.I)
 ASKS_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 ASKS_A_WEIGHT = re.compile(r"\bhow heavy\b|\bweigh(?:s|ed)?\b", re.I)
 ASKS_AN_AGE = re.compile(r"\bhow old\b", re.I)
+ASKS_A_TEMPERATURE = re.compile(r"\b(?:what|which)\s+temp(?:erature)?s?\b|\bhow (?:hot|cold|warm)\b", re.I)
 ASKS_A_SHARE = re.compile(r"\bwhat (?:percentage|share|proportion|fraction)\b", re.I)
 NUMBER = (
     r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|"
@@ -660,6 +661,7 @@ SAYS_A_LENGTH = re.compile(
     rf"{AMOUNT}(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|feet|foot|ft|inch(?:es)?|yards?)\b", re.I
 )
 SAYS_A_LENGTH_OR_DURATION = re.compile(f"{SAYS_A_LENGTH.pattern}|{SAYS_A_DURATION.pattern}", re.I)
+SAYS_A_TEMPERATURE = re.compile(r"\d\s?°|\bdegrees\b|\b(?:freezing|boiling)\b|\broom temperature\b", re.I)
 # An age, or the year something began: "aged 42", "a 19-year-old", "built in 1936".
 SAYS_AN_AGE = re.compile(rf"{YEAR}|\b\d+[\s-]+years?[\s-]+old\b|\baged? (?:of )?\d+\b|{AMOUNT}years? old\b", re.I)
 SAYS_A_WEIGHT = re.compile(
@@ -687,16 +689,17 @@ def asks_for_a_price(question: str) -> bool:
 def gives_what_it_asks(question: str, sentence: str) -> bool:
     """Whether a sentence gives what a date, place, name, time or quantity question asks for, by its kind (see
     gives_the_date_place_or_name_asked): "What time does it open?" a time of day, "How old is it?" an age or a
-    year, "How much did the bridge cost?" a price, "How long does the crossing take?" a duration, "How far ...?" or
-    "How tall ...?" a length ("How long is the trail?" a length or a duration), "How heavy ...?" a weight, "What
-    percentage ...?" a share, "How many ...?" a count (not a year: "In 1938 ..." counts nothing); any other question,
-    any sentence."""
+    year, "What temperature ...?" degrees, "How much did the bridge cost?" a price, "How long does the crossing
+    take?" a duration, "How far ...?" or "How tall ...?" a length ("How long is the trail?" a length or a
+    duration), "How heavy ...?" a weight, "What percentage ...?" a share, "How many ...?" a count (not a year: "In
+    1938 ..." counts nothing); any other question, any sentence."""
     given = gives_the_date_place_or_name_asked(question, sentence)
     if given is not None:
         return given
     for asks, says in (
         (ASKS_A_TIME, SAYS_A_TIME),
         (ASKS_AN_AGE, SAYS_AN_AGE),
+        (ASKS_A_TEMPERATURE, SAYS_A_TEMPERATURE),
         (ASKS_A_WEIGHT, SAYS_A_WEIGHT),
         (ASKS_A_PRICE, SAYS_A_PRICE),
         (ASKS_A_DURATION, SAYS_A_DURATION),

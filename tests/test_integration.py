@@ -1984,3 +1984,21 @@ def test_what_a_function_returns_is_answered_by_the_prose_under_its_heading(
 
     # Before, "A closed client raises `ClientClosed` on any call. ...": "return" was taken for part of the name.
     assert "Returns `True` if the key was new" in returns["citations"][0]["quote"], returns
+
+
+STORAGE_LEAFLET = """HOW TO STORE CALMIREX
+
+Keep this medicine out of the sight and reach of children.
+
+Do not store above 25°C. Keep the tablets in the original package to protect them from moisture.
+
+Do not use Calmirex after the expiry date shown on the carton.
+"""
+
+
+def test_what_temperature_is_answered_by_a_sentence_giving_degrees(real_embedder: object, tmp_path: Path) -> None:
+    question = "what temp should calmirex be kept at"
+    answer = answer_over(tmp_path, {"leaflet.txt": STORAGE_LEAFLET}, real_embedder, question)
+
+    # Before, "Do not use Calmirex after the expiry date shown on the carton.": a temperature was no kind of figure.
+    assert answer["citations"][0]["quote"].startswith("Do not store above 25°C."), answer

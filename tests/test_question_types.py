@@ -597,6 +597,9 @@ def test_a_question_asking_which_document(question: str, asks: bool) -> None:
         ("How old is he?", "Mensah, a 19-year-old, came on.", True),
         ("How old is she?", "She is forty years old.", True),
         ("How old is the bridge?", "It carries 18,000 vehicles a day.", False),
+        ("what temp should it be kept at", "Do not store above 25°C.", True),
+        ("What temperature should it be kept at?", "Do not use it after the expiry date.", False),
+        ("How cold does it get in winter?", "It rarely drops below freezing.", True),
     ],
 )
 def test_a_sentence_gives_the_kind_of_figure_a_question_asks_for(question: str, sentence: str, gives: bool) -> None:
