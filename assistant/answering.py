@@ -541,10 +541,13 @@ def option_entries(snapshot: IndexSnapshot, option: str, within: str | None = No
 # else did Wang Yi say?" by anything Wang Yi said.
 QUESTION_FRAME_WORDS = frozenset(
     """tell told ask asked talk talked mention mentioned explain explained describe described think thought else
-    anything something more please quote quoted quotes cite cited find found conclude concluded""".split()
+    anything something more please quote quoted quotes cite cited find found conclude concluded still actually exactly
+    really currently""".split()
     # "In which piece is Bates Gill quoted?": the documents are asked about, not what they say.
     + "article articles document documents piece pieces text texts".split()
 )
+# The verbs a price question asks with (question_types.ASKS_A_PRICE).
+PRICE_VERBS = frozenset("cost costs spend spent pay pays paid charge charged owe owes owed".split())
 CAPITALISED = re.compile(r"(?<!^)\b[A-Z]\w*")
 # An abbreviation ("PhD", "NATO", "CEOs"): the documents may spell out what it stands for, unlike a name.
 ABBREVIATION = re.compile(r"[A-Z][a-z]?[A-Z][A-Za-z]?|[A-Z]{2,}s?")
@@ -557,7 +560,13 @@ def unmentioned_topic(question: str, snapshot: IndexSnapshot) -> list[str]:
         return []  # "What does the -q flag do?": the option the documents name is what it asks about
     names = {name.lower() for name in CAPITALISED.findall(question.strip())}
     asked_about = ASKS_A_TIME.sub("", question)  # "What time is the Sky Lagoon?" asks when, "18:00", not of "time"
-    words = [word for word in expansion_words(asked_about) if word not in names and word not in QUESTION_FRAME_WORDS]
+    # "How much do we owe?" asks a price: "The balance of 420 euros is due" answers it without the word "owe".
+    asking = PRICE_VERBS if asks_for_a_price(question) else frozenset()
+    words = [
+        word
+        for word in expansion_words(asked_about)
+        if word not in names and word not in QUESTION_FRAME_WORDS and word not in asking
+    ]
     return words if words and not any(snapshot.mentions(word) for word in words) else []
 
 

@@ -2002,3 +2002,14 @@ def test_what_temperature_is_answered_by_a_sentence_giving_degrees(real_embedder
 
     # Before, "Do not use Calmirex after the expiry date shown on the carton.": a temperature was no kind of figure.
     assert answer["citations"][0]["quote"].startswith("Do not store above 25°C."), answer
+
+
+def test_a_price_asked_with_a_verb_the_documents_never_use_is_answered(real_embedder: object, tmp_path: Path) -> None:
+    notes = (
+        ITINERARY
+        + "- Total paid so far: 3,860 euros. The balance of 420 euros for the glacier hike is due on arrival.\n"
+    )
+    answer = answer_over(tmp_path, {"itinerary.md": notes}, real_embedder, "How much do we still owe?")
+
+    # Before: "The documents never mention “still” or “owe”": the verb a price is asked with is no topic.
+    assert answer["answerable"] and "The balance of 420 euros" in answer["citations"][0]["quote"], answer
