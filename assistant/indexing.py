@@ -29,7 +29,7 @@ from .splitting import (
     opens_list_item,
     split_into_chunks,
     starts_on_a_continued_line,
-    table_row_reading,
+    table_row_readings,
 )
 from .store import (
     PASSAGE_BM25,
@@ -360,10 +360,11 @@ def chunk_rows(doc: Document, chunks: list[Chunk]) -> list[dict[str, Any]]:
     """The chunk table's rows of one document."""
     continued = continued_lines(doc.text)
     lines = first_lines_of(doc.text, chunks)
-    return [_chunk_row(chunk, line, doc.text, continued) for chunk, line in zip(chunks, lines, strict=True)]
+    table_rows = table_row_readings(doc.text)
+    return [_chunk_row(chunk, line, doc.text, continued, table_rows) for chunk, line in zip(chunks, lines, strict=True)]
 
 
-def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int]) -> dict[str, Any]:
+def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int], table_rows: dict[int, str]) -> dict[str, Any]:
     return {
         "id": chunk.id,
         "source": chunk.source,
@@ -383,7 +384,7 @@ def _chunk_row(chunk: Chunk, line: int, text: str, continued: set[int]) -> dict[
         "readings": [
             [place, reading]
             for place, (start, _) in enumerate(chunk.sentences)
-            if (reading := table_row_reading(text, start) or faq_question_reading(text, start)) is not None
+            if (reading := table_rows.get(start) or faq_question_reading(text, start)) is not None
         ],
         # The sentences that begin on a line going on with the paragraph above it, in text wrapped at a fixed width:
         # the line break before them is no paragraph break.

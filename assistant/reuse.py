@@ -67,7 +67,7 @@ class PreviousGeneration:
 
 def sentence_readings_of(rows: list[Row]) -> list[str]:
     """What the sentences of chunk table rows are read as, to embed them and index their words: their texts, but a
-    table's data row with its column names (splitting.table_row_reading), a FAQ's question with the start of its
+    table's data row with its column names (splitting.table_row_readings), a FAQ's question with the start of its
     answer (splitting.faq_question_reading)."""
     readings: list[str] = []
     for row in rows:

@@ -154,7 +154,7 @@ class Settings(BaseSettings):
         # (lexical.tokenize) needs a new version here too.
         # v16: a byline ("By Jane Roe, Reuters") is no title; "agreed" and "agrees" have the stem of "agree".
         # v17: a four-letter word in "s" has the stem of its singular ("eats", "days": "eat", "day").
-        # v18: a table's row is one sentence, embedded with its column names (splitting.table_row_reading).
+        # v18: a table's row is one sentence, embedded with its column names (splitting.table_row_readings).
         # v19: a row of a table of fields reads "Office hours: Tuesdays 14:00-16:00", without Markdown's emphasis.
         # v20: a FAQ's question is embedded with the start of its answer (splitting.faq_question_reading).
         shape = f"{self.model_name}|{self.chunk_max_chars}|{self.chunk_overlap_sentences}|v20"

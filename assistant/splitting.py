@@ -255,25 +255,27 @@ def table_cells(line: str) -> list[str]:
     return [cell.strip() for cell in inner.split("|")]
 
 
-def table_row_reading(text: str, start: int) -> str | None:
-    """How a Markdown table's data row at `start` reads with its header, each cell under its column's name ("Day: 3;
-    Date: Wed 11 Feb; Overnight: Black Beach Suites, Vík"), for the row of a table to be found by what the question
-    calls its columns. None for any other line: prose, the header row, the rule under it."""
-    line_start, line_end = _line_at(text, start)
-    row = text[line_start:line_end]
-    if not TABLE_ROW.match(row) or TABLE_RULE.match(row) or text[line_start:start].strip():  # or a long row's rest
-        return None
-    header_start = None  # the table's first line, its header row
-    above = line_start
-    while above > 0:
-        row_start, row_end = _line_at(text, above - 1)
-        if not TABLE_ROW.match(text, row_start, row_end):
-            break
-        header_start = above = row_start
-    if header_start is None:  # this is the header row
-        return None
-    header = table_cells(text[slice(*_line_at(text, header_start))])
-    cells = table_cells(text[line_start:line_end])
+def table_row_readings(text: str) -> dict[int, str]:
+    """How each data row of the text's Markdown tables reads with its header, each cell under its column's name
+    ("Day: 3; Date: Wed 11 Feb; Overnight: Black Beach Suites, Vík"), by where the row starts: for the row of a table
+    to be found by what the question calls its columns. Not the header row, nor the rule under it. One pass."""
+    readings: dict[int, str] = {}
+    header: list[str] | None = None  # the cells of the header row of the table the line stands in
+    line_start = 0
+    for line in text.split("\n"):
+        if not TABLE_ROW.match(line):
+            header = None
+        elif header is None:
+            header = table_cells(line)
+        elif not TABLE_RULE.match(line):
+            readings[line_start + len(line) - len(line.lstrip())] = row_reading(header, table_cells(line))
+        line_start += len(line) + 1
+    return readings
+
+
+def row_reading(header: list[str], cells: list[str]) -> str:
+    """A table's row as "column: cell; ...", its empty cells left out; a row of a table of fields (no column names)
+    as "field: value"."""
     if not any(header) and len(cells) > 1:  # a table of fields, its names in the first column: "Office hours: ..."
         header, cells = [cells[0]], ["; ".join(cells[1:])]
     return "; ".join(
@@ -284,6 +286,7 @@ def table_row_reading(text: str, start: int) -> str | None:
 
 
 FAQ_READING_CHARS = 300  # of the answer, read with its question
+FAQ_SEARCH_CHARS = 2000  # after a "Q:" line, where its "A:" line may start
 
 
 def faq_question_reading(text: str, start: int) -> str | None:
@@ -294,7 +297,7 @@ def faq_question_reading(text: str, start: int) -> str | None:
     paragraph. None for any other sentence."""
     line_start, line_end = _line_at(text, start)
     if FAQ_QUESTION.match(text, line_start, line_end):
-        answer = FAQ_ANSWER_LINE.search(text, line_end)
+        answer = FAQ_ANSWER_LINE.search(text, line_end, line_end + FAQ_SEARCH_CHARS)
         between = text[line_end : answer.start()] if answer else ""
         if answer is None or PARAGRAPH_BREAK.search(between.strip("\n")) or FAQ_QUESTION_LINE.search(between):
             return None

@@ -15,7 +15,7 @@ from assistant.splitting import (
     split_into_chunks,
     split_into_sentences,
     starts_on_a_continued_line,
-    table_row_reading,
+    table_row_readings,
 )
 from assistant.store import is_heading, is_statement
 
@@ -413,7 +413,7 @@ def test_a_tables_row_is_one_sentence_read_with_its_column_names() -> None:
     texts = [TABLE[start:end] for start, end in spans]
 
     assert texts[1:] == TABLE.splitlines()[2:]  # a row's cells are no sentences, though one holds two
-    readings = [table_row_reading(TABLE, start) for start, _ in spans]
+    readings = [table_row_readings(TABLE).get(start) for start, _ in spans]
     assert readings == [
         None,  # prose
         None,  # the header row
@@ -435,7 +435,7 @@ def test_a_row_of_a_table_of_fields_reads_as_the_field_and_its_value() -> None:
     row_start = fields.index("| **Office")
 
     # No column names: the first cell names the field; Markdown's emphasis is no part of what is read.
-    assert table_row_reading(fields, row_start) == "Office hours: Tuesdays 14:00-16:00, or by appointment"
+    assert table_row_readings(fields) == {row_start: "Office hours: Tuesdays 14:00-16:00, or by appointment"}
 
 
 def test_a_faqs_question_reads_with_the_start_of_its_answer() -> None:
