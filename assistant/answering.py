@@ -22,6 +22,7 @@ from .question_types import (
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
     ASKS_WHERE,
+    ASKS_WHICH_ONES,
     ASKS_WHO_SAID,
     ASKS_YES_OR_NO,
     BORROWED_KEY_WORDS,
@@ -906,6 +907,20 @@ class QuoteAnswerer:
                 ranked = self.first_that(functools.partial(fits, says), ranked, retrieval) or ranked
         return ranked
 
+    def announces_the_list_asked_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
+        """For "Which batch numbers are affected?", the best of the close sentences that announces a list of what is
+        asked with a colon ("Only kettles with the following batch codes are affected:") goes first: the list after
+        it is the answer, and is quoted with it."""
+        asks = ASKS_WHICH_ONES.match(BORROWED_KEY_WORDS.sub("", question))
+        if asks is None:
+            return ranked
+        asked = set(tokenize(asks["things"]))
+
+        def announces_them(text: str) -> bool:
+            return text.rstrip().endswith(":") and bool(asked & words_named_in(text))
+
+        return self.first_that(announces_them, ranked, retrieval) or ranked
+
     def says_what_they_called_it_first(self, question: str, ranked: list[int], retrieval: Retrieval) -> list[int]:
         """For "What did Biden call Xi?", the best sentence within named_margin of the best that gives Xi a name in
         quotes goes first ("... referring to Xi as a “dictator” ..."), from any passage retrieved: such a sentence
@@ -1245,6 +1260,7 @@ class QuoteAnswerer:
         ranked = self.gives_what_it_asks_first(question, ranked, retrieval) or ranked
         ranked = self.says_what_its_kind_asks_first(question, ranked, retrieval)
         ranked = self.says_what_they_called_it_first(question, ranked, retrieval)
+        ranked = self.announces_the_list_asked_first(question, ranked, retrieval)
         ranked = self.names_most_of_it_first(asked, ranked, retrieval)
         ranked = self.names_the_version_first(asked_versions, ranked, retrieval)
         best = retrieval.sentence_scores[ranked[0]]

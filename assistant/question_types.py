@@ -828,3 +828,9 @@ def thing_asked_if_there(question: str) -> str | None:
     found = ASKS_IF_THERE.match(question)
     thing = found["thing"].split()[-1].lower() if found else None
     return None if thing in SAID_IN_OTHER_WORDS else thing
+
+
+# "Which batch numbers are affected?", "What options are there?": asks for things of a kind, in the plural.
+ASKS_WHICH_ONES = re.compile(
+    r"^\W*(?:which|what)\s+(?P<things>(?:\w+\s+){0,2}?\w+s)\s+(?:are|were|do|does|did|can|should|will)\b", re.I
+)

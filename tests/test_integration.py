@@ -2013,3 +2013,14 @@ def test_a_price_asked_with_a_verb_the_documents_never_use_is_answered(real_embe
 
     # Before: "The documents never mention “still” or “owe”": the verb a price is asked with is no topic.
     assert answer["answerable"] and "The balance of 420 euros" in answer["citations"][0]["quote"], answer
+
+
+def test_which_things_is_answered_by_the_sentence_announcing_their_list(real_embedder: object, tmp_path: Path) -> None:
+    notice = eval_document("genres-3", "product_recall_notice_brightwell_kettle.txt")
+    question = "which batch numbers are affected by the brightwell kettle recall"
+    answer = answer_over(tmp_path, {"recall_notice.txt": notice}, real_embedder, question)
+
+    # Before, the notice's opening sentence ("Brightwell Home Appliances Ltd is recalling certain batches ..."): the
+    # sentence announcing the list with a colon was a little less close.
+    first = answer["citations"][0]["quote"]
+    assert first.startswith("Only kettles with the following batch codes are affected:") and "L2312B" in first, answer

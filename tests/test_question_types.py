@@ -8,6 +8,7 @@ from assistant.question_types import (
     ASKS_WHAT_SHOULD_BE_DONE,
     ASKS_WHAT_WAS_TO_COME_OR_SAID,
     ASKS_WHEN,
+    ASKS_WHICH_ONES,
     ASKS_WHO_SAID,
     ASKS_WHO_WROTE,
     ASKS_YES_OR_NO,
@@ -817,3 +818,18 @@ def test_where_something_lies_is_said_in_words_too(sentence: str, says: bool) ->
 )
 def test_what_is_there_asks_whether_a_thing_is_there(question: str, thing: str | None) -> None:
     assert thing_asked_if_there(question) == thing
+
+
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        ("Which batch numbers are affected by the recall?", "batch numbers"),
+        ("What options are there?", "options"),
+        ("What documents do you have?", "documents"),
+        ("Which city did he visit?", None),  # one thing, not a list
+        ("What is the batch number?", None),
+    ],
+)
+def test_which_things_asks_for_things_of_a_kind_in_the_plural(question: str, things: str | None) -> None:
+    asks = ASKS_WHICH_ONES.match(question)
+    assert (asks["things"] if asks else None) == things
