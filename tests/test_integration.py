@@ -1380,14 +1380,10 @@ def test_what_was_decided_is_answered_by_the_sentence_telling_the_outcome(
     real_embedder: object, tmp_path: Path
 ) -> None:
     report = eval_document("genres", "council_meeting.txt")
-    assistant, docs = indexed_folder(tmp_path, {"council.txt": report}, real_embedder)
-
-    decided = assistant.ask("What did the council decide?").to_dict()
-    assistant.close()
+    decided = answer_over(tmp_path, {"council.txt": report}, real_embedder, "What did the council decide?")
 
     # Before, "The next council meeting is scheduled for April 9 at 7 p.m." came first.
     assert "councillors approved the plan by a vote of 5 to 2" in decided["citations"][0]["quote"], decided
-    assert_citations_hold(decided, docs)
 
 
 def test_how_to_do_something_is_answered_by_the_section_headed_by_the_doing(
@@ -1439,15 +1435,13 @@ REMOTE_WORK_POLICY = """# Remote work policy
 
 
 def test_a_place_the_asker_would_work_from_is_their_circumstance(real_embedder: object, tmp_path: Path) -> None:
-    assistant, docs = indexed_folder(tmp_path, {"policy.md": REMOTE_WORK_POLICY}, real_embedder)
-
-    spain = assistant.ask("Can I work from Spain for a month?").to_dict()
-    assistant.close()
+    spain = answer_over(
+        tmp_path, {"policy.md": REMOTE_WORK_POLICY}, real_embedder, "Can I work from Spain for a month?"
+    )
 
     # Before: "The documents never mention “Spain”, so they do not answer this question."
     assert spain["answerable"], spain
     assert any("Working from another country" in citation["quote"] for citation in spain["citations"]), spain
-    assert_citations_hold(spain, docs)
 
 
 def test_what_options_a_tool_has_is_answered_by_the_table_under_its_heading(
@@ -1478,40 +1472,28 @@ The move to the new office at 14 Harbour Street will happen on Saturday 3 May. P
 
 def test_who_sent_an_email_is_its_from_line(real_embedder: object, tmp_path: Path) -> None:
     files = {"email.txt": OFFICE_MOVE_EMAIL, "policy.md": REMOTE_WORK_POLICY}
-    assistant, docs = indexed_folder(tmp_path, files, real_embedder)
-
-    sender = assistant.ask("Who sent the email?").to_dict()
-    assistant.close()
+    sender = answer_over(tmp_path, files, real_embedder, "Who sent the email?")
 
     # Before: "The documents never mention “sent”"; and "Who wrote the email?" said it had no byline.
     assert sender["answerable"] and sender["answer"] == "“From: Dana Whitfield” [1]", sender
-    assert_citations_hold(sender, docs)
 
 
 def test_where_a_place_is_is_answered_by_the_sentence_saying_where_it_lies(
     real_embedder: object, tmp_path: Path
 ) -> None:
     guide = eval_document("genres", "carrowmere_travel_guide.md")
-    assistant, docs = indexed_folder(tmp_path, {"carrowmere.md": guide}, real_embedder)
-
-    where = assistant.ask("Where is Carrowmere?").to_dict()
-    assistant.close()
+    where = answer_over(tmp_path, {"carrowmere.md": guide}, real_embedder, "Where is Carrowmere?")
 
     # Before, "Carrowmere has one ATM, inside the supermarket in Ballykeel, ...": it named a place after "in".
     assert where["citations"][0]["quote"].startswith("Carrowmere is a small island of about 2,300 people lying"), where
-    assert_citations_hold(where, docs)
 
 
 def test_who_a_guest_is_is_answered_by_the_transcripts_header(real_embedder: object, tmp_path: Path) -> None:
     transcript = eval_document("genres", "hollow_oak_interview.txt")
-    assistant, docs = indexed_folder(tmp_path, {"interview.txt": transcript}, real_embedder)
-
-    who = assistant.ask("Who is Owen Trask?").to_dict()
-    assistant.close()
+    who = answer_over(tmp_path, {"interview.txt": transcript}, real_embedder, "Who is Owen Trask?")
 
     # Before, "PETTS: Owen Trask, thank you very much.": the header is no statement, so it ranked last.
     assert who["citations"][0]["quote"].startswith("Guest: Owen Trask, founder of Hollow Oak Cider"), who
-    assert_citations_hold(who, docs)
 
 
 RADIO_TRANSCRIPT = """TRANSCRIPT: "Town Talk", Episode 7
